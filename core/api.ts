@@ -1,0 +1,69 @@
+/** The spec's functions, by their names: allocatePort, allocateMultiplePorts, getPortFromEnvOrAllocate, isPortAvailable. */
+import { createAllocator, type AllocateInput, type Allocator } from './allocator.ts'
+import { PortError } from './errors.ts'
+import { createEmitter } from './events.ts'
+import { formatSummary } from './messages.ts'
+import { checkPort, probeHosts } from './probe.ts'
+import type { AllocatePortOptions, AllocationResult, AllocatorOptions } from './types.ts'
+import { assertPort } from './validate.ts'
+
+async function withAllocator<T>(options: AllocatorOptions, run: (allocator: Allocator) => Promise<T>): Promise<T> {
+  const allocator = createAllocator(options)
+  try {
+    return await run(allocator)
+  } finally {
+    await allocator.dispose()
+  }
+}
+
+/** Allocates one port: the environment value, then `basePort`, then `basePort+1` … `maxPort`. */
+export function allocatePort(options: AllocatePortOptions): Promise<AllocationResult> {
+  return withAllocator(options, (allocator) => allocator.allocate(options))
+}
+
+/** One service in `allocateMultiplePorts`. */
+export interface ServiceRequest extends Omit<AllocateInput, 'serviceName'> {
+  name: string
+}
+
+/**
+ * Allocates every service in order, all ports distinct, and emits the spec's summary report.
+ * All or nothing: when one service cannot be placed, the ports already given to the others are released.
+ */
+export function allocateMultiplePorts(services: readonly ServiceRequest[], options: AllocatorOptions = {}): Promise<AllocationResult[]> {
+  if (!Array.isArray(services)) {
+    throw new PortError('E_INVALID_OPTIONS', `services must be an array of { name, basePort }, got ${String(services)}`)
+  }
+  return withAllocator(options, async (allocator) => {
+    const results: AllocationResult[] = []
+    try {
+      for (const { name, ...rest } of services) results.push(await allocator.allocate({ ...rest, serviceName: name }))
+    } catch (error) {
+      for (const result of results) await allocator.release(result.port)
+      throw error
+    }
+    const message = formatSummary(results)
+    createEmitter(options)({ type: 'summary', level: 'info', serviceName: '*', message })
+    return results
+  })
+}
+
+/** The spec's `getPortFromEnvOrAllocate('PORT', 5000, 'main-server')`: a valid, free value of the variable, else a port from `basePort`. */
+export async function getPortFromEnvOrAllocate(
+  envVar: string,
+  basePort: number,
+  serviceName: string,
+  options: AllocatorOptions & Omit<AllocateInput, 'basePort' | 'serviceName' | 'envVar'> = {},
+): Promise<number> {
+  const result = await allocatePort({ ...options, envVar, basePort, serviceName })
+  return result.port
+}
+
+/**
+ * True when a server could listen on `port` now. Without `host`, every loopback and wildcard
+ * address must be free; with one, that address and the wildcards that overlap it.
+ */
+export async function isPortAvailable(port: number, host?: string, timeout?: number): Promise<boolean> {
+  const result = await checkPort(assertPort(port), probeHosts(host), timeout)
+  return result.free
+}

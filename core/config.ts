@@ -1,0 +1,95 @@
+/** The spec's `getConfig()` and the "Config not initialized" guard. */
+import { allocateMultiplePorts, type ServiceRequest } from './api.ts'
+import { PortError } from './errors.ts'
+import type { AllocationResult, AllocatorOptions } from './types.ts'
+
+export type Environment = 'development' | 'production'
+
+/** The spec's port plan: one row per service, per environment. */
+export const SPEC_SERVICES: Record<Environment, readonly ServiceRequest[]> = {
+  development: [
+    { name: 'web-server', basePort: 5000, maxPort: 5100, envVar: 'PORT' },
+    { name: 'api-server', basePort: 3000, maxPort: 3100 },
+    { name: 'vite-hmr', basePort: 24678, maxPort: 24778, envVar: 'VITE_HMR_PORT' },
+  ],
+  production: [
+    { name: 'web-server', basePort: 5000, maxPort: 5010, envVar: 'PORT' },
+    { name: 'api-server', basePort: 3000, maxPort: 3010 },
+  ],
+}
+
+/** What `getConfig()` resolves to: the spec's environment variables, built from the allocations. */
+export interface BerthConfig {
+  environment: Environment
+  /** The web server's port. */
+  PORT: number
+  /** Vite's HMR port, in development. */
+  VITE_HMR_PORT?: number
+  /** `http://localhost:<api-server port>`, so the web server can proxy to the API. */
+  API_TARGET?: string
+  allocations: AllocationResult[]
+}
+
+export interface GetConfigOptions extends AllocatorOptions {
+  /** @default "production" when NODE_ENV is "production", else "development" */
+  environment?: Environment
+  /** Allocate again even when a config is already loaded. */
+  refresh?: boolean
+}
+
+let loading: Promise<BerthConfig> | undefined
+let current: BerthConfig | undefined
+
+function toConfig(environment: Environment, allocations: AllocationResult[]): BerthConfig {
+  const port = (name: string) => allocations.find((a) => a.serviceName === name)?.port
+  const api = port('api-server')
+  const hmr = port('vite-hmr')
+  return {
+    environment,
+    PORT: port('web-server')!,
+    ...(hmr === undefined ? {} : { VITE_HMR_PORT: hmr }),
+    ...(api === undefined ? {} : { API_TARGET: `http://localhost:${api}` }),
+    allocations,
+  }
+}
+
+/** Allocates the spec's services once per process and returns their ports; later calls return the same config. */
+export function getConfig(options: GetConfigOptions = {}): Promise<BerthConfig> {
+  if (loading && !options.refresh) return loading
+  const env = options.env ?? globalThis.process?.env ?? {}
+  const environment = options.environment ?? (env.NODE_ENV === 'production' ? 'production' : 'development')
+  if (environment !== 'development' && environment !== 'production') {
+    return Promise.reject(new PortError('E_INVALID_OPTIONS', `environment must be "development" or "production", got ${JSON.stringify(environment)}`))
+  }
+  const attempt = allocateMultiplePorts(SPEC_SERVICES[environment], options).then((allocations) => {
+    current = toConfig(environment, allocations)
+    return current
+  })
+  // A failed load must not stick: the next call tries again.
+  loading = attempt.catch((error) => {
+    loading = undefined
+    throw error
+  })
+  return loading
+}
+
+/**
+ * The loaded config, for code that cannot await. Reading a property before `getConfig()`
+ * has resolved throws the spec's "Config not initialized" error.
+ */
+export const config: Readonly<BerthConfig> = new Proxy({} as BerthConfig, {
+  get(_target, key) {
+    // Symbols and `then` are asked by inspectors and by `await`; they are not config reads.
+    if (typeof key === 'symbol' || key === 'then') return undefined
+    if (!current) {
+      throw new PortError('E_CONFIG_NOT_INITIALIZED', `Config not initialized: await getConfig() before reading config.${key}`)
+    }
+    return current[key as keyof BerthConfig]
+  },
+})
+
+/** Forgets the loaded config (tests, long-running processes that re-plan). */
+export function resetConfig(): void {
+  loading = undefined
+  current = undefined
+}

@@ -1,0 +1,16 @@
+import type { Probe, ProbeResult } from './types.ts'
+
+/**
+ * The seam between the allocator and the sockets. The main-thread lane below probes a batch
+ * in parallel; a worker-pool lane for large scans plugs in here with the same contract.
+ */
+export interface ProbeEngine {
+  /** Checks every port of a batch; the answers come back in the order of `ports`. */
+  check(ports: readonly number[], hosts: readonly string[]): Promise<ProbeResult[]>
+}
+
+export function createMainThreadEngine(probe: Probe): ProbeEngine {
+  return {
+    check: (ports, hosts) => Promise.all(ports.map((port) => probe(port, hosts))),
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Every failure the library raises is a `PortError` with a `code` from this union,
+ * kept alphabetical. Messages always name the value that was wrong.
+ */
+export type PortErrorCode =
+  | 'E_CONFIG_NOT_INITIALIZED'
+  | 'E_INVALID_OPTIONS'
+  | 'E_NO_PORT'
+  | 'E_PLUGIN'
+  | 'E_PROBE'
+
+export interface PortErrorOptions {
+  cause?: unknown
+  /** The plugin whose hook failed (only with `E_PLUGIN`). */
+  plugin?: string
+  /** The hook that failed (only with `E_PLUGIN`). */
+  hook?: string
+}
+
+export class PortError extends Error {
+  override name = 'PortError'
+  code: PortErrorCode
+  plugin?: string
+  hook?: string
+
+  constructor(code: PortErrorCode, message: string, options: PortErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    if (options.plugin) this.plugin = options.plugin
+    if (options.hook) this.hook = options.hook
+  }
+}
+
+/** Matches by name as well, so errors from another copy of the library still count. */
+export function isPortError(error: unknown): error is PortError {
+  return error instanceof PortError || (error as { name?: unknown } | null)?.name === 'PortError'
+}

@@ -1,0 +1,29 @@
+export { allocatePort, allocateMultiplePorts, getPortFromEnvOrAllocate, isPortAvailable, type ServiceRequest } from './api.ts'
+export { createAllocator, type AllocateInput, type Allocator } from './allocator.ts'
+export { portRange } from './candidates.ts'
+export { clearClaims, releaseClaim as releasePort } from './claims.ts'
+export { config, getConfig, resetConfig, SPEC_SERVICES, type BerthConfig, type Environment, type GetConfigOptions } from './config.ts'
+export { createMainThreadEngine, type ProbeEngine } from './engine.ts'
+export { PortError, isPortError, type PortErrorCode } from './errors.ts'
+export { exhaustedMessage, formatSummary } from './messages.ts'
+export { checkPort, probeHosts, DEFAULT_TIMEOUT_MS } from './probe.ts'
+export { parsePortText, DEFAULT_RANGE_SPAN } from './validate.ts'
+export { envPreference, sequential } from '../plugins/index.ts'
+export type {
+  AllocatePortOptions,
+  AllocationEvent,
+  AllocationRequest,
+  AllocationResult,
+  AllocatorOptions,
+  Awaitable,
+  Logger,
+  PluginContext,
+  PortPlugin,
+  Probe,
+  ProbeResult,
+  SkippedCandidate,
+  SkipReason,
+} from './types.ts'
+
+/** Identity helper for type inference when writing a plugin. */
+export const definePlugin = <T extends import('./types.ts').PortPlugin>(plugin: T): T => plugin

@@ -1,0 +1,87 @@
+import { createServer, isIPv4, isIPv6, type Server } from 'node:net'
+import { PortError } from './errors.ts'
+import type { ProbeResult, SkipReason } from './types.ts'
+
+/** Errnos that mean "no server can listen on this port here". */
+const BUSY: Record<string, SkipReason> = { EADDRINUSE: 'in-use', EACCES: 'permission' }
+/** Errnos that mean "this address family or address does not exist here": skip the host. */
+const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL'])
+
+export const DEFAULT_TIMEOUT_MS = 1000
+
+/**
+ * The addresses to bind so that "free" means a server could really listen there.
+ * On Linux a dual-stack `::` bind collides with every IPv4 and IPv6 listener on the port,
+ * and `0.0.0.0` covers machines without IPv6. Other systems let a wildcard and a specific
+ * address coexist, so the loopback addresses are checked one by one there.
+ */
+export function probeHosts(host: string | undefined, platform: string = process.platform): string[] {
+  const linux = platform === 'linux'
+  if (host === undefined || host === '::' || host === 'localhost') {
+    return linux ? ['::', '0.0.0.0'] : ['::', '0.0.0.0', '127.0.0.1', '::1']
+  }
+  if (host === '0.0.0.0') return linux ? ['0.0.0.0'] : ['0.0.0.0', '127.0.0.1']
+  if (isIPv4(host)) return [host, '0.0.0.0']
+  if (isIPv6(host)) return linux ? [host] : [host, '::']
+  throw new PortError('E_INVALID_OPTIONS', `Invalid host ${JSON.stringify(host)}: use an IP address or "localhost"`)
+}
+
+/** Binds one address and closes again. Resolves with the errno, or null when the bind worked. */
+function bindOnce(port: number, host: string, track: (s: Server) => void): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    track(server)
+    server.unref()
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      server.close()
+      const code = error.code ?? ''
+      if (code in BUSY || ABSENT.has(code)) resolve(code)
+      else reject(new PortError('E_PROBE', `Checking port ${port} on ${host} failed: ${error.message}`, { cause: error }))
+    })
+    // Never share the port: a probe with reusePort or a shared cluster handle reports busy ports free.
+    const listenOptions = { port, host, exclusive: true, reusePort: false, ipv6Only: false }
+    server.listen(listenOptions, () => server.close(() => resolve(null)))
+  })
+}
+
+async function bindAll(port: number, hosts: readonly string[], track: (s: Server) => void): Promise<ProbeResult> {
+  let present = 0
+  // One address at a time: binding the same port on overlapping addresses at once would collide with itself.
+  for (const host of hosts) {
+    const code = await bindOnce(port, host, track)
+    if (code === null) present++
+    else if (code in BUSY) return { port, free: false, reason: BUSY[code]!, host, code }
+  }
+  return present > 0 ? { port, free: true } : { port, free: false, reason: 'unavailable' }
+}
+
+// Two checks of one port that overlap in time would collide with each other and both report
+// "in use", so callers in this process that ask at the same moment share one check.
+const inflight = new Map<string, Promise<ProbeResult>>()
+
+/**
+ * Checks one port on every address in `hosts`, bounded by `timeoutMs`.
+ * A check that does not answer in time closes what it opened and reports `timeout`.
+ */
+export function checkPort(port: number, hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ProbeResult> {
+  const key = `${port}|${hosts.join(',')}`
+  let pending = inflight.get(key)
+  if (!pending) {
+    pending = checkPortOnce(port, hosts, timeoutMs).finally(() => inflight.delete(key))
+    inflight.set(key, pending)
+  }
+  return pending
+}
+
+function checkPortOnce(port: number, hosts: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+  const opened: Server[] = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<ProbeResult>((resolve) => {
+    timer = setTimeout(() => {
+      for (const server of opened) server.close()
+      resolve({ port, free: false, reason: 'timeout' })
+    }, timeoutMs)
+  })
+  const work = bindAll(port, hosts, (server) => opened.push(server))
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}

@@ -1,0 +1,170 @@
+/** Public types of berth. Implementation files stay sparse; the documentation lives here. */
+
+export type Awaitable<T> = T | Promise<T>
+
+/** Why a port was not handed out. `in-use` and `permission` come from a real bind. */
+export type SkipReason =
+  | 'in-use'
+  | 'permission'
+  | 'timeout'
+  | 'unavailable'
+  | 'excluded'
+  | 'claimed'
+  | (string & {})
+
+/** What one check of one port found. */
+export interface ProbeResult {
+  port: number
+  free: boolean
+  /** Set when `free` is false. */
+  reason?: SkipReason
+  /** The address whose bind failed (for a busy port). */
+  host?: string
+  /** The errno behind the answer, such as `EADDRINUSE`. */
+  code?: string
+}
+
+/**
+ * Checks whether a server could listen on `port` at every address in `hosts`.
+ * Injected into the allocator so tests and other engines can replace it.
+ */
+export type Probe = (port: number, hosts: readonly string[]) => Promise<ProbeResult>
+
+/** A request after validation: what every plugin hook receives. */
+export interface AllocationRequest {
+  serviceName: string
+  basePort: number
+  maxPort: number
+  exclude: ReadonlySet<number>
+  /** The address the service will bind; `undefined` means every loopback and wildcard address. */
+  host: string | undefined
+  /** The environment variable whose value, when valid, is tried first. */
+  envVar: string | undefined
+  /** The addresses checked for this request. */
+  hosts: readonly string[]
+}
+
+export interface SkippedCandidate {
+  port: number
+  reason: SkipReason
+  host?: string
+  /**
+   * An environment variable (such as `PORT`) whose value is tried first when it is a valid port.
+   * An invalid value is ignored with a warning naming the variable and the value.
+   */
+  envVar?: string
+}
+
+export interface AllocationResult {
+  port: number
+  serviceName: string
+  /** The first candidate: the environment value when valid, else `basePort`. */
+  preferredPort: number
+  /** True when `port === preferredPort`. */
+  usedPreferred: boolean
+  /** Candidates examined up to and including the chosen one. */
+  attempts: number
+  host: string | undefined
+  /** Candidates passed over before the chosen one, each with its reason. */
+  skipped: SkippedCandidate[]
+}
+
+export type AllocationEventType = 'start' | 'preferred' | 'fallback' | 'exhausted' | 'warning' | 'summary'
+
+/** One of the spec's log lines, with the data behind it. */
+export interface AllocationEvent {
+  type: AllocationEventType
+  level: 'info' | 'warn' | 'error'
+  serviceName: string
+  /** The line exactly as the spec writes it, e.g. `✅ [web] Allocated preferred port 5000 after 1 attempt(s)`. */
+  message: string
+  result?: AllocationResult
+}
+
+/** Anything with console's three methods; `console` itself works. */
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+/** What every hook receives last. New fields may be added; plugins must not depend on its exact shape. */
+export interface PluginContext {
+  /** Sends an event to the caller's logger and `onEvent`. */
+  emit(event: AllocationEvent): void
+  probe: Probe
+  /** The environment the request was made in (`process.env` unless injected). */
+  env: Readonly<Record<string, string | undefined>>
+}
+
+/**
+ * A plugin is a plain object made by a factory function. Hook kinds:
+ * - `setup`: in order, once, before the first allocation.
+ * - `preferred`: in order; every number returned goes to the front of the candidates.
+ * - `candidates`: first non-null wins; with none, the range `basePort..maxPort` is used.
+ * - `accept`: in order; `false` or a reason string skips the port.
+ * - `claim`: in order, after the probe found the port free; `false` means another
+ *   process won it, and the allocator moves on to the next candidate.
+ * - `allocated`: in order, observers.
+ * - `released`: reverse order.
+ * - `dispose`: reverse order, always runs, even when another dispose failed.
+ * A failing hook becomes a `PortError` with code `E_PLUGIN` naming the plugin and hook.
+ */
+export interface PortPlugin {
+  name: string
+  setup?(ctx: PluginContext): Awaitable<void>
+  preferred?(req: AllocationRequest, ctx: PluginContext): Awaitable<number | null | undefined>
+  candidates?(
+    req: AllocationRequest,
+    ctx: PluginContext,
+  ): Iterable<number> | AsyncIterable<number> | null | undefined
+  accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason>
+  claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>
+  allocated?(result: AllocationResult, ctx: PluginContext): Awaitable<void>
+  released?(port: number, ctx: PluginContext): Awaitable<void>
+  dispose?(ctx: PluginContext): Awaitable<void>
+}
+
+/** Options shared by `createAllocator` and the spec's functions. */
+export interface AllocatorOptions {
+  /** Strategy and policy plugins, in order. Falsy entries are ignored. */
+  plugins?: Array<PortPlugin | false | null | undefined>
+  /** Receives the spec's log lines. The library prints nothing without one. */
+  logger?: Logger
+  /** Receives every event as data. */
+  onEvent?: (event: AllocationEvent) => void
+  /** Replaces the socket probe (tests, other engines). */
+  probe?: Probe
+  /**
+   * Time allowed for one port check, in milliseconds.
+   * @default 1000
+   */
+  timeout?: number
+  /** The environment read by plugins. @default process.env */
+  env?: Record<string, string | undefined>
+}
+
+/** The spec's `allocatePort` options. */
+export interface AllocatePortOptions extends AllocatorOptions {
+  /** The port to try first and the start of the range. */
+  basePort: number
+  /**
+   * The last port of the range.
+   * @default Math.min(basePort + 100, 65535)
+   */
+  maxPort?: number
+  /** Names the service in logs and results. */
+  serviceName: string
+  /** Ports never to hand out. */
+  exclude?: readonly number[]
+  /**
+   * The address the service will bind. Without it every loopback and wildcard address
+   * (`::`, `0.0.0.0`, `127.0.0.1`, `::1`) must be free.
+   */
+  host?: string
+  /**
+   * An environment variable (such as `PORT`) whose value is tried first when it is a valid port.
+   * An invalid value is ignored with a warning naming the variable and the value.
+   */
+  envVar?: string
+}

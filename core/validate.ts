@@ -1,0 +1,83 @@
+import * as v from 'valibot'
+import { PortError } from './errors.ts'
+import { probeHosts } from './probe.ts'
+import type { AllocatePortOptions, AllocationRequest } from './types.ts'
+
+/** How far past `basePort` the range reaches when `maxPort` is not given (the spec's development tables use 100). */
+export const DEFAULT_RANGE_SPAN = 100
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value))
+
+const portSchema = (key: string) => {
+  const message = (issue: { input: unknown }) => `${key} must be a whole number from 1 to 65535, got ${show(issue.input)}`
+  return v.pipe(v.number(message), v.integer(message), v.minValue(1, message), v.maxValue(65535, message))
+}
+
+const serviceNameMessage = (issue: { input: unknown }) =>
+  `serviceName must be 1-128 printable characters, got ${show(issue.input)}`
+
+const envVarMessage = (issue: { input: unknown }) =>
+  `envVar must be an environment variable name such as PORT, got ${show(issue.input)}`
+
+const RequestSchema = v.pipe(
+  v.object({
+    serviceName: v.pipe(
+      v.string(serviceNameMessage),
+      v.minLength(1, serviceNameMessage),
+      v.maxLength(128, serviceNameMessage),
+      v.regex(/^[^\u0000-\u001f\u007f]+$/, serviceNameMessage),
+    ),
+    basePort: portSchema('basePort'),
+    maxPort: v.optional(portSchema('maxPort')),
+    exclude: v.optional(v.array(portSchema('each excluded port'), 'exclude must be an array of ports'), []),
+    host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
+    envVar: v.optional(v.pipe(v.string(envVarMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envVarMessage))),
+  }),
+  v.check(
+    (input) => input.maxPort === undefined || input.maxPort >= input.basePort,
+    (issue) => {
+      const { basePort, maxPort } = issue.input as { basePort: number; maxPort: number }
+      return `maxPort ${maxPort} is below basePort ${basePort}: the range ${basePort}-${maxPort} is reversed`
+    },
+  ),
+)
+
+/** Validates a request once, at the boundary. Bad input becomes `E_INVALID_OPTIONS` naming the value. */
+export function resolveRequest(input: AllocatePortOptions): AllocationRequest {
+  if (input === null || typeof input !== 'object') {
+    throw new PortError('E_INVALID_OPTIONS', `Expected an options object, got ${show(input)}`)
+  }
+  const parsed = v.safeParse(RequestSchema, input)
+  if (!parsed.success) {
+    const message = parsed.issues.map((issue) => issue.message).join('; ')
+    throw new PortError('E_INVALID_OPTIONS', message, { cause: parsed.issues })
+  }
+  const { serviceName, basePort, maxPort, exclude, host, envVar } = parsed.output
+  return {
+    serviceName,
+    basePort,
+    maxPort: maxPort ?? Math.min(basePort + DEFAULT_RANGE_SPAN, 65535),
+    exclude: new Set(exclude),
+    host,
+    envVar,
+    hosts: probeHosts(host),
+  }
+}
+
+/**
+ * Reads a port from text: plain ASCII digits without a leading zero, 1-65535.
+ * `abc`, `3000abc`, `1e3`, `0x50`, ` 80`, `-1`, `65536`, `080` and `""` all give null:
+ * a port is never guessed from garbage.
+ */
+export function parsePortText(text: string | undefined): number | null {
+  if (text === undefined || !/^[1-9][0-9]{0,4}$/.test(text)) return null
+  const port = Number(text)
+  return port <= 65535 ? port : null
+}
+
+/** Throws `E_INVALID_OPTIONS` unless `port` is a whole number from 1 to 65535. */
+export function assertPort(port: unknown, key = 'port'): number {
+  const parsed = v.safeParse(portSchema(key), port)
+  if (!parsed.success) throw new PortError('E_INVALID_OPTIONS', parsed.issues[0].message)
+  return parsed.output
+}

@@ -1,0 +1,2 @@
+export { envPreference, type EnvPreferenceOptions } from './env.ts'
+export { sequential, type SequentialOptions } from './sequential.ts'
