@@ -13,6 +13,8 @@ import type {
   AllocationResult,
   AllocatorOptions,
   PluginContext,
+  Probe,
+  ProbeResult,
   SkippedCandidate,
 } from './types.ts'
 import { resolveRequest } from './validate.ts'
@@ -35,9 +37,20 @@ function resolveTimeout(timeout: unknown): number {
   throw new PortError('E_INVALID_OPTIONS', `timeout must be a positive number of milliseconds, got ${String(timeout)}`)
 }
 
+/** An injected probe gets the same 1-second bound as the built-in one: a hang costs one port, not the call. */
+function bounded(probe: Probe, timeout: number): Probe {
+  return (port, hosts) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<ProbeResult>((resolve) => {
+      timer = setTimeout(() => resolve({ port, free: false, reason: 'timeout' }), timeout)
+    })
+    return Promise.race([probe(port, hosts), late]).finally(() => clearTimeout(timer))
+  }
+}
+
 export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEngine): Allocator {
   const timeout = resolveTimeout(options.timeout)
-  const probe = options.probe ?? ((port, hosts) => checkPort(port, hosts, timeout))
+  const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => checkPort(port, hosts, timeout)
   const lane = engine ?? createMainThreadEngine(probe)
   const emit = createEmitter(options)
   const ctx: PluginContext = { emit, probe, env: options.env ?? globalThis.process?.env ?? {} }

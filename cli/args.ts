@@ -1,0 +1,61 @@
+import { PortError, parsePortText } from '../core/index.ts'
+
+// cac (through mri) turns "1e3" into 1000 and "0x50" into 80 before we see them, which
+// would let garbage become a port. Number-like words are marked before parsing so they
+// stay text, and the mark is taken off again before validation.
+const MARK = '\u0000'
+
+const numberLike = (text: string) => text.trim() === '' || Number.isFinite(Number(text))
+
+export function protectArgv(argv: readonly string[]): string[] {
+  return argv.map((arg) => {
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
+    if (eq > 0) return numberLike(arg.slice(eq + 1)) ? `${arg.slice(0, eq + 1)}${MARK}${arg.slice(eq + 1)}` : arg
+    return numberLike(arg) ? MARK + arg : arg
+  })
+}
+
+/** Takes the marks off every string inside parsed args and options. */
+export function unprotect<T>(value: T): T {
+  if (typeof value === 'string') return (value.startsWith(MARK) ? value.slice(1) : value) as T
+  if (Array.isArray(value)) return value.map(unprotect) as T
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unprotect(v)])) as T
+  }
+  return value
+}
+
+/** A usage error: the CLI exits 2 with this message and prints nothing on stdout. */
+export function usageError(message: string): PortError {
+  return new PortError('E_INVALID_OPTIONS', message)
+}
+
+/** Reads one port given as `--name value` or a positional; names the argument when it is wrong. */
+export function portArg(name: string, value: unknown): number {
+  if (typeof value !== 'string') throw usageError(`${name} needs a port number (1-65535)`)
+  const port = parsePortText(value)
+  if (port === null) throw usageError(`${name} must be a whole number from 1 to 65535, got ${JSON.stringify(value)}`)
+  return port
+}
+
+/** `3000,3001,3100-3110` → every port listed; each entry and range is checked. */
+export function portListArg(name: string, value: unknown): number[] {
+  const texts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','))
+  const ports: number[] = []
+  for (const text of texts) {
+    const [from, to, extra] = text.split('-')
+    if (extra !== undefined) throw usageError(`${name}: ${JSON.stringify(text)} is not a port or a range like 3000-3010`)
+    const start = portArg(name, from)
+    const end = to === undefined ? start : portArg(name, to)
+    if (end < start) throw usageError(`${name}: the range ${JSON.stringify(text)} is reversed`)
+    for (let port = start; port <= end; port++) ports.push(port)
+  }
+  return ports
+}
+
+/** A string option: present, and not a bare flag. */
+export function textArg(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value === '') throw usageError(`${name} needs a value`)
+  return value
+}

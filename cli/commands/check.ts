@@ -1,0 +1,29 @@
+import { checkPort, probeHosts, type ProbeResult } from '../../core/index.ts'
+import { portArg, textArg, usageError } from '../args.ts'
+import { EXIT } from '../exit-codes.ts'
+import type { Io } from '../io.ts'
+
+export interface CheckOptions {
+  host?: unknown
+  json?: boolean
+}
+
+const describe = (r: ProbeResult) =>
+  r.free ? 'free' : `busy (${r.reason}${r.host ? ` on ${r.host}` : ''}${r.code ? `, ${r.code}` : ''})`
+
+/** `berth check PORT...`: a line per port; exit 0 when all are free, 1 when any is busy. */
+export async function checkCommand(ports: string[], options: CheckOptions, io: Io): Promise<number> {
+  if (ports.length === 0) throw usageError('check needs at least one port, e.g. "berth check 3000"')
+  // Every argument is validated before any socket is opened.
+  const numbers = ports.map((text) => portArg('port', text))
+  const hosts = probeHosts(textArg('--host', options.host))
+  const results: ProbeResult[] = []
+  for (const port of numbers) results.push(await checkPort(port, hosts))
+  if (options.json) {
+    io.stdout(`${JSON.stringify(results)}\n`)
+  } else {
+    const { green, red } = io.out
+    for (const r of results) io.stdout(`${r.port} ${r.free ? green(describe(r)) : red(describe(r))}\n`)
+  }
+  return results.every((r) => r.free) ? EXIT.ok : EXIT.unavailable
+}

@@ -1,0 +1,46 @@
+import { createAllocator } from '../../core/index.ts'
+import { portArg, portListArg, textArg, usageError } from '../args.ts'
+import { EXIT } from '../exit-codes.ts'
+import type { Io } from '../io.ts'
+import { stderrEvents, type Verbosity } from '../logger.ts'
+
+export interface GetOptions {
+  base?: unknown
+  max?: unknown
+  exclude?: unknown
+  host?: unknown
+  env?: unknown
+  json?: boolean
+  quiet?: boolean
+  verbose?: boolean
+}
+
+/** Without `--base`, services start here (a range clear of the OS ephemeral ports). */
+export const DEFAULT_BASE_PORT = 3000
+
+export function verbosityOf(options: { quiet?: boolean; verbose?: boolean }): Verbosity {
+  if (options.quiet && options.verbose) throw usageError('--quiet and --verbose cannot be used together')
+  return options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal'
+}
+
+/** `berth get [service]`: stdout carries only the port and a newline, or one JSON object. */
+export async function getCommand(service: string | undefined, options: GetOptions, io: Io): Promise<number> {
+  const basePort = options.base === undefined ? DEFAULT_BASE_PORT : portArg('--base', options.base)
+  const maxPort = options.max === undefined ? undefined : portArg('--max', options.max)
+  if (maxPort !== undefined && maxPort < basePort) {
+    throw usageError(`--max ${maxPort} is below --base ${basePort}: the range ${basePort}-${maxPort} is reversed`)
+  }
+  const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
+  const host = textArg('--host', options.host)
+  const envVar = textArg('--env', options.env)
+  const allocator = createAllocator({ env: io.env, onEvent: stderrEvents(io, verbosityOf(options)) })
+  try {
+    const result = await allocator.allocate({
+      serviceName: service ?? 'default', basePort, maxPort, exclude, host, envVar,
+    })
+    io.stdout(options.json ? `${JSON.stringify({ ...result, host: result.host ?? null })}\n` : `${result.port}\n`)
+    return EXIT.ok
+  } finally {
+    await allocator.dispose()
+  }
+}

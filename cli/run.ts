@@ -1,0 +1,72 @@
+import { cac } from 'cac'
+import pkg from '../package.json' with { type: 'json' }
+import { protectArgv, unprotect, usageError } from './args.ts'
+import { checkCommand } from './commands/check.ts'
+import { getCommand } from './commands/get.ts'
+import { upCommand } from './commands/up.ts'
+import { EXIT, reportError } from './exit-codes.ts'
+import type { Io } from './io.ts'
+
+const EXIT_HELP = `Exit codes:
+  0   success (check: every port is free)
+  1   check: a port is busy; get/up: no free port in the range
+  2   bad input or usage
+  70  internal error`
+
+/** Builds the command table. Each action returns its exit code. */
+function buildCli(io: Io) {
+  const cli = cac('berth')
+  cli
+    .command('get [service]', 'Allocate a free port for a service and print it on stdout')
+    .option('--base <port>', `First port to try and start of the range (default: 3000)`)
+    .option('--max <port>', 'Last port of the range (default: base + 100)')
+    .option('--exclude <list>', 'Ports never to hand out: 3000,3005,3100-3110')
+    .option('--host <host>', 'Address the service will bind (default: every loopback and wildcard address)')
+    .option('--env <var>', 'Try the port in this environment variable first, e.g. PORT')
+    .option('--json', 'Print one JSON object instead of the bare port')
+    .option('-q, --quiet', 'Only warnings and errors on stderr')
+    .option('--verbose', 'Also print the start line and every skipped candidate')
+    .example('PORT=$(berth get web --base 5000)')
+    .example('berth get api --base 3000 --max 3010 --exclude 3001 --json')
+    .action((service, options) => getCommand(unprotect(service), unprotect(options), io))
+
+  cli
+    .command('check [...ports]', 'Tell whether each port is free on every address a server could bind')
+    .option('--host <host>', 'Check only this address and the wildcards that overlap it')
+    .option('--json', 'Print a JSON array')
+    .example('berth check 3000 5173')
+    .action((ports, options) => checkCommand(unprotect(ports), unprotect(options), io))
+
+  cli
+    .command('up', "Allocate the spec's services (web-server, api-server, vite-hmr) and print their env exports")
+    .option('--env <environment>', 'development or production (default: NODE_ENV, else development)')
+    .option('--format <format>', 'env, shell or json (default: env)')
+    .option('-q, --quiet', 'Only the summary, warnings and errors on stderr')
+    .option('--verbose', 'Also print the start lines and skipped candidates')
+    .example('eval "$(berth up --format shell)"')
+    .action((options) => upCommand(unprotect(options), io))
+
+  cli.help((sections) => [...sections, { body: EXIT_HELP }])
+  cli.version(pkg.version)
+  return cli
+}
+
+/** Runs the CLI on `argv` (without the executable and script) and returns the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const cli = buildCli(io)
+    const parsed = cli.parse(['berth', 'berth', ...protectArgv(argv)], { run: false })
+    if (parsed.options.help || parsed.options.version) return EXIT.ok
+    if (!cli.matchedCommand) {
+      const word = unprotect(parsed.args[0])
+      if (word === undefined) {
+        cli.outputHelp()
+        return EXIT.usage
+      }
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, up`)
+    }
+    return (await cli.runMatchedCommand()) as number
+  } catch (error) {
+    return reportError(error, io)
+  }
+}
