@@ -17,6 +17,7 @@ import type {
   ProbeResult,
   SkippedCandidate,
 } from './types.ts'
+import { withTimeout } from './timeout.ts'
 import { resolveRequest } from './validate.ts'
 
 /** What `allocate` takes: the spec's `allocatePort` options without the allocator-wide ones. */
@@ -39,13 +40,7 @@ function resolveTimeout(timeout: unknown): number {
 
 /** An injected probe gets the same 1-second bound as the built-in one: a hang costs one port, not the call. */
 function bounded(probe: Probe, timeout: number): Probe {
-  return (port, hosts) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<ProbeResult>((resolve) => {
-      timer = setTimeout(() => resolve({ port, free: false, reason: 'timeout' }), timeout)
-    })
-    return Promise.race([probe(port, hosts), late]).finally(() => clearTimeout(timer))
-  }
+  return (port, hosts) => withTimeout(probe(port, hosts), timeout, (): ProbeResult => ({ port, free: false, reason: 'timeout' }))
 }
 
 export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEngine): Allocator {

@@ -1,5 +1,6 @@
 import { createServer, isIPv4, isIPv6, type Server } from 'node:net'
 import { PortError } from './errors.ts'
+import { withTimeout } from './timeout.ts'
 import type { ProbeResult, SkipReason } from './types.ts'
 
 /** Errnos that mean "no server can listen on this port here". */
@@ -75,13 +76,9 @@ export function checkPort(port: number, hosts: readonly string[], timeoutMs = DE
 
 function checkPortOnce(port: number, hosts: readonly string[], timeoutMs: number): Promise<ProbeResult> {
   const opened: Server[] = []
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => {
-      for (const server of opened) server.close()
-      resolve({ port, free: false, reason: 'timeout' })
-    }, timeoutMs)
-  })
   const work = bindAll(port, hosts, (server) => opened.push(server))
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+  return withTimeout(work, timeoutMs, (): ProbeResult => {
+    for (const server of opened) server.close()
+    return { port, free: false, reason: 'timeout' }
+  })
 }

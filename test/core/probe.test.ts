@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { checkPort, isPortAvailable, probeHosts } from '../../core/index.ts'
+import { canBind, closeAll, hold, type Held } from '../helpers/sockets.ts'
+
+const held: Held[] = []
+afterEach(() => closeAll(held))
+
+// Every listener a developer's server could have: IPv4, IPv6-only and dual-stack.
+const HOLDERS = [
+  { host: '127.0.0.1', ipv6Only: false },
+  { host: '::1', ipv6Only: true },
+  { host: '0.0.0.0', ipv6Only: false },
+  { host: '::', ipv6Only: false },
+  { host: '::', ipv6Only: true },
+]
+const CONSUMERS = ['127.0.0.1', '::1', '0.0.0.0', '::']
+
+describe('probe: the address-family matrix', () => {
+  for (const holder of HOLDERS) {
+    const label = `${holder.host}${holder.ipv6Only ? ' (v6only)' : ''}`
+
+    test(`a listener on ${label} makes the port busy by default`, async () => {
+      const h = await hold(holder.host, 0, holder)
+      held.push(h)
+      expect(await isPortAvailable(h.port)).toBe(false)
+      const result = await checkPort(h.port, probeHosts(undefined))
+      expect(result).toMatchObject({ free: false, reason: 'in-use', code: 'EADDRINUSE' })
+    })
+
+    test(`with a listener on ${label}, --host answers exactly what a real bind would`, async () => {
+      const h = await hold(holder.host, 0, holder)
+      held.push(h)
+      for (const consumer of CONSUMERS) {
+        const probeSays = await isPortAvailable(h.port, consumer)
+        const bindSays = await canBind(consumer, h.port)
+        expect({ consumer, free: probeSays }).toEqual({ consumer, free: bindSays })
+      }
+    })
+  }
+
+  test('a free port is free on every host, and the probe leaves nothing bound', async () => {
+    const h = await hold('::')
+    await h.close()
+    expect(await isPortAvailable(h.port)).toBe(true)
+    for (const consumer of CONSUMERS) expect(await isPortAvailable(h.port, consumer)).toBe(true)
+    // The probe closed what it opened: a real server can take the port right after.
+    expect(await canBind('::', h.port)).toBe(true)
+  })
+
+  test('localhost means both loopback addresses and their wildcards, never a DNS answer', () => {
+    expect(probeHosts('localhost', 'linux')).toEqual(probeHosts(undefined, 'linux'))
+    expect(probeHosts(undefined, 'darwin')).toEqual(['::', '0.0.0.0', '127.0.0.1', '::1'])
+    expect(probeHosts('127.0.0.2', 'darwin')).toEqual(['127.0.0.2', '0.0.0.0'])
+  })
+
+  test('a host that is not an IP address is refused by name', () => {
+    expect(() => probeHosts('example.invalid')).toThrow('Invalid host "example.invalid"')
+  })
+
+  test('isPortAvailable rejects a port that is not a port', async () => {
+    for (const bad of [0, -1, 65536, 3000.5, Number.NaN]) {
+      await expect(isPortAvailable(bad)).rejects.toThrow(`got ${bad}`)
+    }
+  })
+})
