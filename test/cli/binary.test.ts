@@ -110,8 +110,6 @@ describe('berth up, help and version', () => {
     expect(ran.code).toBe(2)
     expect(ran.stdout + ran.stderr).not.toContain('\u001b[')
   })
-    expect(ran.stdout + ran.stderr).not.toContain('\u001b[')
-  })
 })
 
 describe('colour policy', () => {
