@@ -1,0 +1,110 @@
+// berth beside get-port, portfinder, detect-port and get-port-please, in one run.
+// Run with `npm run bench` (builds dist/ first). Real sockets on loopback only.
+import detectPort from 'detect-port'
+import getPort, { clearLockedPorts, portNumbers } from 'get-port'
+import { getPort as getPortPlease } from 'get-port-please'
+import portfinder from 'portfinder'
+import { join } from 'node:path'
+import { allocatePort, clearClaims } from '../core/index.ts'
+import { freeRange, holdRange } from '../test/helpers/sockets.ts'
+import { table, timeCalls, timeSpawn } from './measure.ts'
+
+interface Peer {
+  name: string
+  /** Finds a port from `from`, staying inside `from..to` if the tool can. */
+  find(from: number, to: number): Promise<number>
+  /** Forgets in-process state between rounds (locks, claims). */
+  reset?(): void
+}
+
+const PEERS: Peer[] = [
+  { name: 'berth', find: async (from, to) => (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench' })).port, reset: clearClaims },
+  { name: 'get-port', find: (from, to) => getPort({ port: portNumbers(from, to) }), reset: clearLockedPorts },
+  { name: 'portfinder', find: (from, to) => portfinder.getPortPromise({ port: from, stopPort: to }) },
+  { name: 'detect-port', find: (from) => detectPort(from) },
+  { name: 'get-port-please', find: (from, to) => getPortPlease({ port: from, portRange: [from, to], random: false }) },
+]
+
+const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2))
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`
+
+async function preferredFree() {
+  const base = await freeRange(101)
+  const rows: Array<[string, number, boolean]> = []
+  for (const peer of PEERS) {
+    let right = true
+    const ms = await timeCalls(200, async () => { right &&= (await peer.find(base, base + 100)) === base }, peer.reset)
+    rows.push([peer.name, ms, right])
+  }
+  return rows
+}
+
+async function pastBusy() {
+  const busy = await holdRange(200)
+  const to = busy.from + 999
+  const rows: Array<[string, number, boolean]> = []
+  try {
+    for (const peer of PEERS) {
+      let inRange = true
+      const ms = await timeCalls(20, async () => {
+        const port = await peer.find(busy.from, to)
+        inRange &&= port === busy.from + 200
+      }, peer.reset)
+      rows.push([peer.name, ms, inRange])
+    }
+  } finally {
+    await busy.close()
+  }
+  return rows
+}
+
+async function concurrent() {
+  const base = await freeRange(1)
+  const rows: Array<[string, number, number]> = []
+  for (const peer of PEERS) {
+    let distinct = 0
+    const ms = await timeCalls(5, async () => {
+      const ports = await Promise.all(Array.from({ length: 50 }, () => peer.find(base, Math.min(base + 400, 65535))))
+      distinct = new Set(ports).size
+    }, peer.reset)
+    rows.push([peer.name, ms, distinct])
+  }
+  return rows
+}
+
+function coldStart(root: string) {
+  const port = 43000
+  return [
+    ['berth (dist/berth get)', timeSpawn(30, [join(root, 'dist/berth'), 'get', 'bench', '--base', String(port), '-q'])],
+    ['get-port-cli (node)', timeSpawn(30, ['node', join(root, 'node_modules/get-port-cli/cli.js'), String(port)])],
+    ['floor (compiled bun, prints a line)', timeSpawn(30, [join(root, 'dist/floor')])],
+  ] as Array<[string, number]>
+}
+
+const root = join(import.meta.dir, '..')
+Bun.spawnSync([process.execPath, 'build', join(root, 'bench/floor.ts'), '--compile', '--outfile', join(root, 'dist/floor')], { stdout: 'ignore' })
+console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
+
+const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, unknown]) => boolean) =>
+  Math.min(...rows.filter((r) => r[0] !== 'berth' && ok(r)).map((r) => r[1]))
+
+const one = await preferredFree()
+const b1 = one.find((r) => r[0] === 'berth')![1]
+console.log(table('1. preferred port free (ms per call)', ['tool', 'ms', 'right port', 'berth / this'],
+  one.map(([n, ms, ok]) => [n, fmt(ms), String(ok), ratio(b1, ms)])))
+console.log(`berth / fastest peer: ${ratio(b1, best(one, () => true))}`)
+
+const two = await pastBusy()
+const b2 = two.find((r) => r[0] === 'berth')![1]
+console.log(table('2. first free port past 200 busy, range of 1000 (ms per call)', ['tool', 'ms', 'answer inside range and right', 'berth / this'],
+  two.map(([n, ms, ok]) => [n, fmt(ms), String(ok), ratio(b2, ms)])))
+console.log(`berth / best peer that stays inside the range: ${ratio(b2, best(two, (r) => r[2] === true))}`)
+
+const three = await concurrent()
+const b3 = three.find((r) => r[0] === 'berth')![1]
+console.log(table('3. 50 concurrent callers in one process (ms for all 50)', ['tool', 'ms', 'distinct ports', 'berth / this'],
+  three.map(([n, ms, d]) => [n, fmt(ms), String(d), ratio(b3, ms)])))
+
+const four = coldStart(root)
+const floor = four[2]![1]
+console.log(table('4. cold start (ms per process)', ['command', 'ms', 'this / floor'], four.map(([n, ms]) => [n, fmt(ms), ratio(ms, floor)])))
