@@ -1,16 +1,23 @@
-import pc from 'picocolors'
-
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface Io {
   stdout(text: string): void
   stderr(text: string): void
   env: Record<string, string | undefined>
   /** Colours for stdout and for stderr, each on only when that stream is a terminal. */
-  out: ReturnType<typeof pc.createColors>
-  err: ReturnType<typeof pc.createColors>
-  /** True when stderr is a terminal (progress, colour). */
-  interactive: boolean
+  out: Colors
+  err: Colors
 }
+
+type Paint = (text: string) => string
+export interface Colors {
+  red: Paint
+  green: Paint
+  yellow: Paint
+  bold: Paint
+  dim: Paint
+}
+
+const PLAIN: Colors = { red: String, green: String, yellow: String, bold: String, dim: String }
 
 /** Colour only on a terminal, never with NO_COLOR (any non-empty value) or TERM=dumb. */
 export function colorEnabled(isTTY: boolean | undefined, env: Record<string, string | undefined>): boolean {
@@ -19,14 +26,40 @@ export function colorEnabled(isTTY: boolean | undefined, env: Record<string, str
   return Boolean(isTTY)
 }
 
+/**
+ * Colours decided on first use. In the compiled binary, asking whether a stream is a
+ * terminal loads node:tty (and picocolors does too), about 10 ms of a 15 ms cold start,
+ * so a plain `berth get` that prints nothing coloured never pays for it.
+ */
+function lazyColors(fd: 1 | 2, env: Record<string, string | undefined>): Colors {
+  let colors: Colors | undefined
+  const resolve = (): Colors => {
+    if (colors) return colors
+    if (env.NO_COLOR || env.TERM === 'dumb') return (colors = PLAIN)
+    const { isatty } = require('node:tty') as typeof import('node:tty')
+    if (!colorEnabled(isatty(fd), env)) return (colors = PLAIN)
+    return (colors = (require('picocolors') as typeof import('picocolors')).createColors(true))
+  }
+  return {
+    red: (t) => resolve().red(t),
+    green: (t) => resolve().green(t),
+    yellow: (t) => resolve().yellow(t),
+    bold: (t) => resolve().bold(t),
+    dim: (t) => resolve().dim(t),
+  }
+}
+
+// console.log and console.error are the cheapest writers in a compiled Bun binary (touching
+// process.stdout costs ~10 ms at start-up). They add the newline, so one is taken off.
+const chomp = (text: string) => (text.endsWith('\n') ? text.slice(0, -1) : text)
+
 export function processIo(): Io {
   const env = process.env
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => console.log(chomp(text)),
+    stderr: (text) => console.error(chomp(text)),
     env,
-    out: pc.createColors(colorEnabled(process.stdout.isTTY, env)),
-    err: pc.createColors(colorEnabled(process.stderr.isTTY, env)),
-    interactive: Boolean(process.stderr.isTTY),
+    out: lazyColors(1, env),
+    err: lazyColors(2, env),
   }
 }

@@ -1,4 +1,5 @@
-import { createServer, isIPv4, isIPv6, type Server } from 'node:net'
+import { isIPv4, isIPv6 } from './ip.ts'
+import { bindOnce } from './bind.ts'
 import { PortError } from './errors.ts'
 import { withTimeout } from './timeout.ts'
 import type { ProbeResult, SkipReason } from './types.ts'
@@ -9,6 +10,8 @@ const BUSY: Record<string, SkipReason> = { EADDRINUSE: 'in-use', EACCES: 'permis
 const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL'])
 
 export const DEFAULT_TIMEOUT_MS = 1000
+
+const DUAL_STACK_COVERS_ALL = globalThis.process?.platform === 'linux'
 
 /**
  * The addresses to bind so that "free" means a server could really listen there.
@@ -27,31 +30,20 @@ export function probeHosts(host: string | undefined, platform: string = process.
   throw new PortError('E_INVALID_OPTIONS', `Invalid host ${JSON.stringify(host)}: use an IP address or "localhost"`)
 }
 
-/** Binds one address and closes again. Resolves with the errno, or null when the bind worked. */
-function bindOnce(port: number, host: string, track: (s: Server) => void): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    track(server)
-    server.unref()
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      server.close()
-      const code = error.code ?? ''
-      if (code in BUSY || ABSENT.has(code)) resolve(code)
-      else reject(new PortError('E_PROBE', `Checking port ${port} on ${host} failed: ${error.message}`, { cause: error }))
-    })
-    // Never share the port: a probe with reusePort or a shared cluster handle reports busy ports free.
-    const listenOptions = { port, host, exclusive: true, reusePort: false, ipv6Only: false }
-    server.listen(listenOptions, () => server.close(() => resolve(null)))
-  })
-}
-
-async function bindAll(port: number, hosts: readonly string[], track: (s: Server) => void): Promise<ProbeResult> {
+async function bindAll(port: number, hosts: readonly string[], track: (close: () => void) => void): Promise<ProbeResult> {
   let present = 0
   // One address at a time: binding the same port on overlapping addresses at once would collide with itself.
   for (const host of hosts) {
     const code = await bindOnce(port, host, track)
-    if (code === null) present++
-    else if (code in BUSY) return { port, free: false, reason: BUSY[code]!, host, code }
+    if (code === null) {
+      // On Linux a dual-stack `::` bind collides with every listener on the port, IPv4 or IPv6.
+      if (host === '::' && DUAL_STACK_COVERS_ALL) return { port, free: true }
+      present++
+    } else if (code in BUSY) {
+      return { port, free: false, reason: BUSY[code]!, host, code }
+    } else if (!ABSENT.has(code)) {
+      throw new PortError('E_PROBE', `Checking port ${port} on ${host} failed with ${code}`)
+    }
   }
   return present > 0 ? { port, free: true } : { port, free: false, reason: 'unavailable' }
 }
@@ -75,10 +67,10 @@ export function checkPort(port: number, hosts: readonly string[], timeoutMs = DE
 }
 
 function checkPortOnce(port: number, hosts: readonly string[], timeoutMs: number): Promise<ProbeResult> {
-  const opened: Server[] = []
-  const work = bindAll(port, hosts, (server) => opened.push(server))
+  const opened: Array<() => void> = []
+  const work = bindAll(port, hosts, (close) => opened.push(close))
   return withTimeout(work, timeoutMs, (): ProbeResult => {
-    for (const server of opened) server.close()
+    for (const close of opened) close()
     return { port, free: false, reason: 'timeout' }
   })
 }

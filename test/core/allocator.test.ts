@@ -3,7 +3,7 @@ import {
   allocateMultiplePorts, allocatePort, clearClaims, createAllocator, definePlugin, isPortError,
   type AllocationEvent, type Probe,
 } from '../../core/index.ts'
-import { canBind, closeAll, freeRange, hold, holdRange, type Held } from '../helpers/sockets.ts'
+import { canBind, closeAll, freeRange, hold, holdRange } from '../helpers/sockets.ts'
 
 const held: Array<{ close(): Promise<void> }> = []
 afterEach(async () => {

@@ -1,0 +1,57 @@
+/**
+ * One real bind of one address, then close: the only socket code in berth.
+ * Under Bun, `Bun.listen` binds synchronously and loads in no time, while Bun's `node:net`
+ * costs about 10 ms to load (measured on the compiled binary), which is most of a cold
+ * `berth get`. Elsewhere, `node:net`. Both were checked against the same address matrix.
+ * Resolves with the errno of a failed bind, or null when the bind worked.
+ */
+export type BindOnce = (port: number, host: string, track: (close: () => void) => void) => Promise<string | null>
+
+interface BunListener {
+  stop(closeActive?: boolean): void
+}
+interface BunGlobal {
+  listen(options: object): BunListener
+}
+
+const errnoOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? '')
+
+function bunBinder(bun: BunGlobal): BindOnce {
+  return async (port, host) => {
+    let listener: BunListener
+    try {
+      // reusePort stays off: a probe that shares the port reports busy ports free.
+      listener = bun.listen({ hostname: host, port, exclusive: true, reusePort: false, ipv6Only: false, socket: { data() {} } })
+    } catch (error) {
+      const code = errnoOf(error)
+      if (code === '') throw error
+      return code
+    }
+    listener.stop(true)
+    return null
+  }
+}
+
+let nodeNet: Promise<typeof import('node:net')> | undefined
+
+const nodeBinder: BindOnce = async (port, host, track) => {
+  const { createServer } = await (nodeNet ??= import('node:net'))
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    track(() => server.close())
+    server.unref()
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      server.close()
+      if (error.code) resolve(error.code)
+      else reject(error)
+    })
+    // exclusive: never share a cluster primary's handle; reusePort off for the same reason.
+    server.listen({ port, host, exclusive: true, reusePort: false, ipv6Only: false }, () => server.close(() => resolve(null)))
+  })
+}
+
+const bun = (globalThis as { Bun?: BunGlobal }).Bun
+
+/** The binder for this runtime. */
+export const bindOnce: BindOnce = bun ? bunBinder(bun) : nodeBinder
+export { nodeBinder, bunBinder }
