@@ -54,4 +54,5 @@ const bun = (globalThis as { Bun?: BunGlobal }).Bun
 
 /** The binder for this runtime. */
 export const bindOnce: BindOnce = bun ? bunBinder(bun) : nodeBinder
-export { nodeBinder, bunBinder }
+/** `Bun.listen` answers before it returns; `node:net` answers in a later event. */
+export const BINDS_SYNCHRONOUSLY = Boolean(bun)
