@@ -4,12 +4,17 @@
 import { createServer } from 'node:net'
 
 const lib = await import(process.argv[2])
-const listen = (host, port) =>
+const listen = (host, port, ipv6Only = false) =>
   new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen({ host, port }, () => resolve(server))
+    server.listen({ host, port, ipv6Only }, () => resolve(server))
   })
+
+// An IPv6-only listener must make the port busy too (where IPv6 exists at all).
+const v6holder = await listen('::1', 0, true).catch(() => null)
+const v6Seen = v6holder ? !(await lib.isPortAvailable(v6holder.address().port)) : 'no IPv6 here'
+v6holder?.close()
 
 const holder = await listen('127.0.0.1', 0)
 const busy = holder.address().port
@@ -23,6 +28,7 @@ try {
 }
 const report = {
   busyIsBusy: !(await lib.isPortAvailable(busy)),
+  v6Seen,
   fallbackMoved: fallback.port > busy && !fallback.usedPreferred,
   distinct: new Set(many.map((r) => r.port)).size,
   invalid,
