@@ -63,3 +63,14 @@ describe('probe: the address-family matrix', () => {
     }
   })
 })
+
+describe('host validation', () => {
+  test('malformed addresses are refused before any bind, valid ones accepted', () => {
+    for (const bad of [':::', '1:2:3', '1::2::3', '12345::', '256.0.0.1', '1.2.3', 'fe80::1%eth0', '']) {
+      expect(() => probeHosts(bad)).toThrow(`Invalid host ${JSON.stringify(bad)}`)
+    }
+    for (const good of ['::', '::1', '1:2:3:4:5:6:7:8', 'fe80::1', '::ffff:127.0.0.1', '127.0.0.1', '0.0.0.0']) {
+      expect(probeHosts(good).length).toBeGreaterThan(0)
+    }
+  })
+})
