@@ -34,19 +34,15 @@ export function colorEnabled(isTTY: boolean | undefined, env: Record<string, str
 function lazyColors(fd: 1 | 2, env: Record<string, string | undefined>): Colors {
   let colors: Colors | undefined
   const resolve = (): Colors => {
-    if (colors) return colors
-    if (env.NO_COLOR || env.TERM === 'dumb') return (colors = PLAIN)
-    const { isatty } = require('node:tty') as typeof import('node:tty')
-    if (!colorEnabled(isatty(fd), env)) return (colors = PLAIN)
-    return (colors = (require('picocolors') as typeof import('picocolors')).createColors(true))
+    // The environment alone can rule colour out; only then is the terminal asked.
+    if (!colors) {
+      const onTerminal = colorEnabled(true, env) && (require('node:tty') as typeof import('node:tty')).isatty(fd)
+      colors = onTerminal ? (require('picocolors') as typeof import('picocolors')).createColors(true) : PLAIN
+    }
+    return colors
   }
-  return {
-    red: (t) => resolve().red(t),
-    green: (t) => resolve().green(t),
-    yellow: (t) => resolve().yellow(t),
-    bold: (t) => resolve().bold(t),
-    dim: (t) => resolve().dim(t),
-  }
+  const paint = (name: keyof Colors): Paint => (text) => resolve()[name](text)
+  return { red: paint('red'), green: paint('green'), yellow: paint('yellow'), bold: paint('bold'), dim: paint('dim') }
 }
 
 // console.log and console.error are the cheapest writers in a compiled Bun binary (touching
