@@ -10,6 +10,10 @@ export const EXIT = {
   usage: 2,
   /** A bug or an unexpected system error. */
   internal: 70,
+  /** The registry stayed locked by another process past the busy timeout: retry. */
+  busy: 75,
+  /** The registry was refused: a symlink, someone else's directory, a newer schema, no node:sqlite. */
+  state: 78,
 } as const
 
 const EXIT_BY_CODE: Record<PortErrorCode, number> = {
@@ -18,6 +22,8 @@ const EXIT_BY_CODE: Record<PortErrorCode, number> = {
   E_NO_PORT: EXIT.unavailable,
   E_PLUGIN: EXIT.internal,
   E_PROBE: EXIT.internal,
+  E_STATE: EXIT.state,
+  E_STATE_BUSY: EXIT.busy,
 }
 
 /** Prints an error on stderr and returns its exit code. Unknown errors keep their stack. */

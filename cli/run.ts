@@ -3,6 +3,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { protectArgv, unprotect, usageError } from './args.ts'
 import { checkCommand } from './commands/check.ts'
 import { getCommand } from './commands/get.ts'
+import { gcCommand, listCommand, releaseCommand } from './commands/leases.ts'
 import { upCommand } from './commands/up.ts'
 import { EXIT, reportError } from './exit-codes.ts'
 import type { Io } from './io.ts'
@@ -11,7 +12,11 @@ const EXIT_HELP = `Exit codes:
   0   success (check: every port is free)
   1   check: a port is busy; get/up: no free port in the range
   2   bad input or usage
-  70  internal error`
+  70  internal error
+  75  the lease registry stayed locked by another process: retry
+  78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite)
+
+State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
 
 /** Builds the command table. Each action returns its exit code. */
 function buildCli(io: Io) {
@@ -26,6 +31,9 @@ function buildCli(io: Io) {
     .option('--json', 'Print one JSON object instead of the bare port')
     .option('-q, --quiet', 'Only warnings and errors on stderr')
     .option('--verbose', 'Also print the start line and every skipped candidate')
+    .option('--no-persist', 'Do not record a lease: no stickiness, no cross-process guarantee')
+    .option('--owner <pid>', 'The process whose life keeps the lease (default: the calling shell)')
+    .option('--ttl <duration>', 'Keep the lease this long even after its owner exits: 90, 30s, 15m, 2h, 7d')
     .example('PORT=$(berth get web --base 5000)')
     .example('berth get api --base 3000 --max 3010 --exclude 3001 --json')
     .action((service, options) => getCommand(unprotect(service), unprotect(options), io))
@@ -43,8 +51,28 @@ function buildCli(io: Io) {
     .option('--format <format>', 'env, shell or json (default: env)')
     .option('-q, --quiet', 'Only the summary, warnings and errors on stderr')
     .option('--verbose', 'Also print the start lines and skipped candidates')
+    .option('--no-persist', 'Do not record leases: ports are not sticky')
+    .option('--owner <pid>', 'The process whose life keeps the leases (default: the calling shell)')
+    .option('--ttl <duration>', 'Keep the leases this long even after their owner exits')
     .example('eval "$(berth up --format shell)"')
     .action((options) => upCommand(unprotect(options), io))
+
+  cli
+    .command('list', 'Show every lease: project, service, port, host, owner pid, state (active or dormant)')
+    .option('--json', 'Print a JSON array')
+    .action((options) => listCommand(unprotect(options), io))
+
+  cli
+    .command('release <service-or-port>', "Forget a lease: a service of this project, or whichever lease holds a port")
+    .option('--json', 'Print the released leases as a JSON array')
+    .example('berth release web')
+    .example('berth release 3000')
+    .action((target, options) => releaseCommand(unprotect(target), unprotect(options), io))
+
+  cli
+    .command('gc', 'Forget leases whose owners have exited and whose ports are free')
+    .option('--json', 'Print the forgotten leases as a JSON array')
+    .action((options) => gcCommand(unprotect(options), io))
 
   cli.help((sections) => [...sections, { body: EXIT_HELP }])
   cli.version(pkg.version)
@@ -63,7 +91,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         cli.outputHelp()
         return EXIT.usage
       }
-      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, up`)
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, up, list, release, gc`)
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {

@@ -55,10 +55,10 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
   const driver = createDriver(hasEnv ? plugins : [envPreference(), ...plugins], ctx)
 
   /** Filters that need no socket, cheapest first; null means "probe it". */
-  async function skipReason(port: number, req: AllocationRequest) {
+  async function skipReason(port: number, req: AllocationRequest, lastPass: boolean) {
     if (req.exclude.has(port)) return 'excluded'
     if (isClaimed(port)) return 'claimed'
-    return driver.rejects(port, req)
+    return driver.rejects(port, req, lastPass)
   }
 
   /** The in-process claim first (synchronous, so no await splits check from add), then the plugins'. */
@@ -74,6 +74,47 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     return false
   }
 
+  interface Pass {
+    req: AllocationRequest
+    skipped: SkippedCandidate[]
+    attempts: number
+    /** Ports a plugin asked to try last (first pass only). */
+    deferred: number[]
+  }
+
+  /** Walks candidates in growing batches and returns the first free one that could be claimed. */
+  async function firstFree(stream: AsyncIterable<number>, pass: Pass, lastPass: boolean): Promise<number | null> {
+    const { req, skipped } = pass
+    for await (const batch of inBatches(stream)) {
+      const verdicts = new Map<number, SkippedCandidate>()
+      const toProbe: number[] = []
+      for (const port of batch) {
+        const reason = await skipReason(port, req, lastPass)
+        if (reason === null) toProbe.push(port)
+        else if (typeof reason === 'string') verdicts.set(port, { port, reason })
+        else {
+          pass.deferred.push(port)
+          verdicts.set(port, { port, reason: reason.defer })
+        }
+      }
+      for (const r of await lane.check(toProbe, req.hosts)) {
+        if (!r.free) verdicts.set(r.port, { port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
+      }
+      // The answer is the first free port in candidate order, whichever probe finished first.
+      for (const port of batch) {
+        pass.attempts++
+        const verdict = verdicts.get(port) ?? (await claim(port, req) ? undefined : { port, reason: 'claimed' })
+        if (!verdict) return port
+        skipped.push(verdict)
+      }
+    }
+    return null
+  }
+
+  async function* listed(ports: readonly number[]) {
+    yield* ports
+  }
+
   async function allocate(input: AllocateInput): Promise<AllocationResult> {
     const req = resolveRequest(input)
     const { serviceName, basePort, maxPort } = req
@@ -81,41 +122,26 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     emit({ type: 'start', level: 'info', serviceName, message: startLine(serviceName, basePort, maxPort) })
     const preferred = [...(await driver.preferred(req)), basePort]
     const source = (await driver.candidates(req)) ?? portRange(basePort, maxPort)
-    const skipped: SkippedCandidate[] = []
-    let attempts = 0
-    for await (const batch of inBatches(candidateStream(preferred, source))) {
-      const verdicts = new Map<number, SkippedCandidate>()
-      const toProbe: number[] = []
-      for (const port of batch) {
-        const reason = await skipReason(port, req)
-        if (reason) verdicts.set(port, { port, reason })
-        else toProbe.push(port)
-      }
-      for (const r of await lane.check(toProbe, req.hosts)) {
-        if (!r.free) verdicts.set(r.port, { port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
-      }
-      // The answer is the first free port in candidate order, whichever probe finished first.
-      for (const port of batch) {
-        attempts++
-        const verdict = verdicts.get(port) ?? (await claim(port, req) ? undefined : { port, reason: 'claimed' })
-        if (verdict) {
-          skipped.push(verdict)
-          continue
-        }
-        const preferredPort = preferred[0]!
-        const result: AllocationResult = {
-          port, serviceName, preferredPort, usedPreferred: port === preferredPort, attempts, host: req.host, skipped,
-        }
-        const type = result.usedPreferred ? 'preferred' : 'fallback'
-        const message = result.usedPreferred ? preferredLine(result) : fallbackLine(result)
-        emit({ type, level: result.usedPreferred ? 'info' : 'warn', serviceName, message, result })
-        await driver.allocated(result)
-        return result
-      }
+    const pass: Pass = { req, skipped: [], attempts: 0, deferred: [] }
+    const port =
+      (await firstFree(candidateStream(preferred, source), pass, false)) ??
+      (pass.deferred.length > 0 ? await firstFree(listed(pass.deferred), pass, true) : null)
+    if (port === null) {
+      const message = exhaustedMessage(serviceName, basePort, maxPort, pass.attempts)
+      emit({ type: 'exhausted', level: 'error', serviceName, message })
+      throw new PortError('E_NO_PORT', message)
     }
-    const message = exhaustedMessage(serviceName, basePort, maxPort, attempts)
-    emit({ type: 'exhausted', level: 'error', serviceName, message })
-    throw new PortError('E_NO_PORT', message)
+    const preferredPort = preferred[0]!
+    const result: AllocationResult = {
+      port, serviceName, preferredPort, usedPreferred: port === preferredPort, attempts: pass.attempts, host: req.host,
+      // A deferred port taken on the last pass is no longer "skipped".
+      skipped: pass.skipped.filter((s) => s.port !== port),
+    }
+    const type = result.usedPreferred ? 'preferred' : 'fallback'
+    const message = result.usedPreferred ? preferredLine(result) : fallbackLine(result)
+    emit({ type, level: result.usedPreferred ? 'info' : 'warn', serviceName, message, result })
+    await driver.allocated(result)
+    return result
   }
 
   return {

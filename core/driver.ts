@@ -1,5 +1,5 @@
 import { PortError, isPortError } from './errors.ts'
-import type { AllocationRequest, AllocationResult, PluginContext, PortPlugin, SkipReason } from './types.ts'
+import type { AllocationRequest, AllocationResult, Deferral, PluginContext, PortPlugin, SkipReason } from './types.ts'
 
 type HookName = Exclude<keyof PortPlugin, 'name'>
 
@@ -50,15 +50,20 @@ export function createDriver(input: ReadonlyArray<PortPlugin | false | null | un
       }
       return null
     },
-    /** Returns the first skip reason a plugin gives, or null when every plugin accepts. */
-    async rejects(port: number, req: AllocationRequest): Promise<SkipReason | null> {
+    /**
+     * Returns the first skip reason a plugin gives, or null when every plugin accepts.
+     * A deferral is returned only on the first pass; on the last pass it counts as acceptance.
+     */
+    async rejects(port: number, req: AllocationRequest, lastPass = false): Promise<SkipReason | Deferral | null> {
+      let deferral: Deferral | null = null
       for (const p of plugins) {
         if (!p.accept) continue
         const verdict = await call(p, 'accept', () => p.accept!(port, req, ctx))
         if (verdict === false) return `rejected by ${p.name}`
         if (typeof verdict === 'string') return verdict
+        if (typeof verdict === 'object' && verdict !== null && !lastPass) deferral ??= verdict
       }
-      return null
+      return deferral
     },
     async claim(port: number, req: AllocationRequest): Promise<boolean> {
       for (const p of plugins) {

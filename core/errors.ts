@@ -8,6 +8,8 @@ export type PortErrorCode =
   | 'E_NO_PORT'
   | 'E_PLUGIN'
   | 'E_PROBE'
+  | 'E_STATE'
+  | 'E_STATE_BUSY'
 
 export interface PortErrorOptions {
   cause?: unknown

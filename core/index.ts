@@ -8,7 +8,10 @@ export { PortError, isPortError, type PortErrorCode } from './errors.ts'
 export { exhaustedMessage, formatSummary } from './messages.ts'
 export { checkPort, probeHosts, DEFAULT_TIMEOUT_MS } from './probe.ts'
 export { parsePortText, DEFAULT_RANGE_SPAN } from './validate.ts'
-export { envPreference, sequential } from '../plugins/index.ts'
+export { envPreference, persist, sequential, type PersistOptions } from '../plugins/index.ts'
+export { resolveStateDir } from './state/dir.ts'
+export { findProjectRoot } from './state/project.ts'
+export { createRegistry, type Lease, type LeaseState, type Registry } from './state/registry.ts'
 export type {
   AllocatePortOptions,
   AllocationEvent,

@@ -46,3 +46,7 @@ export function formatSummary(results: readonly AllocationResult[]): string {
     `   • Success rate: ${rate.toFixed(1)}%`,
   ].join('\n')
 }
+
+/** A service's remembered port could not be given back (persistence): say why, never hand out the stale number. */
+export const movedLine = (service: string, before: number, why: string, now: number) =>
+  `⚠️  [${service}] Port ${before}, remembered for ${service}, is ${why}: moved to ${now}`

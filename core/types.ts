@@ -10,7 +10,19 @@ export type SkipReason =
   | 'unavailable'
   | 'excluded'
   | 'claimed'
+  /** Leased to another service whose owner still runs (persistence). */
+  | 'leased'
+  /** Remembered for another service whose owner has exited: used only when nothing else is free. */
+  | 'dormant'
   | (string & {})
+
+/**
+ * An `accept` answer meaning "only if nothing else is free": the port is tried after every
+ * other candidate, in order. Used for ports remembered for another service.
+ */
+export interface Deferral {
+  defer: SkipReason
+}
 
 /** What one check of one port found. */
 export interface ProbeResult {
@@ -102,7 +114,8 @@ export interface PluginContext {
  * - `setup`: in order, once, before the first allocation.
  * - `preferred`: in order; every number returned goes to the front of the candidates.
  * - `candidates`: first non-null wins; with none, the range `basePort..maxPort` is used.
- * - `accept`: in order; `false` or a reason string skips the port.
+ * - `accept`: in order; `false` or a reason string skips the port; `{ defer: reason }` moves it
+ *   behind every other candidate.
  * - `claim`: in order, after the probe found the port free; `false` means another
  *   process won it, and the allocator moves on to the next candidate.
  * - `allocated`: in order, observers.
@@ -118,7 +131,7 @@ export interface PortPlugin {
     req: AllocationRequest,
     ctx: PluginContext,
   ): Iterable<number> | AsyncIterable<number> | null | undefined
-  accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason>
+  accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason | Deferral>
   claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>
   allocated?(result: AllocationResult, ctx: PluginContext): Awaitable<void>
   released?(port: number, ctx: PluginContext): Awaitable<void>

@@ -3,8 +3,9 @@ import { portArg, portListArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents, type Verbosity } from '../logger.ts'
+import { persistPlugin, type PersistFlags } from '../persistence.ts'
 
-export interface GetOptions {
+export interface GetOptions extends PersistFlags {
   base?: unknown
   max?: unknown
   exclude?: unknown
@@ -33,7 +34,8 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
-  const allocator = createAllocator({ env: io.env, onEvent: stderrEvents(io, verbosityOf(options)) })
+  const plugins = [persistPlugin(options)]
+  const allocator = createAllocator({ env: io.env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({
       serviceName: service ?? 'default', basePort, maxPort, exclude, host, envVar,

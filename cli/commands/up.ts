@@ -3,9 +3,10 @@ import { textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
+import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { verbosityOf } from './get.ts'
 
-export interface UpOptions {
+export interface UpOptions extends PersistFlags {
   env?: unknown
   format?: unknown
   quiet?: boolean
@@ -40,7 +41,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
     throw usageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   }
   const config = await getConfig({
-    environment: environment as Environment, env: io.env, refresh: true, onEvent: stderrEvents(io, verbosityOf(options)),
+    environment: environment as Environment, env: io.env, refresh: true, plugins: [persistPlugin(options)], onEvent: stderrEvents(io, verbosityOf(options)),
   })
   io.stderr(`${formatSummary(config.allocations)}\n`)
   io.stdout(render(format as Format, config))

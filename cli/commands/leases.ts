@@ -1,0 +1,84 @@
+/** `berth list`, `berth release`, `berth gc`: looking at and tidying the lease registry. */
+import {
+  checkPort, createRegistry, findProjectRoot, parsePortText, probeHosts, resolveStateDir, type Lease, type Registry,
+} from '../../core/index.ts'
+import { usageError } from '../args.ts'
+import { EXIT } from '../exit-codes.ts'
+import type { Io } from '../io.ts'
+
+async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
+  const registry = await createRegistry(resolveStateDir(undefined, io.env))
+  for (const warning of registry.warnings) io.stderr(`${warning}\n`)
+  try {
+    return await work(registry)
+  } finally {
+    registry.close()
+  }
+}
+
+const toJson = (lease: Lease) => ({
+  project: lease.project, service: lease.service, port: lease.port, host: lease.host, pid: lease.ownerPid,
+  state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
+  createdAt: new Date(lease.createdAt).toISOString(), renewedAt: new Date(lease.renewedAt).toISOString(),
+})
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('')
+}
+
+/** `berth list [--json]`: every lease, with whether its owner still runs. */
+export function listCommand(options: { json?: boolean }, io: Io): Promise<number> {
+  return withRegistry(io, (registry) => {
+    const leases = registry.list()
+    if (options.json) {
+      io.stdout(`${JSON.stringify(leases.map(toJson))}\n`)
+      return EXIT.ok
+    }
+    if (leases.length === 0) {
+      io.stderr(`No leases in ${registry.path}\n`)
+      return EXIT.ok
+    }
+    const { green, dim } = io.out
+    const rows = leases.map((l) => [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), l.state, l.project])
+    const lines = table([['SERVICE', 'PORT', 'HOST', 'PID', 'STATE', 'PROJECT'], ...rows]).split('\n')
+    // Colour after padding, so escape codes do not upset the column widths.
+    io.stdout(lines.map((line, i) => (i === 0 ? line : leases[i - 1]?.state === 'active' ? green(line) : dim(line))).join('\n'))
+    return EXIT.ok
+  })
+}
+
+/** `berth release SERVICE|PORT`: a number is a port (in any project); a name is a service of this project. */
+export function releaseCommand(target: string | undefined, options: { json?: boolean }, io: Io): Promise<number> {
+  if (target === undefined || target === '') throw usageError('release needs a service name or a port, e.g. "berth release web"')
+  const isNumber = /^[0-9]+$/.test(target)
+  const port = isNumber ? parsePortText(target) : null
+  if (isNumber && port === null) throw usageError(`release: ${JSON.stringify(target)} is not a port from 1 to 65535`)
+  const project = findProjectRoot(process.cwd())
+  return withRegistry(io, (registry) => {
+    const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
+    if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
+    if (gone.length === 0) {
+      io.stderr(port !== null ? `No lease holds port ${port}\n` : `No lease for service ${JSON.stringify(target)} in ${project}\n`)
+      return EXIT.unavailable
+    }
+    for (const l of gone) io.stderr(`Released ${l.service} (port ${l.port}) in ${l.project}\n`)
+    return EXIT.ok
+  })
+}
+
+/** `berth gc`: forgets leases whose owners are gone and whose ports bind. Probing happens outside the lock. */
+export function gcCommand(options: { json?: boolean }, io: Io): Promise<number> {
+  return withRegistry(io, async (registry) => {
+    const free = new Set<number>()
+    for (const lease of registry.list()) {
+      if (lease.state !== 'dormant') continue
+      if ((await checkPort(lease.port, probeHosts(lease.host ?? undefined))).free) free.add(lease.port)
+    }
+    // Re-checked under the lock: a lease renewed meanwhile is active again and stays.
+    const gone = registry.remove((l) => l.state === 'dormant' && free.has(l.port))
+    if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
+    io.stderr(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}\n`)
+    return EXIT.ok
+  })
+}

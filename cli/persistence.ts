@@ -1,0 +1,45 @@
+/** The CLI's persistence flags (`--no-persist`, `--owner`, `--ttl`) turned into a persist() plugin. */
+import { persist, type PortPlugin } from '../core/index.ts'
+import { usageError } from './args.ts'
+
+export interface PersistFlags {
+  /** false with `--no-persist`. */
+  persist?: boolean
+  owner?: unknown
+  ttl?: unknown
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/** `90` (seconds), `30s`, `15m`, `2h`, `7d`. Anything else is a usage error naming the value. */
+export function durationArg(name: string, value: unknown): number {
+  const match = typeof value === 'string' ? /^([1-9][0-9]{0,8})([smhd]?)$/.exec(value) : null
+  if (!match) throw usageError(`${name} must be a duration such as 90, 30s, 15m, 2h or 7d, got ${JSON.stringify(String(value))}`)
+  return Number(match[1]) * UNIT_MS[(match[2] || 's') as keyof typeof UNIT_MS]
+}
+
+function pidArg(name: string, value: unknown): number {
+  const pid = typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(pid)) throw usageError(`${name} must be a process id, got ${JSON.stringify(String(value))}`)
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw usageError(`${name} ${pid}: no such process`)
+  }
+  return pid
+}
+
+/**
+ * Leases made from a shell belong to the shell (the parent process), as portpicker does it:
+ * `PORT=$(berth get web)` keeps the port while the script that asked runs.
+ * `--ttl` alone makes a lease that outlives its owner until the time is up.
+ */
+export function persistPlugin(flags: PersistFlags): PortPlugin | null {
+  if (flags.persist === false) {
+    if (flags.owner !== undefined || flags.ttl !== undefined) throw usageError('--owner and --ttl need persistence: drop --no-persist')
+    return null
+  }
+  const ttl = flags.ttl === undefined ? undefined : durationArg('--ttl', flags.ttl)
+  const ownerPid = flags.owner !== undefined ? pidArg('--owner', flags.owner) : ttl !== undefined ? null : process.ppid
+  return persist({ ownerPid, ttl })
+}

@@ -1,0 +1,19 @@
+/**
+ * A lease belongs to a project: the nearest folder, from the working directory up, that holds
+ * a berth config file or a `.git` entry (a folder in a clone, a file in a worktree). Two
+ * checkouts of one repository are two projects, so they get different ports.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+
+export const CONFIG_FILES = ['berth.config.ts', 'berth.config.json'] as const
+const MARKERS = [...CONFIG_FILES, '.git']
+
+/** The project root for `cwd`; `cwd` itself when nothing above it is marked. */
+export function findProjectRoot(cwd: string): string {
+  const start = resolve(cwd)
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (MARKERS.some((name) => existsSync(join(dir, name)))) return dir
+    if (dirname(dir) === dir) return start
+  }
+}

@@ -1,0 +1,122 @@
+/** The lease table: who holds which port, read and written under SQLite's write lock. */
+import { openRegistry, stateError } from './open.ts'
+import { isAlive, type Owner } from './owner.ts'
+import { immediate, type SqlDatabase } from './sqlite.ts'
+
+export type LeaseState = 'active' | 'dormant'
+
+export interface Lease {
+  port: number
+  /** The project root the lease was made in. */
+  project: string
+  service: string
+  host: string | null
+  ownerPid: number | null
+  ownerStart: string | null
+  /** Milliseconds since the epoch; the lease stays active until then even without a live owner. */
+  leaseUntil: number | null
+  createdAt: number
+  renewedAt: number
+  /** Active while its owner runs (or its TTL lasts); dormant after. */
+  state: LeaseState
+}
+
+export interface ClaimInput {
+  port: number
+  project: string
+  service: string
+  host: string | null
+  owner: Owner | null
+  leaseUntil: number | null
+}
+
+interface LeaseRow {
+  port: number
+  project: string
+  service: string
+  host: string | null
+  owner_pid: number | null
+  owner_start: string | null
+  lease_until: number | null
+  created_at: number
+  renewed_at: number
+}
+
+function toLease(row: LeaseRow, now: number): Lease {
+  const owned = row.owner_pid !== null && isAlive(row.owner_pid, row.owner_start)
+  const timed = row.lease_until !== null && row.lease_until > now
+  return {
+    port: row.port, project: row.project, service: row.service, host: row.host,
+    ownerPid: row.owner_pid, ownerStart: row.owner_start, leaseUntil: row.lease_until,
+    createdAt: row.created_at, renewedAt: row.renewed_at,
+    state: owned || timed ? 'active' : 'dormant',
+  }
+}
+
+const sameService = (lease: Lease, project: string, service: string) => lease.project === project && lease.service === service
+
+export interface Registry {
+  path: string
+  warnings: string[]
+  list(): Lease[]
+  leaseOf(project: string, service: string): Lease | undefined
+  /**
+   * Records the lease unless another service holds the port with a live owner; false means
+   * another process won it. Replaces this service's earlier lease and any dormant one on the port.
+   */
+  claim(input: ClaimInput): boolean
+  /** Deletes leases matching `where`, re-checked under the lock; returns what was deleted. */
+  remove(where: (lease: Lease) => boolean): Lease[]
+  close(): void
+}
+
+export async function createRegistry(dir: string): Promise<Registry> {
+  const { db, path, warnings } = await openRegistry(dir)
+  const guarded = <T>(work: (db: SqlDatabase) => T): T => {
+    try {
+      return work(db)
+    } catch (error) {
+      throw stateError(error, path)
+    }
+  }
+  const all = (d: SqlDatabase) => d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, Date.now()))
+
+  return {
+    path,
+    warnings,
+    list: () => guarded(all),
+    leaseOf: (project, service) =>
+      guarded((d) => {
+        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
+        return row && toLease(row, Date.now())
+      }),
+    claim: (input) =>
+      guarded((d) =>
+        immediate(d, () => {
+          const now = Date.now()
+          // Inside the lock: only reads, a kill(pid, 0) and a /proc read. No probing here.
+          const row = d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', input.port)
+          const holder = row && toLease(row, now)
+          if (holder && holder.state === 'active' && !sameService(holder, input.project, input.service)) return false
+          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', input.project, input.service)
+          const createdAt = mine?.port === input.port ? mine.created_at : now
+          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, input.project, input.service)
+          d.run(
+            'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, lease_until, created_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            input.port, input.project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
+            input.leaseUntil, createdAt, now,
+          )
+          return true
+        }),
+      ),
+    remove: (where) =>
+      guarded((d) =>
+        immediate(d, () => {
+          const gone = all(d).filter(where)
+          for (const lease of gone) d.run('DELETE FROM leases WHERE port = ?', lease.port)
+          return gone
+        }),
+      ),
+    close: () => db.close(),
+  }
+}
