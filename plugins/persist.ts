@@ -81,6 +81,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
         port, project, service: req.serviceName, host: req.host ?? null,
         owner: pid == null ? null : ownerOf(pid),
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
+        // A port seen dormant was deferred by accept(), so reaching it means nothing else was free.
+        replaceDormant: byPort.get(port)?.state === 'dormant',
       })
     },
     allocated(result, ctx) {

@@ -28,6 +28,12 @@ export interface ClaimInput {
   host: string | null
   owner: Owner | null
   leaseUntil: number | null
+  /**
+   * Whether a dormant lease of another service may be taken over. Only when the caller saw it
+   * dormant before and tried everything else first: a lease that went dormant a moment ago
+   * belongs to a service that will likely be back.
+   */
+  replaceDormant: boolean
 }
 
 interface LeaseRow {
@@ -61,8 +67,8 @@ export interface Registry {
   list(): Lease[]
   leaseOf(project: string, service: string): Lease | undefined
   /**
-   * Records the lease unless another service holds the port with a live owner; false means
-   * another process won it. Replaces this service's earlier lease and any dormant one on the port.
+   * Records the lease unless another service holds the port (see `replaceDormant`); false means
+   * another process won it. Replaces this service's earlier lease.
    */
   claim(input: ClaimInput): boolean
   /** Deletes leases matching `where`, re-checked under the lock; returns what was deleted. */
@@ -97,7 +103,9 @@ export async function createRegistry(dir: string): Promise<Registry> {
           // Inside the lock: only reads, a kill(pid, 0) and a /proc read. No probing here.
           const row = d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', input.port)
           const holder = row && toLease(row, now)
-          if (holder && holder.state === 'active' && !sameService(holder, input.project, input.service)) return false
+          if (holder && !sameService(holder, input.project, input.service)) {
+            if (holder.state === 'active' || !input.replaceDormant) return false
+          }
           const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', input.project, input.service)
           const createdAt = mine?.port === input.port ? mine.created_at : now
           d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, input.project, input.service)

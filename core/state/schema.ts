@@ -32,26 +32,39 @@ export const SCHEMA_VERSION = MIGRATIONS.length
 /** Thrown when the file is a SQLite database that berth did not write. */
 export class ForeignDatabase extends Error {}
 
-const versionOf = (db: SqlDatabase) => db.get<{ user_version: number }>('PRAGMA user_version')!.user_version
+interface Identity {
+  application_id: number
+  user_version: number
+  tables: number
+}
 
-/** Refuses foreign files and newer schemas, then migrates once, however many processes race to do it. */
-export function migrate(db: SqlDatabase, path: string): void {
-  const appId = db.get<{ application_id: number }>('PRAGMA application_id')!.application_id
-  const version = versionOf(db)
+/** One statement, so one consistent snapshot: separate reads could straddle another process's migration. */
+const identityOf = (db: SqlDatabase) =>
+  db.get<Identity>(
+    "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master WHERE type = 'table') AS tables FROM pragma_application_id AS a, pragma_user_version AS v",
+  )!
+
+function refuseStrangers({ application_id: appId, user_version: version, tables }: Identity, path: string): void {
   if (appId !== 0 && appId !== APPLICATION_ID) throw new ForeignDatabase(`application_id ${appId}`)
-  if (appId === 0 && db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1")) {
-    throw new ForeignDatabase('tables that berth did not create')
-  }
+  if (appId === 0 && tables > 0) throw new ForeignDatabase('tables that berth did not create')
   if (version > SCHEMA_VERSION) {
     throw new PortError(
       'E_STATE',
       `The registry ${path} was written by a newer berth (schema ${version}; this berth knows up to ${SCHEMA_VERSION}). Upgrade berth, or point BERTH_STATE_DIR elsewhere; it is left untouched`,
     )
   }
-  if (version === SCHEMA_VERSION) return
+}
+
+/** Refuses foreign files and newer schemas, then migrates once, however many processes race to do it. */
+export function migrate(db: SqlDatabase, path: string): void {
+  const seen = identityOf(db)
+  refuseStrangers(seen, path)
+  if (seen.application_id === APPLICATION_ID && seen.user_version === SCHEMA_VERSION) return
   immediate(db, () => {
-    // Another process may have migrated while this one waited for the lock.
-    for (let v = versionOf(db); v < SCHEMA_VERSION; v++) {
+    // Checked again under the lock: another process may have migrated while this one waited.
+    const now = identityOf(db)
+    refuseStrangers(now, path)
+    for (let v = now.user_version; v < SCHEMA_VERSION; v++) {
       db.exec(MIGRATIONS[v]!)
       db.run('INSERT INTO migrations (version, applied_at, pid) VALUES (?, ?, ?)', v + 1, Date.now(), globalThis.process?.pid ?? 0)
       db.exec(`PRAGMA user_version = ${v + 1}`)

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export const ROOT = join(import.meta.dir, '..', '..')
@@ -16,9 +17,13 @@ export interface Ran {
   stderr: string
 }
 
-/** Runs a command for real and collects its output. */
+/** A new, empty state directory: leases from one test never make another's ports sticky. */
+export const freshStateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-test-')), 'state')
+
+/** Runs a command for real and collects its output, with its own lease registry unless `env` names one. */
 export async function runCommand(cmd: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Promise<Ran> {
-  const proc = Bun.spawn(cmd, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+  const fullEnv = { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: freshStateDir(), ...env }
+  const proc = Bun.spawn(cmd, { cwd, env: fullEnv, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   return { code, stdout, stderr }
 }
