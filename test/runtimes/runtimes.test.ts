@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, runCommand } from '../helpers/binary.ts'
 
@@ -40,5 +41,31 @@ describe('a machine without IPv6', () => {
       `exec "${process.execPath}" "${SMOKE}" "${SOURCE}"`,
     ].join(' && ')
     await expectSmoke(['unshare', '-n', 'sh', '-c', script], { ...EXPECTED, v6Seen: 'no IPv6 here' })
+  })
+})
+
+describe('persistence on every runtime', () => {
+  const PERSIST = join(ROOT, 'test', 'runtimes', 'persist-smoke.mjs')
+  const WORKS = { sticky: true, apart: true, leases: ['api:active', 'web:active'] }
+  const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-rt-')), 'state')
+
+  test('Bun (bun:sqlite)', () => expectSmoke([process.execPath, PERSIST, SOURCE, stateDir()], WORKS))
+
+  test('Deno (node:sqlite)', () =>
+    expectSmoke([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', PERSIST, SOURCE, stateDir()], WORKS))
+
+  // Node gained node:sqlite in 22.13; on an older Node the error says what to do instead.
+  const nodeVersion = Bun.spawnSync(['node', '--version']).stdout.toString().trim()
+  const nodeHasSqlite = Bun.spawnSync(['node', '-e', "import('node:sqlite').then(() => process.exit(0), () => process.exit(1))"]).exitCode === 0
+  test(`Node ${nodeVersion} (the bundle; node:sqlite ${nodeHasSqlite ? 'present' : 'absent'})`, async () => {
+    const ran = await runCommand(['node', PERSIST, BUNDLE, stateDir()])
+    expect(ran.code).toBe(0)
+    const report = JSON.parse(ran.stdout)
+    if (nodeHasSqlite) expect(report).toEqual(WORKS)
+    else {
+      expect(report.code).toBe('E_STATE')
+      expect(report.message).toContain('Persistence needs node:sqlite')
+      expect(report.message).toContain('use Node 22.13 or newer, Bun or Deno')
+    }
   })
 })
