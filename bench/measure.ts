@@ -24,11 +24,11 @@ export function median(values: number[]): number {
 }
 
 /** Spawns a command `rounds` times and returns the median wall time in ms. */
-export function timeSpawn(rounds: number, cmd: string[]): number {
+export function timeSpawn(rounds: number, cmd: string[], env: Record<string, string> = {}): number {
   const samples: number[] = []
   for (let i = 0; i < rounds; i++) {
     const start = performance.now()
-    const ran = Bun.spawnSync(cmd, { stdout: 'ignore', stderr: 'ignore' })
+    const ran = Bun.spawnSync(cmd, { stdout: 'ignore', stderr: 'ignore', env: { ...process.env, ...env } })
     samples.push(performance.now() - start)
     if (ran.exitCode !== 0) throw new Error(`${cmd.join(' ')} exited ${ran.exitCode}`)
   }

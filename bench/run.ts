@@ -4,10 +4,13 @@ import detectPort from 'detect-port'
 import getPort, { clearLockedPorts, portNumbers } from 'get-port'
 import { getPort as getPortPlease } from 'get-port-please'
 import portfinder from 'portfinder'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { allocatePort, clearClaims } from '../core/index.ts'
 import { freeRange, holdRange } from '../test/helpers/sockets.ts'
 import { table, timeCalls, timeSpawn } from './measure.ts'
+import { coldPersist, crossProcess } from './persist.ts'
 
 interface Peer {
   name: string
@@ -82,6 +85,8 @@ function coldStart(root: string) {
 }
 
 const root = join(import.meta.dir, '..')
+// Leases made by the benchmark go to a throwaway registry, never the user's.
+process.env.BERTH_STATE_DIR = join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
 Bun.spawnSync([process.execPath, 'build', join(root, 'bench/floor.ts'), '--compile', '--outfile', join(root, 'dist/floor')], { stdout: 'ignore' })
 console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
 
@@ -108,3 +113,11 @@ console.log(table('3. 50 concurrent callers in one process (ms for all 50)', ['t
 const four = coldStart(root)
 const floor = four[2]![1]
 console.log(table('4. cold start (ms per process)', ['command', 'ms', 'this / floor'], four.map(([n, ms]) => [n, fmt(ms), ratio(ms, floor)])))
+
+const five = await coldPersist(join(root, 'dist/berth'))
+console.log(table('5. cold berth get with the lease registry (ms per process)', ['command', 'ms', 'this / --no-persist'],
+  five.map(([n, ms]) => [n, fmt(ms), ratio(ms, five[1]![1])])))
+
+const six = [['registry (default)', await crossProcess(join(root, 'dist/berth'), [])], ['--no-persist', await crossProcess(join(root, 'dist/berth'), ['--no-persist'])]] as const
+console.log(table('6. 32 processes x 4 berth get at once (wall time of the whole run)', ['mode', 'ms', 'distinct ports of 128'],
+  six.map(([n, r]) => [n, fmt(r.ms), `${r.distinct} of ${r.total}`])))

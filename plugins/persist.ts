@@ -55,8 +55,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     name: 'persist',
     async setup(ctx) {
       users++
-      project = options.project ?? findProjectRoot(globalThis.process?.cwd() ?? '.')
-      registry ??= createRegistry(resolveStateDir(options.stateDir, ctx.env))
+      project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.'))
+      registry ??= resolveStateDir(options.stateDir, ctx.env).then(createRegistry)
       const opened = await registry
       // Tell the user once that a damaged registry was moved aside.
       for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)

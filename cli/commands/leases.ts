@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
 
 async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
-  const registry = await createRegistry(resolveStateDir(undefined, io.env))
+  const registry = await createRegistry(await resolveStateDir(undefined, io.env))
   for (const warning of registry.warnings) io.stderr(`${warning}\n`)
   try {
     return await work(registry)
@@ -54,8 +54,8 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
   const isNumber = /^[0-9]+$/.test(target)
   const port = isNumber ? parsePortText(target) : null
   if (isNumber && port === null) throw usageError(`release: ${JSON.stringify(target)} is not a port from 1 to 65535`)
-  const project = findProjectRoot(process.cwd())
-  return withRegistry(io, (registry) => {
+  return withRegistry(io, async (registry) => {
+    const project = await findProjectRoot(process.cwd())
     const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     if (gone.length === 0) {

@@ -1,8 +1,6 @@
 /** Where the registry lives, and the checks that keep it private to its user. */
-import { chmodSync, lstatSync, mkdirSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { isAbsolute, join } from 'node:path'
 import { PortError } from '../errors.ts'
+import { homeDir, loadBuiltins, node } from './builtins.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -10,7 +8,8 @@ type Env = Readonly<Record<string, string | undefined>>
  * `stateDir` option, else `BERTH_STATE_DIR`, else `$XDG_STATE_HOME/berth` when that is set and
  * absolute (the XDG spec says to ignore relative values), else `~/.local/state/berth`.
  */
-export function resolveStateDir(option: string | undefined, env: Env): string {
+export async function resolveStateDir(option: string | undefined, env: Env): Promise<string> {
+  const { path: { isAbsolute, join } } = await loadBuiltins()
   const chosen = option ?? env.BERTH_STATE_DIR
   if (chosen !== undefined && chosen !== '') {
     if (!isAbsolute(chosen)) {
@@ -21,7 +20,7 @@ export function resolveStateDir(option: string | undefined, env: Env): string {
   }
   const xdg = env.XDG_STATE_HOME
   if (xdg && isAbsolute(xdg)) return join(xdg, 'berth')
-  return join(env.HOME || homedir(), '.local', 'state', 'berth')
+  return join(await homeDir(env), '.local', 'state', 'berth')
 }
 
 const euid = () => globalThis.process?.geteuid?.()
@@ -31,6 +30,7 @@ const euid = () => globalThis.process?.geteuid?.()
  * tamper with: a symlink, someone else's, or writable by group or others.
  */
 export function ensurePrivateDir(dir: string): void {
+  const { chmodSync, lstatSync, mkdirSync } = node.fs
   let created = false
   try {
     lstatSync(dir)

@@ -1,7 +1,6 @@
 /** Opens the registry file safely: private modes, no symlinks, corrupt files moved aside. */
-import { chmodSync, closeSync, constants, fchmodSync, lstatSync, openSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
 import { PortError } from '../errors.ts'
+import { loadBuiltins, node } from './builtins.ts'
 import { ensurePrivateDir } from './dir.ts'
 import { ForeignDatabase, migrate } from './schema.ts'
 import { openSqlite, sqliteCode, type SqlDatabase } from './sqlite.ts'
@@ -19,6 +18,7 @@ export interface OpenedRegistry {
 
 /** Creates the file 0600 before SQLite does, so its -wal and -shm files copy that mode whatever the umask. */
 function createPrivately(path: string): void {
+  const { chmodSync, closeSync, constants, fchmodSync, openSync } = node.fs
   const stat = lstatOrNull(path)
   if (stat?.isSymbolicLink()) {
     throw new PortError('E_STATE', `Refusing the registry ${path}: it is a symlink. Remove it; berth never follows one`)
@@ -38,7 +38,7 @@ function createPrivately(path: string): void {
 
 function lstatOrNull(path: string) {
   try {
-    return lstatSync(path)
+    return node.fs.lstatSync(path)
   } catch {
     return null
   }
@@ -51,7 +51,7 @@ function moveAside(path: string, inode: number | undefined): string {
   if (lstatOrNull(path)?.ino !== inode) return aside
   for (const suffix of ['-wal', '-shm', '']) {
     try {
-      renameSync(path + suffix, aside + suffix)
+      node.fs.renameSync(path + suffix, aside + suffix)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     }
@@ -93,8 +93,9 @@ const isDamaged = (error: unknown) =>
   error instanceof ForeignDatabase || ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes(sqliteCode(error) ?? '')
 
 export async function openRegistry(dir: string): Promise<OpenedRegistry> {
+  await loadBuiltins()
   ensurePrivateDir(dir)
-  const path = join(dir, REGISTRY_FILE)
+  const path = node.path.join(dir, REGISTRY_FILE)
   const warnings: string[] = []
   for (let attempt = 0; ; attempt++) {
     createPrivately(path)

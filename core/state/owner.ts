@@ -2,8 +2,9 @@
  * Who a lease belongs to: a pid plus that process's start time, so a recycled pid is not
  * mistaken for the owner. On Linux the start time is read from /proc (with the boot id, since
  * start times restart at every boot); elsewhere only the pid is checked.
+ * Callers load the built-ins first (`createRegistry` does).
  */
-import { readFileSync } from 'node:fs'
+import { node } from './builtins.ts'
 
 export interface Owner {
   pid: number
@@ -16,7 +17,7 @@ let bootId: string | null | undefined
 function readBootId(): string | null {
   if (bootId === undefined) {
     try {
-      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+      bootId = node.fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
     } catch {
       bootId = null
     }
@@ -29,7 +30,7 @@ export function processStart(pid: number): string | null {
   const boot = readBootId()
   if (boot === null) return null
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = node.fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const ticks = fields[19]
     return ticks ? `${boot}/${ticks}` : null

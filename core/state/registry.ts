@@ -48,8 +48,19 @@ interface LeaseRow {
   renewed_at: number
 }
 
-function toLease(row: LeaseRow, now: number): Lease {
-  const owned = row.owner_pid !== null && isAlive(row.owner_pid, row.owner_start)
+/** Asks about each owner once per read: many leases usually share one owner. */
+function liveness() {
+  const seen = new Map<string, boolean>()
+  return (pid: number, start: string | null) => {
+    const key = `${pid}/${start}`
+    let alive = seen.get(key)
+    if (alive === undefined) seen.set(key, (alive = isAlive(pid, start)))
+    return alive
+  }
+}
+
+function toLease(row: LeaseRow, now: number, alive: (pid: number, start: string | null) => boolean = isAlive): Lease {
+  const owned = row.owner_pid !== null && alive(row.owner_pid, row.owner_start)
   const timed = row.lease_until !== null && row.lease_until > now
   return {
     port: row.port, project: row.project, service: row.service, host: row.host,
@@ -85,7 +96,11 @@ export async function createRegistry(dir: string): Promise<Registry> {
       throw stateError(error, path)
     }
   }
-  const all = (d: SqlDatabase) => d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, Date.now()))
+  const all = (d: SqlDatabase) => {
+    const now = Date.now()
+    const alive = liveness()
+    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, now, alive))
+  }
 
   return {
     path,

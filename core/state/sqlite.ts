@@ -36,7 +36,13 @@ async function loadDriver(): Promise<(path: string) => Driver> {
     const { Database, constants } = (await import(specifier)) as typeof import('bun:sqlite')
     // NOFOLLOW: a symlink planted at the database path is refused by SQLite itself.
     const flags = constants.SQLITE_OPEN_READWRITE | constants.SQLITE_OPEN_CREATE | constants.SQLITE_OPEN_NOFOLLOW
-    return (path) => new Database(path, flags) as unknown as Driver
+    return (path) => {
+      const db = new Database(path, flags)
+      // Keep the -wal and -shm files between runs: creating and deleting them on every
+      // short-lived `berth get` cost about half a millisecond. (node:sqlite has no file control.)
+      db.fileControl(constants.SQLITE_FCNTL_PERSIST_WAL, 1)
+      return db as unknown as Driver
+    }
   }
   let sqlite: typeof import('node:sqlite')
   try {
