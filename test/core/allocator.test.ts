@@ -149,6 +149,17 @@ describe('the allocator and its plugins', () => {
     expect(result.skipped).toEqual([{ port: base, reason: 'claimed' }])
   })
 
+  test('a deferred port is tried only after every other candidate, and is no longer "skipped" once taken', async () => {
+    const base = await freeRange(4)
+    const later = definePlugin({ name: 'later', accept: (port) => (port === base ? { defer: 'dormant' } : true) })
+    const allocator = createAllocator({ plugins: [later] })
+    const first = await allocator.allocate({ serviceName: 'a', basePort: base, maxPort: base + 1 })
+    expect(first).toMatchObject({ port: base + 1, skipped: [{ port: base, reason: 'dormant' }] })
+    const second = await allocator.allocate({ serviceName: 'b', basePort: base, maxPort: base + 1 })
+    expect(second.port).toBe(base)
+    expect(second.skipped.map((s) => s.port)).toEqual([base + 1])
+  })
+
   test('a strategy that yields something that is not a port is an error, never skipped', async () => {
     const allocator = createAllocator({ plugins: [{ name: 'bad', candidates: () => [70000] }] })
     await expect(allocator.allocate({ basePort: 3000, serviceName: 'x', exclude: [3000] })).rejects.toThrow('yielded 70000')
