@@ -59,3 +59,20 @@ export function textArg(name: string, value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') throw usageError(`${name} needs a value`)
   return value
 }
+
+/** `1024-65535` (or one port) → its two ends; the message names the whole range and says what is wrong. */
+export function rangeArg(name: string, value: unknown): { from: number; to: number } {
+  const text = typeof value === 'string' ? value : ''
+  const show = JSON.stringify(String(value ?? ''))
+  const parts = text.split('-')
+  if (text === '' || parts.length > 2) throw usageError(`${name} ${show} is not a range: write it like 1024-65535`)
+  if (parts.some((part) => part === '')) throw usageError(`${name} ${show} is missing a port: write it like 1024-65535`)
+  const [from, to] = parts.map((part) => {
+    const port = parsePortText(part)
+    if (port === null) throw usageError(`${name} ${show}: ${JSON.stringify(part)} is not a port from 1 to 65535`)
+    return port
+  }) as [number, number?]
+  const last = to ?? from
+  if (last < from) throw usageError(`${name} ${show} is reversed: ${from} is above ${last}`)
+  return { from, to: last }
+}

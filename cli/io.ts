@@ -6,6 +6,10 @@ export interface Io {
   /** Colours for stdout and for stderr, each on only when that stream is a terminal. */
   out: Colors
   err: Colors
+  /** Whether stderr is a terminal (for the progress bar). Loads node:tty, so ask only when needed. */
+  stderrIsTerminal(): boolean
+  /** Writes without a newline: the progress bar redraws one line. */
+  stderrRaw(text: string): void
 }
 
 type Paint = (text: string) => string
@@ -57,5 +61,7 @@ export function processIo(): Io {
     env,
     out: lazyColors(1, env),
     err: lazyColors(2, env),
+    stderrIsTerminal: () => (require('node:tty') as typeof import('node:tty')).isatty(2),
+    stderrRaw: (text) => void process.stderr.write(text),
   }
 }

@@ -4,6 +4,7 @@ import { protectArgv, unprotect, usageError } from './args.ts'
 import { checkCommand } from './commands/check.ts'
 import { getCommand } from './commands/get.ts'
 import { gcCommand, listCommand, releaseCommand } from './commands/leases.ts'
+import { scanCommand } from './commands/scan.ts'
 import { upCommand } from './commands/up.ts'
 import { EXIT, reportError } from './exit-codes.ts'
 import type { Io } from './io.ts'
@@ -44,6 +45,14 @@ function buildCli(io: Io) {
     .option('--json', 'Print a JSON array')
     .example('berth check 3000 5173')
     .action((ports, options) => checkCommand(unprotect(ports), unprotect(options), io))
+
+  cli
+    .command('scan <range>', 'Which ports of a range are free, which are busy and why, and the longest free runs')
+    .option('--host <host>', 'Check only this address and the wildcards that overlap it')
+    .option('--json', 'Print one JSON object: free count, busy ports with reasons, longest free runs')
+    .example('berth scan 1024-65535')
+    .example('berth scan 3000-3999 --host 127.0.0.1 --json')
+    .action((range, options) => scanCommand(unprotect(range), unprotect(options), io))
 
   cli
     .command('up', "Allocate the spec's services (web-server, api-server, vite-hmr) and print their env exports")
@@ -91,7 +100,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         cli.outputHelp()
         return EXIT.usage
       }
-      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, up, list, release, gc`)
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, list, release, gc`)
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {

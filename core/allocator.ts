@@ -1,7 +1,8 @@
 import { candidateStream, inBatches, portRange } from './candidates.ts'
 import { isClaimed, releaseClaim, tryClaim } from './claims.ts'
 import { createDriver } from './driver.ts'
-import { createMainThreadEngine, type ProbeEngine } from './engine.ts'
+import type { ProbeEngine } from './engine.ts'
+import { createPooledEngine } from './pool/engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
 import { exhaustedMessage, fallbackLine, preferredLine, startLine } from './messages.ts'
@@ -46,7 +47,8 @@ function bounded(probe: Probe, timeout: number): Probe {
 export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEngine): Allocator {
   const timeout = resolveTimeout(options.timeout)
   const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => checkPort(port, hosts, timeout)
-  const lane = engine ?? createMainThreadEngine(probe)
+  // Allocation batches stay far below the pool threshold, so the pool starts only for big batches.
+  const lane = engine ?? createPooledEngine({ probe, timeout })
   const emit = createEmitter(options)
   const ctx: PluginContext = { emit, probe, env: options.env ?? globalThis.process?.env ?? {} }
   const plugins = options.plugins ?? []
@@ -150,6 +152,13 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
       releaseClaim(port)
       await driver.released(port)
     },
-    dispose: () => driver.dispose(),
+    async dispose() {
+      try {
+        await driver.dispose()
+      } finally {
+        // Only the engine this allocator made is its to destroy.
+        if (!engine) await lane.destroy?.()
+      }
+    },
   }
 }

@@ -69,3 +69,13 @@ describe('persistence on every runtime', () => {
     }
   })
 })
+
+describe('the worker-pool lane on every runtime', () => {
+  const POOL = join(ROOT, 'test', 'runtimes', 'pool-smoke.mjs')
+  const SAME = { same: true, busySeen: true }
+
+  test('Bun (TypeScript task file)', () => expectSmoke([process.execPath, POOL, SOURCE], SAME))
+  test('Node (the bundle and dist/lib/core/pool/probe-task.js)', () => expectSmoke(['node', POOL, BUNDLE], SAME))
+  test('Deno (TypeScript task file)', () =>
+    expectSmoke([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', POOL, SOURCE], SAME))
+})

@@ -1,0 +1,3 @@
+// Extra entrypoint of the compiled binary (see build:bin): the pool's task, embedded at
+// `$bunfs/root/entry/probe-task.js`, where `berth scan` points the pool (cli/commands/scan.ts).
+export { default } from '../../core/pool/probe-task.ts'

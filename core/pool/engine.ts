@@ -1,0 +1,146 @@
+/**
+ * The probing engine with two lanes behind `ProbeEngine`: small batches on the main thread,
+ * large ones split into chunks for a tinypool pool of worker threads. The pool starts on the
+ * first batch that needs it (never for a `berth get` whose preferred port is free) and is
+ * torn down by `destroy()`.
+ */
+import { PortError } from '../errors.ts'
+import { createMainThreadEngine, type ProbeEngine } from '../engine.ts'
+import type { Probe, ProbeResult } from '../types.ts'
+import type { ProbeTask, ProbeTaskResult } from './probe-task.ts'
+
+export interface PooledEngineOptions {
+  /** The main lane's probe. */
+  probe: Probe
+  /** Time allowed for one port check, in milliseconds. */
+  timeout: number
+  /** Batches of at least this many ports go to the pool (README, "The probing engine"). */
+  poolThreshold?: number
+  /** Ports per pool task. */
+  chunkSize?: number
+  /** Worker threads. @default the number of CPUs */
+  threads?: number
+  /** The worker task module; the compiled binary passes its embedded copy. */
+  taskUrl?: string | URL
+  /** A module whose default export replaces the probe inside workers (tests). */
+  probeModule?: string
+  /** Called after each chunk with the ports done so far and the batch size. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface PooledEngine extends ProbeEngine {
+  /** Checks every port of `ports` on the lane its size calls for; `lane` forces one. */
+  check(ports: readonly number[], hosts: readonly string[], lane?: 'main' | 'pool'): Promise<ProbeResult[]>
+  /** Workers replaced because a check inside them hung. */
+  readonly replacedWorkers: number
+  /** Whether a pool has been started (for tests: a plain `get` must not start one). */
+  readonly poolStarted: boolean
+  destroy(): Promise<void>
+}
+
+/** Measured on a 2-core machine (README): below this the pool's start-up costs more than it saves. */
+export const POOL_THRESHOLD = 8192
+export const CHUNK_SIZE = 4096
+/** The main lane probes in batches of this many, so a big scan never holds thousands of sockets. */
+const MAIN_LANE_BATCH = 128
+/** A task whose worker stopped answering altogether (a synchronous hang) is abandoned after this much slack. */
+const TASK_SLACK_MS = 2000
+
+type Pool = import('tinypool').Tinypool
+
+/**
+ * Where the worker task is: beside this file when Bun or Deno run the source, or where
+ * build:lib put it when Node runs the bundle (this code may sit in dist/lib/core/index.js or in a
+ * chunk in dist/lib). The compiled binary passes `taskUrl` itself.
+ */
+async function defaultTaskUrl(): Promise<string> {
+  const [{ existsSync }, { fileURLToPath }] = await Promise.all([import('node:fs'), import('node:url')])
+  const candidates = ['./probe-task.ts', './pool/probe-task.js', './core/pool/probe-task.js'].map((path) => new URL(path, import.meta.url))
+  const found = candidates.find((url) => existsSync(fileURLToPath(url)))
+  if (!found) throw new PortError('E_PROBE', `The probe worker's task file is missing (looked for ${candidates.map(String).join(', ')}): run "npm run build"`)
+  return found.href
+}
+
+async function defaultThreads(): Promise<number> {
+  const os = await import('node:os')
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
+}
+
+export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
+  const main = createMainThreadEngine(options.probe)
+  const threshold = options.poolThreshold ?? POOL_THRESHOLD
+  const chunkSize = options.chunkSize ?? CHUNK_SIZE
+  let pool: Promise<Pool> | undefined
+  let replaced = 0
+
+  async function startPool(): Promise<Pool> {
+    // tinypool (and node:worker_threads) load only now: a plain `berth get` never pays for them.
+    const [{ Tinypool }, threads, filename] = await Promise.all([
+      import('tinypool'), options.threads ?? defaultThreads(), options.taskUrl ? String(options.taskUrl) : defaultTaskUrl(),
+    ])
+    // No Atomics hand-off: under Deno 2.9 a worker waiting on Atomics sometimes missed its next
+    // task, which then hit the task deadline; messages cost nothing measurable at 4096 ports a task.
+    return new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, useAtomics: false })
+  }
+
+  async function onMain(ports: readonly number[], hosts: readonly string[]) {
+    const results: ProbeResult[] = []
+    for (let i = 0; i < ports.length; i += MAIN_LANE_BATCH) {
+      results.push(...(await main.check(ports.slice(i, i + MAIN_LANE_BATCH), hosts)))
+      options.onProgress?.(results.length, ports.length)
+    }
+    return results
+  }
+
+  /** One chunk in one worker. A worker that stops answering is terminated (tinypool replaces it). */
+  async function runChunk(p: Pool, chunk: number[], hosts: readonly string[]): Promise<ProbeTaskResult> {
+    const task: ProbeTask = { ports: chunk, hosts: [...hosts], timeout: options.timeout, probeModule: options.probeModule }
+    const abort = new AbortController()
+    const deadline = options.timeout * Math.ceil(chunk.length / 64) + TASK_SLACK_MS
+    const timer = setTimeout(() => abort.abort(), deadline)
+    try {
+      return (await p.run(task, { signal: abort.signal })) as ProbeTaskResult
+    } catch (error) {
+      if (!abort.signal.aborted) throw new PortError('E_PROBE', `A probe worker failed: ${(error as Error).message}`, { cause: error })
+      replaced++
+      return { results: chunk.map((port) => ({ port, free: false, reason: 'timeout' })), hung: false }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function onPool(ports: readonly number[], hosts: readonly string[]) {
+    const p = await (pool ??= startPool())
+    const chunks: number[][] = []
+    for (let i = 0; i < ports.length; i += chunkSize) chunks.push(ports.slice(i, i + chunkSize))
+    let done = 0
+    const answers = await Promise.all(
+      chunks.map(async (chunk) => {
+        const answer = await runChunk(p, chunk, hosts)
+        options.onProgress?.((done += chunk.length), ports.length)
+        return answer
+      }),
+    )
+    // A worker that abandoned a check may still hold its socket or promise: replace them all.
+    if (answers.some((a) => a.hung)) {
+      replaced += p.threads.length
+      await p.recycleWorkers()
+    }
+    return answers.flatMap((a) => a.results)
+  }
+
+  return {
+    check: (ports, hosts, lane) => ((lane ?? (ports.length >= threshold ? 'pool' : 'main')) === 'pool' ? onPool(ports, hosts) : onMain(ports, hosts)),
+    get replacedWorkers() {
+      return replaced
+    },
+    get poolStarted() {
+      return pool !== undefined
+    },
+    async destroy() {
+      const started = pool
+      pool = undefined
+      if (started) await (await started).destroy()
+    },
+  }
+}

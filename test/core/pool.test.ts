@@ -1,0 +1,97 @@
+/** The two-lane probing engine: same answers on both lanes, timeouts in workers, lazy start, clean teardown. */
+import { afterEach, describe, expect, test } from 'bun:test'
+import { join } from 'node:path'
+import { checkPort, createAllocator, createPooledEngine, probeHosts, scanPorts } from '../../core/index.ts'
+import { ROOT } from '../helpers/binary.ts'
+import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
+
+const held: Array<{ close(): Promise<void> }> = []
+afterEach(() => closeAll(held))
+
+const fixture = (name: string) => join(ROOT, 'test', 'core', 'fixtures', name)
+
+/** Holds ports of a range on every kind of address a listener can use. */
+async function holdMixed(from: number) {
+  held.push(await hold('127.0.0.1', from + 3))
+  held.push(await hold('::1', from + 9, { ipv6Only: true }))
+  held.push(await hold('::', from + 20))
+  held.push(await hold('0.0.0.0', from + 41))
+  held.push(await hold('::', from + 63, { ipv6Only: true }))
+  return [3, 9, 20, 41, 63].map((offset) => from + offset)
+}
+
+describe('the two lanes', () => {
+  test('give identical answers for the same range and held ports (IPv4 and IPv6 holders)', async () => {
+    const from = await freeRange(80)
+    const busy = await holdMixed(from)
+    const main = await scanPorts(from, from + 79, { lane: 'main' })
+    const pool = await scanPorts(from, from + 79, { lane: 'pool', chunkSize: 16, threads: 2 })
+    expect(pool).toEqual(main)
+    expect(main.busy.map((b) => b.port)).toEqual(busy)
+    expect(main.busy.every((b) => b.reason === 'in-use')).toBe(true)
+    expect(main.free).toBe(80 - busy.length)
+    expect(main.runs.slice(0, 2)).toEqual([{ from: from + 42, to: from + 62, length: 21 }, { from: from + 21, to: from + 40, length: 20 }])
+  })
+
+  test('the size of a batch picks the lane, and the pool starts only when one needs it', async () => {
+    const probe = (port: number, hosts: readonly string[]) => checkPort(port, hosts)
+    const engine = createPooledEngine({ probe, timeout: 1000, poolThreshold: 64, threads: 1 })
+    const allocator = createAllocator({}, engine)
+    const base = await freeRange(2)
+    await allocator.allocate({ serviceName: 'web', basePort: base })
+    expect(engine.poolStarted).toBe(false)
+    const from = await freeRange(64)
+    const results = await engine.check(Array.from({ length: 64 }, (_, i) => from + i), probeHosts(undefined))
+    expect(engine.poolStarted).toBe(true)
+    expect(results.map((r) => r.port)).toEqual(Array.from({ length: 64 }, (_, i) => from + i))
+    await allocator.dispose()
+    await engine.destroy()
+  })
+})
+
+describe('hangs inside a worker', () => {
+  test('a check that never answers marks its port "timeout", and the workers are replaced', async () => {
+    const engine = createPooledEngine({
+      probe: () => Promise.reject(new Error('the main lane must not run')), timeout: 150, threads: 2,
+      probeModule: fixture('hanging-probe.ts'), chunkSize: 10,
+    })
+    const ports = Array.from({ length: 40 }, (_, i) => 20000 + i)
+    const results = await engine.check(ports, ['::'], 'pool')
+    expect(results.filter((r) => !r.free)).toEqual(
+      [20007, 20017, 20027, 20037].map((port) => ({ port, free: false, reason: 'timeout' })),
+    )
+    expect(engine.replacedWorkers).toBeGreaterThan(0)
+    // The replaced pool still works.
+    expect((await engine.check([20040, 20041], ['::'], 'pool')).every((r) => r.free)).toBe(true)
+    await engine.destroy()
+  })
+
+  test('a worker blocked for good is terminated and its chunk reported "timeout"', async () => {
+    const engine = createPooledEngine({
+      probe: () => Promise.reject(new Error('unused')), timeout: 100, threads: 2, probeModule: fixture('blocking-probe.ts'), chunkSize: 4,
+    })
+    const results = await engine.check([1, 2, 3, 4, 5, 6, 7, 8], ['::'], 'pool')
+    expect(results.slice(0, 4).map((r) => r.reason)).toEqual(['timeout', 'timeout', 'timeout', 'timeout'])
+    expect(results.slice(4).every((r) => r.free)).toBe(true)
+    expect(engine.replacedWorkers).toBe(1)
+    await engine.destroy()
+  }, 15_000)
+})
+
+describe('teardown', () => {
+  test('a process that ran a pooled scan ends on its own', async () => {
+    const from = await freeRange(1)
+    const script = `const { scanPorts } = await import(${JSON.stringify(join(ROOT, 'core/index.ts'))}); const r = await scanPorts(${from}, ${from + 99}, { lane: 'pool', chunkSize: 25 }); console.log(r.free + r.busy.length)`
+    const proc = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe', stderr: 'pipe' })
+    const guard = setTimeout(() => proc.kill('SIGKILL'), 20_000)
+    const code = await proc.exited
+    clearTimeout(guard)
+    expect(code).toBe(0)
+    expect((await new Response(proc.stdout).text()).trim()).toBe('100')
+  }, 30_000)
+
+  test('scanPorts refuses a reversed or invalid range', async () => {
+    await expect(scanPorts(3100, 3000)).rejects.toThrow('The range 3100-3000 is reversed')
+    await expect(scanPorts(0, 10)).rejects.toMatchObject({ code: 'E_INVALID_OPTIONS' })
+  })
+})
