@@ -11,6 +11,7 @@ import { allocatePort, clearClaims } from '../core/index.ts'
 import { freeRange, holdRange } from '../test/helpers/sockets.ts'
 import { table, timeCalls, timeSpawn } from './measure.ts'
 import { coldPersist, crossProcess } from './persist.ts'
+import { lanes, scanPeakMemory } from './scan.ts'
 
 interface Peer {
   name: string
@@ -122,3 +123,16 @@ console.log(table('5. cold berth get with the lease registry (ms per process)', 
 const six = [['registry (default)', await crossProcess(join(root, 'dist/berth'), [])], ['--no-persist', await crossProcess(join(root, 'dist/berth'), ['--no-persist'])]] as const
 console.log(table('6. 32 processes x 4 berth get at once (wall time of the whole run)', ['mode', 'ms', 'distinct ports of 128'],
   six.map(([n, r]) => [n, fmt(r.ms), `${r.distinct} of ${r.total}`])))
+
+const full = await lanes(1024, 65535, 5)
+console.log(table('7. scan 1024-65535: worker pool against the main thread (ms, median of 5, pool started cold each time)', ['lane', 'ms', 'main / this'],
+  [['main thread', fmt(full.main), '1.00x'], [`tinypool pool (${navigator.hardwareConcurrency} threads)`, fmt(full.pool), ratio(full.main, full.pool)]]))
+
+const sizes = [1024, 4096, 8192, 16384]
+const crossover = []
+for (const size of sizes) crossover.push([size, await lanes(20000, 20000 + size - 1, 5)] as const)
+console.log(table('8. where the pool starts to pay (ms per scan of N ports from 20000)', ['ports', 'main', 'pool', 'main / pool'],
+  crossover.map(([size, r]) => [String(size), fmt(r.main), fmt(r.pool), ratio(r.main, r.pool)])))
+
+const memory = await scanPeakMemory(join(root, 'dist/berth'))
+console.log(`\n### 9. dist/berth scan 1024-65535: ${fmt(memory.ms)} ms wall, peak RSS ${memory.peakMiB.toFixed(1)} MiB`)
