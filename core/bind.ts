@@ -56,3 +56,28 @@ const bun = (globalThis as { Bun?: BunGlobal }).Bun
 export const bindOnce: BindOnce = bun ? bunBinder(bun) : nodeBinder
 /** `Bun.listen` answers before it returns; `node:net` answers in a later event. */
 export const BINDS_SYNCHRONOUSLY = Boolean(bun)
+
+/**
+ * A port the kernel picks on `host` (the random fallback of get-port and friends). On `::` a
+ * dual-stack bind, so on Linux the port is free on every address at that moment.
+ */
+export async function kernelPort(host = '::'): Promise<number> {
+  if (bun) {
+    const listener = (bun as unknown as { listen(o: object): BunListener & { port: number } }).listen({
+      hostname: host, port: 0, exclusive: true, reusePort: false, ipv6Only: false, socket: { data() {} },
+    })
+    const { port } = listener
+    listener.stop(true)
+    return port
+  }
+  const { createServer } = await (nodeNet ??= import('node:net'))
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen({ port: 0, host, exclusive: true, ipv6Only: false }, () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no address'))))
+    })
+  })
+}

@@ -1,0 +1,99 @@
+/**
+ * `berth/get-port`: get-port 7's API and documented behaviour (preferred ports, then a random
+ * port; ports locked 15-30 s, or for the process with `reserve`), on berth's probe, so a port
+ * held on the other address family is never called free.
+ */
+import { release, takeIfFree, takeRandom } from './shared.ts'
+
+export { setPersistence } from './shared.ts'
+
+export interface Options {
+  /** A preferred port or an iterable of preferred ports; a random port when none is free. */
+  readonly port?: number | Iterable<number>
+  /** Ports that should not be returned. */
+  readonly exclude?: Iterable<number>
+  /** Lock the port for the lifetime of the process instead of 15-30 seconds. */
+  readonly reserve?: boolean
+  /** Check only this host (and the wildcard that overlaps it); by default every address. */
+  readonly host?: string
+  readonly ipv6Only?: boolean
+}
+
+const MIN_PORT = 1024
+const MAX_PORT = 65_535
+/** As in get-port: every 15 s the old locks go, the young ones become old. */
+const ROTATE_MS = 15_000
+
+let young = new Set<number>()
+let old = new Set<number>()
+const reserved = new Set<number>()
+let rotation: ReturnType<typeof setTimeout> | undefined
+
+function rotate(): void {
+  rotation = undefined
+  for (const port of old) if (!young.has(port) && !reserved.has(port)) release(port)
+  old = young
+  young = new Set()
+}
+
+const isLocked = (port: number) => young.has(port) || old.has(port) || reserved.has(port)
+
+function excludeSet(exclude: unknown): Set<number> {
+  if (exclude === undefined || exclude === null) return new Set()
+  if (typeof (exclude as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new TypeError('The `exclude` option must be an iterable.')
+  for (const element of exclude as Iterable<unknown>) {
+    if (typeof element !== 'number') {
+      throw new TypeError('Each item in the `exclude` option must be a number corresponding to the port you want excluded.')
+    }
+    if (!Number.isSafeInteger(element)) throw new TypeError(`Number ${element} in the exclude option is not a safe integer and can't be used`)
+  }
+  return new Set(exclude as Iterable<number>)
+}
+
+function checkedPort(port: unknown): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+    throw new RangeError(`Port should be >= 0 and < 65536. Received ${String(port)}.`)
+  }
+  return port
+}
+
+/** Get an available TCP port number: the first free preferred port, else a random one. */
+export default async function getPort(options?: Options): Promise<number> {
+  const exclude = excludeSet(options?.exclude)
+  const preferred = options?.port === undefined || options.port === 0 ? [] : typeof options.port === 'number' ? [options.port] : options.port
+  if (rotation === undefined) {
+    rotation = setTimeout(rotate, ROTATE_MS)
+    rotation.unref?.()
+  }
+  const lock = (port: number) => (options?.reserve ? reserved : young).add(port)
+  for (const candidate of preferred) {
+    const port = checkedPort(candidate)
+    if (port === 0 || exclude.has(port) || isLocked(port)) continue
+    if (await takeIfFree('get-port', port, options?.host)) {
+      lock(port)
+      return port
+    }
+  }
+  const port = await takeRandom('get-port', options?.host, (p) => exclude.has(p) || isLocked(p))
+  lock(port)
+  return port
+}
+
+/** Port numbers `from`...`to`, both in 1024...65535. */
+export function portNumbers(from: number, to: number): Iterable<number> {
+  if (!Number.isInteger(from) || !Number.isInteger(to)) throw new TypeError('`from` and `to` must be integer numbers')
+  if (from < MIN_PORT || from > MAX_PORT) throw new RangeError(`'from' must be between ${MIN_PORT} and ${MAX_PORT}`)
+  if (to < MIN_PORT || to > MAX_PORT) throw new RangeError(`'to' must be between ${MIN_PORT} and ${MAX_PORT}`)
+  if (from > to) throw new RangeError('`to` must be greater than or equal to `from`')
+  return (function* () {
+    for (let port = from; port <= to; port++) yield port
+  })()
+}
+
+/** Unlocks every port get-port handed out, reserved ones included. */
+export function clearLockedPorts(): void {
+  for (const port of [...young, ...old, ...reserved]) release(port)
+  young.clear()
+  old.clear()
+  reserved.clear()
+}

@@ -1,0 +1,78 @@
+/**
+ * What the four drop-ins share: berth's probe (a port held on either address family is busy),
+ * the in-process claim, and, behind one switch, the cross-process lease registry.
+ */
+import { kernelPort } from '../core/bind.ts'
+import { releaseClaim, tryClaim } from '../core/claims.ts'
+import { checkPort, probeHosts } from '../core/probe.ts'
+import { resolveStateDir } from '../core/state/dir.ts'
+import { ownerOf } from '../core/state/owner.ts'
+import { findProjectRoot } from '../core/state/project.ts'
+import { createRegistry } from '../core/state/registry.ts'
+import type { PersistOptions } from '../plugins/persist.ts'
+
+let persistence: Pick<PersistOptions, 'stateDir' | 'project'> | null | undefined
+
+/**
+ * Routes every drop-in through the lease registry (`true` or persist options), so several
+ * processes using them never get the same port; `false` turns it off. Without a call,
+ * the environment decides: `BERTH_PERSIST=1`.
+ */
+export function setPersistence(value: boolean | Pick<PersistOptions, 'stateDir' | 'project'>): void {
+  persistence = value === true ? {} : value === false ? null : value
+}
+
+function persistenceOptions() {
+  if (persistence !== undefined) return persistence
+  const flag = globalThis.process?.env.BERTH_PERSIST
+  return flag === '1' || flag === 'true' ? {} : null
+}
+
+/** True when a server could listen on `port` now: on `host` and its wildcard, or on every address. */
+export async function isFree(port: number, host?: string): Promise<boolean> {
+  return (await checkPort(port, probeHosts(host || undefined))).free
+}
+
+let calls = 0
+
+/** Records a lease for `port`, owned by this process; false when another process holds it. */
+async function leaseAcrossProcesses(pkg: string, port: number, host: string | undefined, options: Pick<PersistOptions, 'stateDir' | 'project'>) {
+  const env = globalThis.process?.env ?? {}
+  const registry = await createRegistry(await resolveStateDir(options.stateDir, env))
+  try {
+    const pid = globalThis.process?.pid ?? 0
+    // Drop-ins ask for no stickiness: each call is its own lease, and dormant ones are anyone's.
+    registry.remove((lease) => lease.state === 'dormant' && lease.service.startsWith('drop-in:'))
+    return registry.claim({
+      port, project: options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.')),
+      service: `drop-in:${pkg}:${pid}:${++calls}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,
+    })
+  } finally {
+    registry.close()
+  }
+}
+
+/** Claims `port` if it is free: in this process always, across processes when persistence is on. */
+export async function takeIfFree(pkg: string, port: number, host?: string): Promise<boolean> {
+  if (!tryClaim(port)) return false
+  try {
+    const options = persistenceOptions()
+    const taken = (await isFree(port, host)) && (!options || (await leaseAcrossProcesses(pkg, port, host, options)))
+    if (!taken) releaseClaim(port)
+    return taken
+  } catch (error) {
+    releaseClaim(port)
+    throw error
+  }
+}
+
+/** A port the kernel picks, then claimed like any other; retried when someone else got it first. */
+export async function takeRandom(pkg: string, host?: string, skip: (port: number) => boolean = () => false): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = await kernelPort(host && host !== 'localhost' ? host : '::')
+    if (!skip(port) && (await takeIfFree(pkg, port, host))) return port
+  }
+  throw new Error(`No free random port found${host ? ` on ${host}` : ''} after 50 tries`)
+}
+
+export { releaseClaim as release }
