@@ -12,6 +12,7 @@ import { freeRange, holdRange } from '../test/helpers/sockets.ts'
 import { table, timeCalls, timeSpawn } from './measure.ts'
 import { coldPersist, crossProcess } from './persist.ts'
 import { lanes, scanPeakMemory } from './scan.ts'
+import { dropins } from './dropins.ts'
 
 interface Peer {
   name: string
@@ -136,3 +137,5 @@ console.log(table('8. where the pool starts to pay (ms per scan of N ports from 
 
 const memory = await scanPeakMemory(join(root, 'dist/berth'))
 console.log(`\n### 9. dist/berth scan 1024-65535: ${fmt(memory.ms)} ms wall, peak RSS ${memory.peakMiB.toFixed(1)} MiB`)
+
+console.log(table('10. each drop-in against its original (ms per call)', ['package', 'original, free', 'berth/, free', 'berth / original', 'busy in front', 'original, past busy', 'berth/, past busy', 'berth / original'], await dropins()))
