@@ -5,7 +5,8 @@ import type { ProbeEngine } from './engine.ts'
 import { createPooledEngine } from './pool/engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
-import { exhaustedMessage, fallbackLine, preferredLine, startLine } from './messages.ts'
+import { findHolder } from './holder.ts'
+import { exhaustedMessage, fallbackLine, preferredLine, startLine, strictMessage } from './messages.ts'
 import { DEFAULT_TIMEOUT_MS, checkPort } from './probe.ts'
 import { envPreference } from '../plugins/env.ts'
 import type {
@@ -22,13 +23,18 @@ import { withTimeout } from './timeout.ts'
 import { resolveRequest } from './validate.ts'
 
 /** What `allocate` takes: the spec's `allocatePort` options without the allocator-wide ones. */
-export type AllocateInput = Pick<AllocatePortOptions, 'basePort' | 'maxPort' | 'serviceName' | 'exclude' | 'host' | 'envVar'>
+export type AllocateInput = Pick<
+  AllocatePortOptions,
+  'basePort' | 'maxPort' | 'serviceName' | 'exclude' | 'host' | 'envVar' | 'pool' | 'strict' | 'priority'
+>
 
 export interface Allocator {
   /** Finds, claims and returns the first free candidate, in candidate order. */
   allocate(input: AllocateInput): Promise<AllocationResult>
   /** Gives a port back to this process and tells the plugins. */
   release(port: number): Promise<void>
+  /** The order in which services allocated together should go (the plugins' `order` hook; as given by default). */
+  order<T extends { priority?: number }>(inputs: readonly T[]): Promise<T[]>
   /** Runs every plugin's `dispose`. Claims stay: a port handed out is held until released. */
   dispose(): Promise<void>
 }
@@ -123,13 +129,16 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     await driver.setup()
     emit({ type: 'start', level: 'info', serviceName, message: startLine(serviceName, basePort, maxPort) })
     const preferred = [...(await driver.preferred(req)), basePort]
-    const source = (await driver.candidates(req)) ?? portRange(basePort, maxPort)
+    // Strict: the preferred ports and nothing else.
+    const source = req.strict ? [] : ((await driver.candidates(req)) ?? portRange(basePort, maxPort))
     const pass: Pass = { req, skipped: [], attempts: 0, deferred: [] }
     const port =
       (await firstFree(candidateStream(preferred, source), pass, false)) ??
       (pass.deferred.length > 0 ? await firstFree(listed(pass.deferred), pass, true) : null)
     if (port === null) {
-      const message = exhaustedMessage(serviceName, basePort, maxPort, pass.attempts)
+      const message = req.strict
+        ? strictMessage(serviceName, preferred[0]!, pass.skipped[0]?.reason ?? 'unavailable', await findHolder(preferred[0]!))
+        : exhaustedMessage(serviceName, basePort, maxPort, pass.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
       throw new PortError('E_NO_PORT', message)
     }
@@ -148,6 +157,10 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
 
   return {
     allocate,
+    async order(inputs) {
+      await driver.setup()
+      return driver.order(inputs)
+    },
     async release(port) {
       releaseClaim(port)
       await driver.released(port)

@@ -35,11 +35,15 @@ export function allocateMultiplePorts(services: readonly ServiceRequest[], optio
     throw new PortError('E_INVALID_OPTIONS', `services must be an array of { name, basePort }, got ${String(services)}`)
   }
   return withAllocator(options, async (allocator) => {
-    const results: AllocationResult[] = []
+    const results: AllocationResult[] = new Array(services.length)
     try {
-      for (const { name, ...rest } of services) results.push(await allocator.allocate({ ...rest, serviceName: name }))
+      // Plugins may reorder (priority); results still come back in the caller's order.
+      for (const service of await allocator.order(services)) {
+        const { name, ...rest } = service
+        results[services.indexOf(service)] = await allocator.allocate({ ...rest, serviceName: name })
+      }
     } catch (error) {
-      for (const result of results) await allocator.release(result.port)
+      for (const result of results) if (result) await allocator.release(result.port)
       throw error
     }
     const message = formatSummary(results)

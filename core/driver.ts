@@ -50,6 +50,14 @@ export function createDriver(input: ReadonlyArray<PortPlugin | false | null | un
       }
       return null
     },
+    async order<T extends { priority?: number }>(requests: readonly T[]): Promise<T[]> {
+      for (const p of plugins) {
+        if (!p.order) continue
+        const ordered = await call(p, 'order', () => p.order!(requests, ctx))
+        if (ordered != null) return ordered
+      }
+      return [...requests]
+    },
     /**
      * Returns the first skip reason a plugin gives, or null when every plugin accepts.
      * A deferral is returned only on the first pass; on the last pass it counts as acceptance.

@@ -50,3 +50,8 @@ export function formatSummary(results: readonly AllocationResult[]): string {
 /** A service's remembered port could not be given back (persistence): say why, never hand out the stale number. */
 export const movedLine = (service: string, before: number, why: string, now: number) =>
   `⚠️  [${service}] Port ${before}, remembered for ${service}, is ${why}: moved to ${now}`
+
+/** Strict mode's failure: the port, why it could not be used, and who holds it when /proc shows it. */
+export const strictMessage = (service: string, port: number, reason: string, holder: { pid: number; command: string } | null) =>
+  `🚨 [${service}] Port ${port} is ${reason} and ${service} is strict, so it will not move` +
+  (holder ? `: held by pid ${holder.pid} (${holder.command})` : ': the holder is not visible to this user')

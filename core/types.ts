@@ -54,6 +54,12 @@ export interface AllocationRequest {
   envVar: string | undefined
   /** The addresses checked for this request. */
   hosts: readonly string[]
+  /** A named pool the `pool()` plugin draws candidates from. */
+  pool: string | undefined
+  /** Strict: only the preferred port will do; fail (naming who holds it) rather than move. */
+  strict: boolean
+  /** Higher goes first when services are allocated together (`priority()`). */
+  priority: number
 }
 
 export interface SkippedCandidate {
@@ -65,6 +71,12 @@ export interface SkippedCandidate {
    * An invalid value is ignored with a warning naming the variable and the value.
    */
   envVar?: string
+  /** Draw candidates from this named pool (needs the `pool()` plugin). */
+  pool?: string
+  /** Only the preferred port will do: fail, naming who holds it, instead of moving. @default false */
+  strict?: boolean
+  /** Higher goes first when services are allocated together (needs `priority()`). @default 0 */
+  priority?: number
 }
 
 export interface AllocationResult {
@@ -114,6 +126,7 @@ export interface PluginContext {
  * - `setup`: in order, once, before the first allocation.
  * - `preferred`: in order; every number returned goes to the front of the candidates.
  * - `candidates`: first non-null wins; with none, the range `basePort..maxPort` is used.
+ * - `order`: first non-null wins; reorders the services of one `allocateMultiplePorts` call.
  * - `accept`: in order; `false` or a reason string skips the port; `{ defer: reason }` moves it
  *   behind every other candidate.
  * - `claim`: in order, after the probe found the port free; `false` means another
@@ -131,6 +144,7 @@ export interface PortPlugin {
     req: AllocationRequest,
     ctx: PluginContext,
   ): Iterable<number> | AsyncIterable<number> | null | undefined
+  order?<T extends { priority?: number }>(requests: readonly T[], ctx: PluginContext): T[] | null | undefined
   accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason | Deferral>
   claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>
   allocated?(result: AllocationResult, ctx: PluginContext): Awaitable<void>
@@ -180,4 +194,10 @@ export interface AllocatePortOptions extends AllocatorOptions {
    * An invalid value is ignored with a warning naming the variable and the value.
    */
   envVar?: string
+  /** Draw candidates from this named pool (needs the `pool()` plugin). */
+  pool?: string
+  /** Only the preferred port will do: fail, naming who holds it, instead of moving. @default false */
+  strict?: boolean
+  /** Higher goes first when services are allocated together (needs `priority()`). @default 0 */
+  priority?: number
 }

@@ -32,6 +32,9 @@ const RequestSchema = v.pipe(
     exclude: v.optional(v.array(portSchema('each excluded port'), 'exclude must be an array of ports'), []),
     host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
     envVar: v.optional(v.pipe(v.string(envVarMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envVarMessage))),
+    pool: v.optional(v.pipe(v.string((issue) => `pool must be a pool name, got ${show(issue.input)}`), v.minLength(1, 'pool must not be empty'))),
+    strict: v.optional(v.boolean((issue) => `strict must be true or false, got ${show(issue.input)}`), false),
+    priority: v.optional(v.pipe(v.number((issue) => `priority must be a whole number, got ${show(issue.input)}`), v.integer((issue) => `priority must be a whole number, got ${show(issue.input)}`)), 0),
   }),
   v.check(
     (input) => input.maxPort === undefined || input.maxPort >= input.basePort,
@@ -52,9 +55,12 @@ export function resolveRequest(input: AllocatePortOptions): AllocationRequest {
     const message = parsed.issues.map((issue) => issue.message).join('; ')
     throw new PortError('E_INVALID_OPTIONS', message, { cause: parsed.issues })
   }
-  const { serviceName, basePort, maxPort, exclude, host, envVar } = parsed.output
+  const { serviceName, basePort, maxPort, exclude, host, envVar, pool, strict, priority } = parsed.output
   return {
     serviceName,
+    pool,
+    strict,
+    priority,
     basePort,
     maxPort: maxPort ?? Math.min(basePort + DEFAULT_RANGE_SPAN, 65535),
     exclude: new Set(exclude),

@@ -1,3 +1,6 @@
 export { envPreference, type EnvPreferenceOptions } from './env.ts'
 export { sequential, type SequentialOptions } from './sequential.ts'
 export { persist, type PersistOptions } from './persist.ts'
+export { exclusions, type ExclusionOptions } from './exclusions.ts'
+export { pool, type PoolOptions, type PoolSpec } from './pool.ts'
+export { priority } from './priority.ts'

@@ -4,8 +4,9 @@ import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents, type Verbosity } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
+import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
 
-export interface GetOptions extends PersistFlags {
+export interface GetOptions extends PersistFlags, PolicyFlags {
   base?: unknown
   max?: unknown
   exclude?: unknown
@@ -34,7 +35,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
-  const plugins = [persistPlugin(options)]
+  const plugins = [policyPlugin(options), persistPlugin(options), ...(await pluginFiles(options))]
   const allocator = createAllocator({ env: io.env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({

@@ -1,49 +1,86 @@
-import { formatSummary, getConfig, type BerthConfig, type Environment } from '../../core/index.ts'
+import {
+  formatSummary, getConfig, loadProject, upProject, type AllocationResult, type BerthConfig, type Environment,
+} from '../../core/index.ts'
 import { textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
+import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
 import { verbosityOf } from './get.ts'
 
-export interface UpOptions extends PersistFlags {
+export interface UpOptions extends PersistFlags, PolicyFlags {
   env?: unknown
   format?: unknown
+  write?: unknown
   quiet?: boolean
   verbose?: boolean
 }
 
-const FORMATS = ['env', 'shell', 'json'] as const
+const FORMATS = ['summary', 'env', 'json', 'shell'] as const
 type Format = (typeof FORMATS)[number]
 
-function exportsOf(config: BerthConfig): Record<string, string> {
+interface Outcome {
+  environment: string
+  allocations: AllocationResult[]
+  exports: Record<string, string>
+}
+
+/** Without a project file: the spec's services and its three variables. */
+function specExports(config: BerthConfig): Record<string, string> {
   const vars: Record<string, string> = { PORT: String(config.PORT) }
   if (config.VITE_HMR_PORT !== undefined) vars.VITE_HMR_PORT = String(config.VITE_HMR_PORT)
   if (config.API_TARGET !== undefined) vars.API_TARGET = config.API_TARGET
   return vars
 }
 
-function render(format: Format, config: BerthConfig): string {
-  const vars = exportsOf(config)
-  if (format === 'json') return `${JSON.stringify({ environment: config.environment, env: vars, allocations: config.allocations })}\n`
+/** Values are quoted for the shell only when they need it. */
+const shellValue = (value: string) => (/^[A-Za-z0-9_./:@%+,-]*$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`)
+
+function render(format: Format, outcome: Outcome): string {
+  if (format === 'summary') return `${formatSummary(outcome.allocations)}\n`
+  if (format === 'json') return `${JSON.stringify({ environment: outcome.environment, env: outcome.exports, allocations: outcome.allocations })}\n`
   const prefix = format === 'shell' ? 'export ' : ''
-  return Object.entries(vars).map(([key, value]) => `${prefix}${key}=${value}\n`).join('')
+  return Object.entries(outcome.exports).map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`).join('')
 }
 
-/** `berth up`: allocates the spec's services, prints the summary report on stderr and the exports on stdout. */
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const { rename, writeFile } = await import('node:fs/promises')
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  await writeFile(temp, text, { flag: 'wx', mode: 0o644 })
+  await rename(temp, file)
+}
+
+/**
+ * `berth up`: allocates every service of the project file (berth.config.ts / .json at the project
+ * root) for one environment, or the spec's services when there is no file; the summary report goes
+ * to stderr, the exports to stdout or to `--write FILE`.
+ */
 export async function upCommand(options: UpOptions, io: Io): Promise<number> {
-  const environment = textArg('--env', options.env) ?? (io.env.NODE_ENV === 'production' ? 'production' : 'development')
-  if (environment !== 'development' && environment !== 'production') {
-    throw usageError(`--env must be "development" or "production", got ${JSON.stringify(environment)}`)
-  }
   const format = textArg('--format', options.format) ?? 'env'
-  if (!FORMATS.includes(format as Format)) {
-    throw usageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
+  if (!FORMATS.includes(format as Format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
+  const write = textArg('--write', options.write)
+  const environment = textArg('--env', options.env) ?? (io.env.NODE_ENV || 'development')
+  const onEvent = stderrEvents(io, verbosityOf(options))
+  const persist = persistPlugin(options)
+  const project = await loadProject(process.cwd())
+  let outcome: Outcome
+  if (project) {
+    const plugins = [persist, ...(await pluginFiles(options))]
+    outcome = await upProject(project, { environment, env: io.env, onEvent, plugins, exclude: exclusionOverrides(options) })
+  } else {
+    if (environment !== 'development' && environment !== 'production') {
+      throw usageError(`--env must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
+    }
+    const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins: [persist] })
+    outcome = { environment, allocations: config.allocations, exports: specExports(config) }
   }
-  const config = await getConfig({
-    environment: environment as Environment, env: io.env, refresh: true, plugins: [persistPlugin(options)], onEvent: stderrEvents(io, verbosityOf(options)),
-  })
-  io.stderr(`${formatSummary(config.allocations)}\n`)
-  io.stdout(render(format as Format, config))
+  if (format !== 'summary') io.stderr(`${formatSummary(outcome.allocations)}\n`)
+  const text = render(format as Format, outcome)
+  if (write) {
+    await writeAtomically(write, text)
+    io.stderr(`Wrote ${Object.keys(outcome.exports).length} variables to ${write}\n`)
+  } else io.stdout(text)
   return EXIT.ok
 }

@@ -1,0 +1,78 @@
+/** Turns one environment of the project file into allocation requests: pools, instances, groups. */
+import type { ServiceRequest } from '../api.ts'
+import { PortError } from '../errors.ts'
+import type { PoolSpec } from '../../plugins/pool.ts'
+import type { EnvironmentConfig, ProjectConfig, ServiceConfig } from './schema.ts'
+
+export interface PlannedGroup {
+  name: string
+  span: number
+  members: ServiceRequest[]
+}
+
+export interface Plan {
+  environment: string
+  /** Every named pool: the file's, plus one per service that gives its own range or list. */
+  pools: Record<string, PoolSpec>
+  groups: PlannedGroup[]
+  /** Requests outside groups, in file order (instances of one service are `name#1`, `name#2`…). */
+  requests: ServiceRequest[]
+  /** Service name → its request names, for exports. */
+  instances: Record<string, string[]>
+  env: EnvironmentConfig
+}
+
+const RANGE = /^[1-9][0-9]{0,4}-[1-9][0-9]{0,4}$/
+
+function firstPort(spec: PoolSpec): number {
+  return typeof spec === 'string' ? Number(spec.split('-')[0]) : spec[0]!
+}
+
+export function planEnvironment(config: ProjectConfig, environment: string, file: string): Plan {
+  const env = config.environments[environment]
+  if (!env) {
+    throw new PortError('E_INVALID_OPTIONS', `${file} has no environment ${JSON.stringify(environment)}; it has: ${Object.keys(config.environments).join(', ')}`)
+  }
+  const pools: Record<string, PoolSpec> = { ...config.pools }
+  const grouped = new Map<string, string>()
+  for (const [group, { services }] of Object.entries(env.groups ?? {})) {
+    for (const member of services) {
+      const service = env.services[member]
+      if (!service) throw new PortError('E_INVALID_OPTIONS', `${file}: group ${group} names ${JSON.stringify(member)}, which is not a service of ${environment}`)
+      if ((service.instances ?? 1) > 1 || service.base === undefined) {
+        throw new PortError('E_INVALID_OPTIONS', `${file}: ${member} in group ${group} needs a "base" and a single instance`)
+      }
+      grouped.set(member, group)
+    }
+  }
+  const requestsOf = (name: string, service: ServiceConfig): ServiceRequest[] => {
+    let pool: string | undefined
+    if (typeof service.pool === 'string' && !RANGE.test(service.pool)) {
+      if (!pools[service.pool]) throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} uses pool ${JSON.stringify(service.pool)}, which "pools" does not define`)
+      pool = service.pool
+    } else if (service.pool !== undefined) {
+      pool = `${name}:own`
+      pools[pool] = service.pool
+    }
+    const basePort = service.base ?? firstPort(pools[pool!]!)
+    const count = service.instances ?? 1
+    return Array.from({ length: count }, (_, i) => ({
+      name: count > 1 ? `${name}#${i + 1}` : name,
+      basePort, maxPort: service.max, envVar: i === 0 ? service.env : undefined,
+      pool, strict: service.strict, priority: service.priority, host: service.host,
+    }))
+  }
+  const requests: ServiceRequest[] = []
+  const instances: Record<string, string[]> = {}
+  const members = new Map<string, ServiceRequest>()
+  for (const [name, service] of Object.entries(env.services)) {
+    const made = requestsOf(name, service)
+    instances[name] = made.map((r) => r.name)
+    if (grouped.has(name)) members.set(name, made[0]!)
+    else requests.push(...made)
+  }
+  const groups = Object.entries(env.groups ?? {}).map(([name, group]) => ({
+    name, span: group.span, members: group.services.map((member) => members.get(member)!),
+  }))
+  return { environment, pools, groups, requests, instances, env }
+}

@@ -1,0 +1,52 @@
+/**
+ * exclusions(): the ports berth does not hand out by default, each part switchable:
+ * browser-unsafe ports (WHATWG "bad ports"), the OS ephemeral range (where the kernel picks
+ * outgoing ports, so a service there can collide with any connection), and privileged ports
+ * for a user who cannot bind them.
+ */
+import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
+import type { PortPlugin } from '../core/types.ts'
+
+export interface ExclusionOptions {
+  /** @default true */
+  browserUnsafe?: boolean
+  /** @default true */
+  ephemeral?: boolean
+  /** @default true */
+  privileged?: boolean
+}
+
+interface Limits {
+  ephemeral: [number, number] | null
+  /** Ports below this need privileges (Linux: net.ipv4.ip_unprivileged_port_start). */
+  unprivilegedStart: number
+}
+
+async function readLimits(): Promise<Limits> {
+  const linux = globalThis.process?.platform === 'linux'
+  const read = async (path: string) => (linux ? (await import('node:fs/promises')).readFile(path, 'utf8').catch(() => '') : '')
+  const range = (await read('/proc/sys/net/ipv4/ip_local_port_range')).trim().split(/\s+/).map(Number)
+  const startText = (await read('/proc/sys/net/ipv4/ip_unprivileged_port_start')).trim()
+  return {
+    ephemeral: range.length === 2 && range.every(Number.isInteger) ? [range[0]!, range[1]!] : null,
+    unprivilegedStart: /^[0-9]+$/.test(startText) ? Number(startText) : 1024,
+  }
+}
+
+export function exclusions(options: ExclusionOptions = {}): PortPlugin {
+  const { browserUnsafe = true, ephemeral = true, privileged = true } = options
+  let limits: Limits = { ephemeral: null, unprivilegedStart: 1024 }
+  const root = globalThis.process?.geteuid?.() === 0
+  return {
+    name: 'exclusions',
+    async setup() {
+      limits = await readLimits()
+    },
+    accept(port) {
+      if (browserUnsafe && isBrowserUnsafe(port)) return 'browser-unsafe'
+      if (ephemeral && limits.ephemeral && port >= limits.ephemeral[0] && port <= limits.ephemeral[1]) return 'ephemeral'
+      if (privileged && !root && port < limits.unprivilegedStart) return 'privileged'
+      return true
+    },
+  }
+}
