@@ -1,0 +1,95 @@
+/** `berth up` with a project file, plugin files and the exclusion policy, through the compiled binary. */
+import { afterAll, describe, expect, test } from 'bun:test'
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fnv1a } from '../../examples/plugins/hash-strategy.ts'
+import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
+import { freeRange } from '../helpers/sockets.ts'
+
+const dirs: string[] = []
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+function projectWith(config: unknown) {
+  const root = mkdtempSync(join(tmpdir(), 'berth-up-'))
+  dirs.push(root)
+  writeFileSync(join(root, 'berth.config.json'), JSON.stringify(config, null, 2))
+  const env = { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '' }
+  return { root, run: (args: string[]) => runCommand(['sh', '-c', '"$@"', 'sh', binary(), ...args], env, root) }
+}
+
+describe('berth up with a project file', () => {
+  test('allocates every service, prints the summary on stderr and the exports; the same ports again the second time', async () => {
+    const from = await freeRange(20)
+    const p = projectWith({
+      environments: {
+        development: {
+          services: { 'web-server': { base: from, max: from + 9, env: 'PORT' }, 'api-server': { base: from + 10, max: from + 19, env: 'API_PORT' } },
+          exports: { API_TARGET: 'http://localhost:${api-server.port}' },
+        },
+      },
+    })
+    const first = await p.run(['up'])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toBe(`PORT=${from}\nAPI_PORT=${from + 10}\nAPI_TARGET=http://localhost:${from + 10}\n`)
+    expect(first.stderr).toContain('📊 PORT ALLOCATION SUMMARY:')
+    expect(first.stderr).toContain(`web-server           | Port: ${from} | ✅ PREFERRED | Attempts: 1`)
+    const second = await p.run(['up', '--format', 'json'])
+    const json = JSON.parse(second.stdout)
+    expect(json.env).toEqual({ PORT: String(from), API_PORT: String(from + 10), API_TARGET: `http://localhost:${from + 10}` })
+    const written = await p.run(['up', '--format', 'shell', '--write', 'ports.env'])
+    expect(written).toMatchObject({ code: 0, stdout: '' })
+    expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(`export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\n`)
+  })
+
+  test('a broken project file exits 2 with the key and the value', async () => {
+    const p = projectWith({ environments: { development: { services: { web: { base: 70000 } } } } })
+    const ran = await p.run(['up'])
+    expect(ran).toMatchObject({ code: 2, stdout: '' })
+    expect(ran.stderr).toContain('environments.development.services.web.base: expected a port from 1 to 65535, got 70000')
+    writeFileSync(join(p.root, 'berth.config.json'), '{ "environments": ')
+    expect((await p.run(['up'])).stderr).toContain('is not valid JSON')
+  })
+})
+
+describe('plugin files', () => {
+  const plugin = join(ROOT, 'examples', 'plugins', 'hash-strategy.ts')
+
+  test('the compiled binary loads a TypeScript plugin from --plugin and from the project file', async () => {
+    const from = await freeRange(100)
+    const expected = from + (fnv1a('web') % 100)
+    const p = projectWith({ plugins: [plugin], environments: { development: { services: { web: { base: from, max: from + 99, env: 'PORT' } } } } })
+    const got = JSON.parse((await p.run(['get', 'web', '--base', String(from), '--max', String(from + 99), '--plugin', plugin, '--json', '--no-persist'])).stdout)
+    expect(got.port).toBe(expected)
+    expect((await p.run(['up', '--no-persist'])).stdout).toBe(`PORT=${expected}\n`)
+  })
+
+  test('a file without a plugin is an error that says what it must export', async () => {
+    const p = projectWith({ environments: { development: { services: { web: { base: 3000 } } } } })
+    writeFileSync(join(p.root, 'empty.ts'), 'export const nothing = 1\n')
+    const ran = await p.run(['get', '--plugin', 'empty.ts', '--no-persist'])
+    expect(ran.code).toBe(70)
+    expect(ran.stderr).toContain('must export by default a plugin')
+  })
+})
+
+describe('the exclusion policy in the CLI', () => {
+  test('privileged ports are skipped for a normal user (as nobody), and given to root', async () => {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim())
+    const work = mkdtempSync(join(tmpdir(), 'berth-priv-'))
+    dirs.push(work)
+    chmodSync(work, 0o755)
+    const copy = join(work, 'berth')
+    copyFileSync(binary(), copy)
+    chmodSync(copy, 0o755)
+    const args = ['get', 'svc', '--base', String(start - 2), '--max', String(start + 40), '--json', '--no-persist']
+    const asNobody = await runCommand(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', copy, ...args], {}, work)
+    const result = JSON.parse(asNobody.stdout)
+    expect(result.skipped.slice(0, 2)).toEqual([{ port: start - 2, reason: 'privileged' }, { port: start - 1, reason: 'privileged' }])
+    expect(result.port).toBeGreaterThanOrEqual(start)
+    const asRoot = JSON.parse((await runCommand([copy, ...args], {}, work)).stdout)
+    expect(asRoot.skipped.every((s: { reason: string }) => s.reason !== 'privileged')).toBe(true)
+    const allowed = JSON.parse((await runCommand(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', copy, ...args, '--allow-privileged'], {}, work)).stdout)
+    expect(allowed.skipped[0]).toEqual({ port: start - 2, reason: 'permission', host: '::' })
+  })
+})
