@@ -1,6 +1,10 @@
 /** The spec's `getConfig()` and the "Config not initialized" guard. */
 import { allocateMultiplePorts, type ServiceRequest } from './api.ts'
 import { PortError } from './errors.ts'
+import { loadProject } from './project/load.ts'
+import { upProject } from './project/up.ts'
+import { pickEnvironment } from './project/plan.ts'
+import { persist } from '../plugins/persist.ts'
 import type { AllocationResult, AllocatorOptions } from './types.ts'
 
 export type Environment = 'development' | 'production'
@@ -27,14 +31,21 @@ export interface BerthConfig {
   VITE_HMR_PORT?: number
   /** `http://localhost:<api-server port>`, so the web server can proxy to the API. */
   API_TARGET?: string
+  /** Every exported variable (with a project file: each service's `env` and the file's `exports`). */
+  env: Record<string, string>
   allocations: AllocationResult[]
 }
 
 export interface GetConfigOptions extends AllocatorOptions {
-  /** @default "production" when NODE_ENV is "production", else "development" */
-  environment?: Environment
+  /**
+   * With a project file: any of its environments. Without: "development" or "production".
+   * @default NODE_ENV when set, else "development"
+   */
+  environment?: Environment | (string & {})
   /** Allocate again even when a config is already loaded. */
   refresh?: boolean
+  /** `false` ignores a project file and allocates the spec's services. */
+  project?: false
 }
 
 let loading: Promise<BerthConfig> | undefined
@@ -44,12 +55,37 @@ function toConfig(environment: Environment, allocations: AllocationResult[]): Be
   const port = (name: string) => allocations.find((a) => a.serviceName === name)?.port
   const api = port('api-server')
   const hmr = port('vite-hmr')
+  const env: Record<string, string> = { PORT: String(port('web-server')) }
+  if (hmr !== undefined) env.VITE_HMR_PORT = String(hmr)
+  if (api !== undefined) env.API_TARGET = `http://localhost:${api}`
   return {
     environment,
     PORT: port('web-server')!,
     ...(hmr === undefined ? {} : { VITE_HMR_PORT: hmr }),
     ...(api === undefined ? {} : { API_TARGET: `http://localhost:${api}` }),
+    env,
     allocations,
+  }
+}
+
+/**
+ * With a project file, the same plan `berth up` runs, through the lease registry, so JavaScript
+ * sees the ports `berth up` printed. (An explicit `plugins` option replaces the registry.)
+ */
+async function fromProject(options: GetConfigOptions, nodeEnv: string | undefined): Promise<BerthConfig | null> {
+  const project = await loadProject(globalThis.process?.cwd() ?? '.')
+  if (!project) return null
+  const environment = pickEnvironment(options.environment, nodeEnv, Object.keys(project.config.environments))
+  const plugins = options.plugins ?? [persist()]
+  const up = await upProject(project, { ...options, environment, plugins })
+  const number = (key: string) => (up.exports[key] === undefined ? undefined : Number(up.exports[key]))
+  return {
+    environment: environment as Environment,
+    PORT: number('PORT')!,
+    ...(up.exports.VITE_HMR_PORT === undefined ? {} : { VITE_HMR_PORT: number('VITE_HMR_PORT') }),
+    ...(up.exports.API_TARGET === undefined ? {} : { API_TARGET: up.exports.API_TARGET }),
+    env: up.exports,
+    allocations: up.allocations,
   }
 }
 
@@ -57,14 +93,15 @@ function toConfig(environment: Environment, allocations: AllocationResult[]): Be
 export function getConfig(options: GetConfigOptions = {}): Promise<BerthConfig> {
   if (loading && !options.refresh) return loading
   const env = options.env ?? globalThis.process?.env ?? {}
-  const environment = options.environment ?? (env.NODE_ENV === 'production' ? 'production' : 'development')
-  if (environment !== 'development' && environment !== 'production') {
-    return Promise.reject(new PortError('E_INVALID_OPTIONS', `environment must be "development" or "production", got ${JSON.stringify(environment)}`))
-  }
-  const attempt = allocateMultiplePorts(SPEC_SERVICES[environment], options).then((allocations) => {
-    current = toConfig(environment, allocations)
-    return current
-  })
+  const attempt = (async () => {
+    const planned = options.project === false ? null : await fromProject(options, env.NODE_ENV)
+    if (planned) return (current = planned)
+    const environment = pickEnvironment(options.environment, env.NODE_ENV, ['development', 'production'])
+    if (environment !== 'development' && environment !== 'production') {
+      throw new PortError('E_INVALID_OPTIONS', `environment must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
+    }
+    return (current = toConfig(environment, await allocateMultiplePorts(SPEC_SERVICES[environment], options)))
+  })()
   // A failed load must not stick: the next call tries again.
   loading = attempt.catch((error) => {
     loading = undefined

@@ -16,6 +16,7 @@ export { findProjectRoot } from './state/project.ts'
 export { loadProject, type LoadedProject } from './project/load.ts'
 export { loadPluginFile } from './project/plugin-file.ts'
 export { upProject, type ProjectAllocation, type UpProjectOptions } from './project/up.ts'
+export { pickEnvironment } from './project/plan.ts'
 export { ConfigSchema, parseConfig, type ProjectConfig, type ServiceConfig } from './project/schema.ts'
 export { createRegistry, type Lease, type LeaseState, type Registry } from './state/registry.ts'
 export type {

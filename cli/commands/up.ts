@@ -1,5 +1,5 @@
 import {
-  formatSummary, getConfig, loadProject, upProject, type AllocationResult, type BerthConfig, type Environment,
+  formatSummary, getConfig, loadProject, pickEnvironment, upProject, type AllocationResult, type BerthConfig, type Environment,
 } from '../../core/index.ts'
 import { textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
@@ -61,11 +61,12 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const format = textArg('--format', options.format) ?? 'env'
   if (!FORMATS.includes(format as Format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   const write = textArg('--write', options.write)
-  const environment = textArg('--env', options.env) ?? (io.env.NODE_ENV || 'development')
+  const explicit = textArg('--env', options.env)
   const onEvent = stderrEvents(io, verbosityOf(options))
   const persist = persistPlugin(options)
   const project = await loadProject(process.cwd())
   let outcome: Outcome
+  const environment = pickEnvironment(explicit, io.env.NODE_ENV, project ? Object.keys(project.config.environments) : ['development', 'production'])
   if (project) {
     const plugins = [persist, ...(await pluginFiles(options))]
     outcome = await upProject(project, { environment, env: io.env, onEvent, plugins, exclude: exclusionOverrides(options) })

@@ -76,3 +76,9 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
   }))
   return { environment, pools, groups, requests, instances, env }
 }
+
+/** `explicit` when given; else NODE_ENV when it names one of `available`; else "development". */
+export function pickEnvironment(explicit: string | undefined, nodeEnv: string | undefined, available: readonly string[]): string {
+  if (explicit) return explicit
+  return nodeEnv && available.includes(nodeEnv) ? nodeEnv : 'development'
+}

@@ -15,7 +15,9 @@ function projectWith(config: unknown) {
   dirs.push(root)
   writeFileSync(join(root, 'berth.config.json'), JSON.stringify(config, null, 2))
   const env = { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '' }
-  return { root, run: (args: string[]) => runCommand(['sh', '-c', '"$@"', 'sh', binary(), ...args], env, root) }
+  // Through a short-lived shell, as a user would run it: the shell owns the leases.
+  const exec = (cmd: string[]) => runCommand(['sh', '-c', '"$@"', 'sh', ...cmd], env, root)
+  return { root, exec, run: (args: string[]) => exec([binary(), ...args]) }
 }
 
 describe('berth up with a project file', () => {
@@ -40,6 +42,18 @@ describe('berth up with a project file', () => {
     const written = await p.run(['up', '--format', 'shell', '--write', 'ports.env'])
     expect(written).toMatchObject({ code: 0, stdout: '' })
     expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(`export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\n`)
+  })
+
+  test('getConfig() in JavaScript returns the same values berth up printed', async () => {
+    const from = await freeRange(10)
+    const p = projectWith({
+      environments: { development: { services: { web: { base: from, max: from + 9, env: 'PORT' } }, exports: { SELF: 'http://localhost:${web.port}' } } },
+    })
+    const cli = JSON.parse((await p.run(['up', '--format', 'json'])).stdout).env
+    const script = `const { getConfig } = await import(${JSON.stringify(join(ROOT, 'core/index.ts'))}); console.log(JSON.stringify((await getConfig()).env))`
+    const js = await p.exec([process.execPath, '-e', script])
+    expect(JSON.parse(js.stdout || 'null')).toEqual(cli)
+    expect(cli).toEqual({ PORT: String(from), SELF: `http://localhost:${from}` })
   })
 
   test('a broken project file exits 2 with the key and the value', async () => {
