@@ -55,7 +55,7 @@ describe('berth get (the compiled binary)', () => {
     [['check', '1e3'], 'port must be a whole number from 1 to 65535, got "1e3"'],
     [['check'], 'check needs at least one port'],
     [['frobnicate'], 'Unknown command "frobnicate"'],
-    [['up', '--env', 'staging'], '--env must be "development" or "production", got "staging"'],
+    [['up', '--env', 'staging'], '--env must be "development" or "production" without a berth.config file, got "staging"'],
   ]
   for (const [args, message] of BAD) {
     test(`bad input ${JSON.stringify(args.join(' '))}: exit 2, empty stdout, the message names the value`, async () => {
