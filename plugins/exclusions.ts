@@ -22,9 +22,20 @@ interface Limits {
   unprivilegedStart: number
 }
 
+interface BunFile {
+  text(): Promise<string>
+}
+const bun = (globalThis as { Bun?: { file(path: string): BunFile } }).Bun
+
+/** Reads a /proc file: `Bun.file` under Bun (node:fs costs a millisecond or more to load in the binary), node:fs elsewhere. */
+async function readProc(path: string): Promise<string> {
+  if (globalThis.process?.platform !== 'linux') return ''
+  const reading = bun ? bun.file(path).text() : import('node:fs/promises').then((fs) => fs.readFile(path, 'utf8'))
+  return reading.catch(() => '')
+}
+
 async function readLimits(): Promise<Limits> {
-  const linux = globalThis.process?.platform === 'linux'
-  const read = async (path: string) => (linux ? (await import('node:fs/promises')).readFile(path, 'utf8').catch(() => '') : '')
+  const read = readProc
   const range = (await read('/proc/sys/net/ipv4/ip_local_port_range')).trim().split(/\s+/).map(Number)
   const startText = (await read('/proc/sys/net/ipv4/ip_unprivileged_port_start')).trim()
   return {
