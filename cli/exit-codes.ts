@@ -26,6 +26,17 @@ const EXIT_BY_CODE: Record<PortErrorCode, number> = {
   E_STATE_BUSY: EXIT.busy,
 }
 
+const POLICY_FLAGS: Record<string, string> = { ephemeral: '--allow-ephemeral', 'browser-unsafe': '--allow-unsafe', privileged: '--allow-privileged' }
+
+/** When the exclusion policy passed over candidates of an exhausted range, say so and which flag hands them out. */
+function policyHint(skipped: ReadonlyArray<{ reason: string }>): string {
+  const counts = new Map<string, number>()
+  for (const { reason } of skipped) if (reason in POLICY_FLAGS) counts.set(reason, (counts.get(reason) ?? 0) + 1)
+  if (counts.size === 0) return ''
+  const parts = [...counts].map(([reason, n]) => `${n} ${reason} (${POLICY_FLAGS[reason]})`)
+  return `The exclusion policy passed over ${parts.join(', ')}.`
+}
+
 /** Prints an error on stderr and returns its exit code. Unknown errors keep their stack. */
 export function reportError(error: unknown, io: Io): number {
   const { red, bold } = io.err
@@ -33,6 +44,8 @@ export function reportError(error: unknown, io: Io): number {
     const prefix = error.code === 'E_NO_PORT' ? '' : `${red(bold('error'))} `
     io.stderr(`${prefix}${error.message}\n`)
     if (error.code === 'E_INVALID_OPTIONS') io.stderr(`Run "berth --help" for usage.\n`)
+    const hint = error.code === 'E_NO_PORT' ? policyHint(error.skipped ?? []) : ''
+    if (hint) io.stderr(`${hint}\n`)
     return EXIT_BY_CODE[error.code]
   }
   // cac's own parse errors (unknown option, missing value) are usage errors.

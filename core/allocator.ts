@@ -140,7 +140,7 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
         ? strictMessage(serviceName, preferred[0]!, pass.skipped[0]?.reason ?? 'unavailable', await findHolder(preferred[0]!))
         : exhaustedMessage(serviceName, basePort, maxPort, pass.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
-      throw new PortError('E_NO_PORT', message)
+      throw new PortError('E_NO_PORT', message, { skipped: pass.skipped })
     }
     const preferredPort = preferred[0]!
     const result: AllocationResult = {

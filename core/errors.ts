@@ -1,3 +1,5 @@
+import type { SkippedCandidate } from './types.ts'
+
 /**
  * Every failure the library raises is a `PortError` with a `code` from this union,
  * kept alphabetical. Messages always name the value that was wrong.
@@ -17,6 +19,8 @@ export interface PortErrorOptions {
   plugin?: string
   /** The hook that failed (only with `E_PLUGIN`). */
   hook?: string
+  /** Every candidate passed over, with its reason (only with `E_NO_PORT`). */
+  skipped?: SkippedCandidate[]
 }
 
 export class PortError extends Error {
@@ -24,12 +28,14 @@ export class PortError extends Error {
   code: PortErrorCode
   plugin?: string
   hook?: string
+  skipped?: SkippedCandidate[]
 
   constructor(code: PortErrorCode, message: string, options: PortErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     if (options.plugin) this.plugin = options.plugin
     if (options.hook) this.hook = options.hook
+    if (options.skipped) this.skipped = options.skipped
   }
 }
 

@@ -88,6 +88,13 @@ describe('plugin files', () => {
 })
 
 describe('the exclusion policy in the CLI', () => {
+  test('an exhausted range says which policy passed over its ports and which flag hands them out', async () => {
+    const [start] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+    const ran = await runCommand([binary(), 'get', 'web', '--base', String(start), '--max', String(start! + 2), '--no-persist'])
+    expect(ran).toMatchObject({ code: 1, stdout: '' })
+    expect(ran.stderr).toContain('The exclusion policy passed over 3 ephemeral (--allow-ephemeral).')
+  })
+
   test('privileged ports are skipped for a normal user (as nobody), and given to root', async () => {
     const start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim())
     const work = mkdtempSync(join(tmpdir(), 'berth-priv-'))
