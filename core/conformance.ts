@@ -15,23 +15,27 @@ export interface TestApi {
   test(name: string, body: () => Promise<void>, timeout?: number): unknown
 }
 
-interface Held {
+export interface Held {
   port: number
   close(): Promise<void>
 }
 
-async function hold(host: string, port: number, ipv6Only = false): Promise<Held> {
+/** Listens for real on `host` (port 0: the kernel picks) until `close()`. Also used by berth's own tests. */
+export async function hold(host: string, port = 0, ipv6Only = false): Promise<Held> {
   const { createServer } = await import('node:net')
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen({ host, port, ipv6Only, exclusive: true }, () =>
-      resolve({ port, close: () => new Promise((done) => server.close(() => done())) }))
+    server.listen({ host, port, ipv6Only, exclusive: true }, () => {
+      const address = server.address()
+      const bound = typeof address === 'object' && address ? address.port : port
+      resolve({ port: bound, close: () => new Promise((done) => server.close(() => done())) })
+    })
   })
 }
 
 /** `count` consecutive ports, free now, below the ephemeral range. */
-async function freeRange(count: number): Promise<number> {
+export async function freeRange(count: number): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const from = 20000 + Math.floor(Math.random() * 10000)
     const held: Held[] = []
@@ -51,9 +55,10 @@ function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(`conformance: ${message}`)
 }
 
-async function bindable(port: number): Promise<boolean> {
+/** True when a real listen on `host:port` succeeds right now. */
+export async function canBind(port: number, host = '::'): Promise<boolean> {
   try {
-    await (await hold('::', port)).close()
+    await (await hold(host, port)).close()
     return true
   } catch {
     return false
@@ -95,7 +100,7 @@ export function conformance(name: string, makePlugin: () => PortPlugin, { descri
           for (let i = 0; i < 5; i++) ports.push((await allocate(from, from + 9)).port)
           for (const h of held) check(!ports.includes(h.port), `handed out ${h.port}, which a listener holds`)
           check(new Set(ports).size === ports.length, `handed out a port twice: ${ports.join(', ')}`)
-          for (const port of ports) check(await bindable(port), `handed out ${port}, which does not bind`)
+          for (const port of ports) check(await canBind(port), `handed out ${port}, which does not bind`)
         })
       } finally {
         await Promise.all(held.map((h) => h.close()))

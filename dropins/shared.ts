@@ -34,6 +34,8 @@ export async function isFree(port: number, host?: string): Promise<boolean> {
 }
 
 let calls = 0
+/** Old drop-in leases are swept once per process, not on every claim (each sweep is a write). */
+let swept = false
 
 /** Records a lease for `port`, owned by this process; false when another process holds it. */
 async function leaseAcrossProcesses(pkg: string, port: number, host: string | undefined, options: Pick<PersistOptions, 'stateDir' | 'project'>) {
@@ -42,7 +44,8 @@ async function leaseAcrossProcesses(pkg: string, port: number, host: string | un
   try {
     const pid = globalThis.process?.pid ?? 0
     // Drop-ins ask for no stickiness: each call is its own lease, and dormant ones are anyone's.
-    registry.remove((lease) => lease.state === 'dormant' && lease.service.startsWith('drop-in:'))
+    if (!swept) registry.remove((lease) => lease.state === 'dormant' && lease.service.startsWith('drop-in:'))
+    swept = true
     return registry.claim({
       port, project: options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.')),
       service: `drop-in:${pkg}:${pid}:${++calls}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,

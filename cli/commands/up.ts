@@ -74,7 +74,8 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
     if (environment !== 'development' && environment !== 'production') {
       throw usageError(`--env must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
     }
-    const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins: [persist] })
+    // project: false — the file was looked for above; getConfig need not look again.
+    const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins: [persist], project: false })
     outcome = { environment, allocations: config.allocations, exports: specExports(config) }
   }
   if (format !== 'summary') io.stderr(`${formatSummary(outcome.allocations)}\n`)

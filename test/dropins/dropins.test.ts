@@ -2,12 +2,12 @@
  * The four drop-ins, tested from their originals' READMEs (the *.scenarios.mjs files) under Bun
  * (TypeScript source), Node (the ESM bundle) and, for portfinder and detect-port, Node's require().
  */
-import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { ROOT, freshStateDir, runCommand } from '../helpers/binary.ts'
+import { flockGate } from '../helpers/gate.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
 const RUN = join(ROOT, 'test', 'dropins', 'run.mjs')
 const PACKAGES = ['get-port', 'portfinder', 'detect-port', 'get-port-please'] as const
@@ -36,22 +36,12 @@ for (const name of PACKAGES) {
 }
 
 describe('the persistence switch (BERTH_PERSIST=1)', () => {
-  const dirs: string[] = []
-  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
-
-  /** A lock file held by a process of its own; `open()` kills the holder, which drops the lock. */
-  async function gate(dir: string, name: string) {
-    const lock = join(dir, name)
-    const holder = Bun.spawn(['sh', '-c', 'exec 9>"$1"; flock -x 9; exec sleep 60', 'gate', lock])
-    while (Bun.spawnSync(['flock', '-n', '-s', lock, 'true']).exitCode === 0) await Bun.sleep(10)
-    return { lock, open: () => holder.kill() }
-  }
+  const tempDir = tempDirs()
 
   for (const name of PACKAGES) {
     test(`8 live processes using berth/${name} at once get 8 distinct ports`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'berth-race-'))
-      dirs.push(dir)
-      const [start, done] = [await gate(dir, 'start'), await gate(dir, 'done')]
+      const dir = tempDir('berth-race')
+      const [start, done] = [await flockGate(dir, 'start'), await flockGate(dir, 'done')]
       const from = await freeRange(21)
       const env = { ...process.env, BERTH_PERSIST: '1', BERTH_STATE_DIR: freshStateDir() }
       const racers = Array.from({ length: 8 }, () =>

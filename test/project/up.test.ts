@@ -1,18 +1,16 @@
 /** `berth up` with a project file, plugin files and the exclusion policy, through the compiled binary. */
-import { afterAll, describe, expect, test } from 'bun:test'
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fnv1a } from '../../examples/plugins/hash-strategy.ts'
 import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+const tempDir = tempDirs()
 
 function projectWith(config: unknown) {
-  const root = mkdtempSync(join(tmpdir(), 'berth-up-'))
-  dirs.push(root)
+  const root = tempDir('berth-up')
   writeFileSync(join(root, 'berth.config.json'), JSON.stringify(config, null, 2))
   const env = { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '' }
   // Through a short-lived shell, as a user would run it: the shell owns the leases.
@@ -97,8 +95,7 @@ describe('the exclusion policy in the CLI', () => {
 
   test('privileged ports are skipped for a normal user (as nobody), and given to root', async () => {
     const start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim())
-    const work = mkdtempSync(join(tmpdir(), 'berth-priv-'))
-    dirs.push(work)
+    const work = tempDir('berth-priv')
     chmodSync(work, 0o755)
     const copy = join(work, 'berth')
     copyFileSync(binary(), copy)

@@ -3,36 +3,20 @@
  * compiled CLI and through the library, yield 128 distinct ports, each bindable afterwards.
  * Without the registry, today's finders give 2 or 3 distinct ports in this situation.
  */
-import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { ROOT, binary, freshStateDir } from '../helpers/binary.ts'
+import { flockGate } from '../helpers/gate.ts'
 import { canBind, freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
 const PROCESSES = 32
 const ROUNDS = 3
-const dirs: string[] = []
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+const tempDir = tempDirs()
 
-/** Holds an exclusive flock until `open()`: every process waits on a shared lock of the same file. */
-function gate() {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-gate-'))
-  dirs.push(dir)
-  const lock = join(dir, 'gate')
-  // One process holds the lock: the shell execs into sleep, so killing it drops the lock.
-  const holder = Bun.spawn(['sh', '-c', 'exec 9>"$1"; flock -x 9; exec sleep 120', 'gate', lock], { stdout: 'ignore', stderr: 'inherit' })
-  return {
-    lock,
-    async ready() {
-      // The holder has the lock once a non-blocking shared attempt fails.
-      while (Bun.spawnSync(['flock', '-n', '-s', lock, 'true']).exitCode === 0) await Bun.sleep(10)
-    },
-    open: () => holder.kill(),
-  }
-}
+const gate = () => flockGate(tempDir('berth-gate'))
 
-async function runAll(commands: string[][], env: Record<string, string>, lockGate: ReturnType<typeof gate>) {
+async function runAll(commands: string[][], env: Record<string, string>, lockGate: { open(): void }) {
   const procs = commands.map((cmd) => Bun.spawn(cmd, { cwd: env.PROJECT, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'pipe' }))
   // Let every process load and block at the gate; correctness does not depend on this wait.
   await Bun.sleep(1500)
@@ -56,11 +40,7 @@ async function expectDistinctAndBindable(ports: number[], from: number, to: numb
   }
 }
 
-function setup() {
-  const project = mkdtempSync(join(tmpdir(), 'berth-project-'))
-  dirs.push(project)
-  return { PROJECT: project, BERTH_STATE_DIR: freshStateDir() }
-}
+const setup = () => ({ PROJECT: tempDir('berth-project'), BERTH_STATE_DIR: freshStateDir() })
 
 describe(`${PROCESSES} processes × 4 allocations at once`, () => {
   test('through the compiled CLI: 128 distinct ports, bindable, in every round', async () => {
@@ -68,8 +48,7 @@ describe(`${PROCESSES} processes × 4 allocations at once`, () => {
     const to = from + 299
     const env = setup()
     for (let round = 0; round < ROUNDS; round++) {
-      const lockGate = gate()
-      await lockGate.ready()
+      const lockGate = await gate()
       const script = `flock -s "$LOCK" true; for s in a b c d; do "$BERTH" get "$ID-$s" --base ${from} --max ${to} -q || exit 1; done`
       const commands = Array.from({ length: PROCESSES }, (_, i) => ['sh', '-c', script.replaceAll('$ID', `p${i}`)])
       const outputs = await runAll(commands, { ...env, LOCK: lockGate.lock, BERTH: binary() }, lockGate)
@@ -83,8 +62,7 @@ describe(`${PROCESSES} processes × 4 allocations at once`, () => {
     const env = setup()
     const fixture = join(ROOT, 'test', 'state', 'fixtures', 'allocate-four.ts')
     for (let round = 0; round < ROUNDS; round++) {
-      const lockGate = gate()
-      await lockGate.ready()
+      const lockGate = await gate()
       const commands = Array.from({ length: PROCESSES }, (_, i) => [process.execPath, fixture, lockGate.lock, `p${i}`, String(from), String(to)])
       const outputs = await runAll(commands, env, lockGate)
       await expectDistinctAndBindable(outputs.flatMap((out) => JSON.parse(out) as number[]), from, to)

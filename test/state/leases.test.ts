@@ -1,20 +1,16 @@
 /** Sticky ports, leases and their owners, and `berth list / release / gc`, through the compiled binary. */
-import { afterAll, afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'bun:test'
 import { binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
 const held: Array<{ close(): Promise<void> }> = []
-const dirs: string[] = []
+const tempDir = tempDirs()
 afterEach(() => closeAll(held))
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 
 /** A project folder and a registry of its own; `run` calls the binary from the project. */
 function project() {
-  const root = mkdtempSync(join(tmpdir(), 'berth-project-'))
-  dirs.push(root)
+  const root = tempDir('berth-project')
   const env = { BERTH_STATE_DIR: freshStateDir() }
   return {
     root,

@@ -1,19 +1,17 @@
 /** The registry file under attack and accident: symlinks, corruption, a newer schema, a killed writer, a racing first run. */
-import { afterAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRegistry } from '../../core/index.ts'
 import { ROOT, binary, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+const tempDir = tempDirs()
 
 function stateDir() {
-  const root = mkdtempSync(join(tmpdir(), 'berth-safety-'))
-  dirs.push(root)
+  const root = tempDir('berth-safety')
   const state = join(root, 'state')
   const run = (args: string[], env: Record<string, string> = {}) => runCommand([binary(), ...args], { BERTH_STATE_DIR: state, ...env }, root)
   return { root, state, db: join(state, 'registry.sqlite'), run }
