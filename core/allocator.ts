@@ -1,13 +1,13 @@
-import { candidateStream, inBatches, portRange } from './candidates.ts'
+import { candidateBatches, portRange } from './candidates.ts'
 import { isClaimed, releaseClaim, tryClaim } from './claims.ts'
 import { createDriver } from './driver.ts'
-import type { ProbeEngine } from './engine.ts'
+import type { BatchProbe, ProbeEngine } from './engine.ts'
 import { createPooledEngine } from './pool/engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
 import { findHolder } from './holder.ts'
 import { exhaustedMessage, fallbackLine, preferredLine, startLine, strictMessage } from './messages.ts'
-import { DEFAULT_TIMEOUT_MS, checkPort } from './probe.ts'
+import { DEFAULT_TIMEOUT_MS, checkPort, checkPorts } from './probe.ts'
 import { envPreference } from '../plugins/env.ts'
 import type {
   AllocatePortOptions,
@@ -45,6 +45,8 @@ function resolveTimeout(timeout: unknown): number {
   throw new PortError('E_INVALID_OPTIONS', `timeout must be a positive number of milliseconds, got ${String(timeout)}`)
 }
 
+const busyVerdict = (r: ProbeResult): SkippedCandidate => ({ port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
+
 /** An injected probe gets the same 1-second bound as the built-in one: a hang costs one port, not the call. */
 function bounded(probe: Probe, timeout: number): Probe {
   return (port, hosts) => withTimeout(probe(port, hosts), timeout, (): ProbeResult => ({ port, free: false, reason: 'timeout' }))
@@ -54,7 +56,8 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
   const timeout = resolveTimeout(options.timeout)
   const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => checkPort(port, hosts, timeout)
   // Allocation batches stay far below the pool threshold, so the pool starts only for big batches.
-  const lane = engine ?? createPooledEngine({ probe, timeout })
+  const batch: BatchProbe | undefined = options.probe ? undefined : (ports, hosts, how) => checkPorts(ports, hosts, timeout, how)
+  const lane = engine ?? createPooledEngine({ probe, batch, timeout })
   const emit = createEmitter(options)
   const ctx: PluginContext = { emit, probe, env: options.env ?? globalThis.process?.env ?? {} }
   const plugins = options.plugins ?? []
@@ -62,11 +65,16 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
   const hasEnv = plugins.some((p) => p && p.name === 'envPreference')
   const driver = createDriver(hasEnv ? plugins : [envPreference(), ...plugins], ctx)
 
-  /** Filters that need no socket, cheapest first; null means "probe it". */
-  async function skipReason(port: number, req: AllocationRequest, lastPass: boolean) {
+  const anyAccept = driver.plugins.some((p) => p.accept)
+
+  /**
+   * Filters that need no socket, cheapest first; null means "probe it". Synchronous unless a
+   * plugin has an `accept` hook: an await per busy port cost as much as its bind.
+   */
+  function skipReason(port: number, req: AllocationRequest, lastPass: boolean) {
     if (req.exclude.has(port)) return 'excluded'
     if (isClaimed(port)) return 'claimed'
-    return driver.rejects(port, req, lastPass)
+    return anyAccept ? driver.rejects(port, req, lastPass) : null
   }
 
   /** The in-process claim first (synchronous, so no await splits check from add), then the plugins'. */
@@ -91,13 +99,14 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
   }
 
   /** Walks candidates in growing batches and returns the first free one that could be claimed. */
-  async function firstFree(stream: AsyncIterable<number>, pass: Pass, lastPass: boolean): Promise<number | null> {
+  async function firstFree(batches: AsyncIterable<number[]>, pass: Pass, lastPass: boolean): Promise<number | null> {
     const { req, skipped } = pass
-    for await (const batch of inBatches(stream)) {
+    for await (const batch of batches) {
       const verdicts = new Map<number, SkippedCandidate>()
       const toProbe: number[] = []
       for (const port of batch) {
-        const reason = await skipReason(port, req, lastPass)
+        const pending = skipReason(port, req, lastPass)
+        const reason = pending instanceof Promise ? await pending : pending
         if (reason === null) toProbe.push(port)
         else if (typeof reason === 'string') verdicts.set(port, { port, reason })
         else {
@@ -105,13 +114,22 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
           verdicts.set(port, { port, reason: reason.defer })
         }
       }
-      for (const r of await lane.check(toProbe, req.hosts)) {
-        if (!r.free) verdicts.set(r.port, { port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
-      }
       // The answer is the first free port in candidate order, whichever probe finished first.
+      const probed = new Map<number, ProbeResult>()
+      let unchecked = 0
       for (const port of batch) {
         pass.attempts++
-        const verdict = verdicts.get(port) ?? (await claim(port, req) ? undefined : { port, reason: 'claimed' })
+        let verdict = verdicts.get(port)
+        if (!verdict) {
+          // The engine may stop at the first free port; a claim lost there sends the rest on.
+          if (!probed.has(port)) {
+            const results = await lane.check(toProbe.slice(unchecked), req.hosts, { untilFree: true })
+            for (const r of results) probed.set(r.port, r)
+            unchecked += results.length
+          }
+          const r = probed.get(port)!
+          verdict = r.free ? (await claim(port, req) ? undefined : { port, reason: 'claimed' }) : busyVerdict(r)
+        }
         if (!verdict) return port
         skipped.push(verdict)
       }
@@ -133,13 +151,10 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     }
     const [r] = await lane.check([port], pass.req.hosts)
     if (r!.free && (await claim(port, pass.req))) return port
-    pass.skipped.push(r!.free ? { port, reason: 'claimed' } : { port, reason: r!.reason ?? 'in-use', ...(r!.host ? { host: r!.host } : {}) })
+    pass.skipped.push(r!.free ? { port, reason: 'claimed' } : busyVerdict(r!))
     return null
   }
 
-  async function* listed(ports: readonly number[]) {
-    yield* ports
-  }
 
   async function allocate(input: AllocateInput): Promise<AllocationResult> {
     const req = resolveRequest(input)
@@ -153,8 +168,8 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     const first = preferred[0]!
     const port =
       (await tryFirst(first, pass)) ??
-      (await firstFree(candidateStream(preferred, source, [first]), pass, false)) ??
-      (pass.deferred.length > 0 ? await firstFree(listed(pass.deferred), pass, true) : null)
+      (await firstFree(candidateBatches(preferred, source, [first]), pass, false)) ??
+      (pass.deferred.length > 0 ? await firstFree(candidateBatches([], pass.deferred), pass, true) : null)
     if (port === null) {
       const message = req.strict
         ? strictMessage(serviceName, preferred[0]!, pass.skipped[0]?.reason ?? 'unavailable', await findHolder(preferred[0]!))

@@ -4,15 +4,27 @@ import type { Probe, ProbeResult } from './types.ts'
  * The seam between the allocator and the sockets. The main-thread lane below probes a batch
  * in parallel; `createPooledEngine` (core/pool/engine.ts) adds a worker-pool lane for large batches.
  */
+export interface CheckOptions {
+  /**
+   * The caller wants the first free port only: an engine may stop after it and answer a prefix
+   * of `ports` ending there (a synchronous bind does; parallel probes answer every port).
+   */
+  untilFree?: boolean
+}
+
 export interface ProbeEngine {
-  /** Checks every port of a batch; the answers come back in the order of `ports`. */
-  check(ports: readonly number[], hosts: readonly string[]): Promise<ProbeResult[]>
+  /** Checks the ports of a batch; the answers come back in the order of `ports` (see `untilFree`). */
+  check(ports: readonly number[], hosts: readonly string[], options?: CheckOptions): Promise<ProbeResult[]>
   /** Releases what the engine started (worker threads). */
   destroy?(): Promise<void>
 }
 
-export function createMainThreadEngine(probe: Probe): ProbeEngine {
+/** A check of a whole batch at once, such as the built-in `checkPorts`. */
+export type BatchProbe = (ports: readonly number[], hosts: readonly string[], options?: CheckOptions) => Promise<ProbeResult[]>
+
+/** Probes a batch with `batch` when given (the built-in probe), else with one `probe` call per port. */
+export function createMainThreadEngine(probe: Probe, batch?: BatchProbe): ProbeEngine {
   return {
-    check: (ports, hosts) => Promise.all(ports.map((port) => probe(port, hosts))),
+    check: batch ?? ((ports, hosts) => Promise.all(ports.map((port) => probe(port, hosts)))),
   }
 }

@@ -8,7 +8,7 @@ export { createPooledEngine, POOL_THRESHOLD, CHUNK_SIZE, type PooledEngine, type
 export { scanPorts, freeRuns, type PortRun, type ScanOptions, type ScanReport } from './scan.ts'
 export { PortError, isPortError, type PortErrorCode } from './errors.ts'
 export { exhaustedMessage, formatSummary } from './messages.ts'
-export { checkPort, probeHosts, DEFAULT_TIMEOUT_MS } from './probe.ts'
+export { checkPort, checkPorts, probeHosts, DEFAULT_TIMEOUT_MS } from './probe.ts'
 export { parsePortText, DEFAULT_RANGE_SPAN } from './validate.ts'
 export { envPreference, exclusions, persist, pool, priority, sequential, type ExclusionOptions, type PersistOptions, type PoolOptions, type PoolSpec } from '../plugins/index.ts'
 export { resolveStateDir } from './state/dir.ts'

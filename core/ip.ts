@@ -29,3 +29,33 @@ export function isIPv6(text: string): boolean {
   const tail = groups(halves[1]!, true)
   return head >= 0 && tail >= 0 && head + tail <= 7
 }
+
+/** The 16-bit groups of one side of `::`, or null when malformed. */
+function groupValues(side: string, last: boolean): number[] | null {
+  if (side === '') return []
+  const values: number[] = []
+  const parts = side.split(':')
+  for (const [i, part] of parts.entries()) {
+    if (last && i === parts.length - 1 && isIPv4(part)) {
+      const [a, b, c, d] = part.split('.').map(Number) as [number, number, number, number]
+      values.push((a << 8) | b, (c << 8) | d)
+    } else if (HEX_GROUP.test(part)) values.push(parseInt(part, 16))
+    else return null
+  }
+  return values
+}
+
+/** The 16 bytes of an IPv6 address in network order, or null when `text` is not one. */
+export function ipv6Bytes(text: string): Uint8Array | null {
+  if (!isIPv6(text)) return null
+  const halves = text.split('::')
+  const head = groupValues(halves[0]!, halves.length === 1)!
+  const tail = halves.length === 2 ? groupValues(halves[1]!, true)! : []
+  const words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail]
+  const bytes = new Uint8Array(16)
+  words.forEach((word, i) => {
+    bytes[2 * i] = word >> 8
+    bytes[2 * i + 1] = word & 0xff
+  })
+  return bytes
+}

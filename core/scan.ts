@@ -1,7 +1,7 @@
 /** `scanPorts`: which ports of a range are free, which are busy and why, and the longest free runs. */
 import { PortError } from './errors.ts'
 import { createPooledEngine, type PooledEngineOptions } from './pool/engine.ts'
-import { DEFAULT_TIMEOUT_MS, checkPort, probeHosts } from './probe.ts'
+import { DEFAULT_TIMEOUT_MS, checkPort, checkPorts, probeHosts } from './probe.ts'
 import type { ProbeResult, SkipReason } from './types.ts'
 import { assertPort } from './validate.ts'
 
@@ -50,10 +50,10 @@ export async function scanPorts(from: number, to: number, options: ScanOptions =
   if (to < from) throw new PortError('E_INVALID_OPTIONS', `The range ${from}-${to} is reversed: the first port must not be above the last`)
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS
   const hosts = probeHosts(options.host)
-  const engine = createPooledEngine({ ...options, timeout, probe: (port, h) => checkPort(port, h, timeout) })
+  const engine = createPooledEngine({ ...options, timeout, probe: (port, h) => checkPort(port, h, timeout), batch: (ports, h) => checkPorts(ports, h, timeout) })
   try {
     const ports = Array.from({ length: to - from + 1 }, (_, i) => from + i)
-    const results = await engine.check(ports, hosts, options.lane)
+    const results = await engine.check(ports, hosts, { lane: options.lane })
     const busy = results
       .filter((r) => !r.free)
       .map((r) => ({ port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) }))

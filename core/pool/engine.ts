@@ -5,13 +5,15 @@
  * torn down by `destroy()`.
  */
 import { PortError } from '../errors.ts'
-import { createMainThreadEngine, type ProbeEngine } from '../engine.ts'
+import { createMainThreadEngine, type BatchProbe, type CheckOptions, type ProbeEngine } from '../engine.ts'
 import type { Probe, ProbeResult } from '../types.ts'
 import type { ProbeTask, ProbeTaskResult } from './probe-task.ts'
 
 export interface PooledEngineOptions {
   /** The main lane's probe. */
   probe: Probe
+  /** The main lane's check of a whole batch (the built-in probe's `checkPorts`); one `probe` per port without it. */
+  batch?: BatchProbe
   /** Time allowed for one port check, in milliseconds. */
   timeout: number
   /** Batches of at least this many ports go to the pool (README, "The probing engine"). */
@@ -29,8 +31,8 @@ export interface PooledEngineOptions {
 }
 
 export interface PooledEngine extends ProbeEngine {
-  /** Checks every port of `ports` on the lane its size calls for; `lane` forces one. */
-  check(ports: readonly number[], hosts: readonly string[], lane?: 'main' | 'pool'): Promise<ProbeResult[]>
+  /** Checks the ports on the lane their number calls for; `lane` forces one. The pool answers every port. */
+  check(ports: readonly number[], hosts: readonly string[], options?: CheckOptions & { lane?: 'main' | 'pool' }): Promise<ProbeResult[]>
   /** Workers replaced because a check inside them hung. */
   readonly replacedWorkers: number
   /** Whether a pool has been started (for tests: a plain `get` must not start one). */
@@ -67,7 +69,7 @@ async function defaultThreads(): Promise<number> {
 }
 
 export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
-  const main = createMainThreadEngine(options.probe)
+  const main = createMainThreadEngine(options.probe, options.batch)
   const threshold = options.poolThreshold ?? POOL_THRESHOLD
   const chunkSize = options.chunkSize ?? CHUNK_SIZE
   let pool: Promise<Pool> | undefined
@@ -83,11 +85,14 @@ export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
     return new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, useAtomics: false })
   }
 
-  async function onMain(ports: readonly number[], hosts: readonly string[]) {
+  async function onMain(ports: readonly number[], hosts: readonly string[], untilFree = false) {
     const results: ProbeResult[] = []
     for (let i = 0; i < ports.length; i += MAIN_LANE_BATCH) {
-      results.push(...(await main.check(ports.slice(i, i + MAIN_LANE_BATCH), hosts)))
+      const slice = ports.slice(i, i + MAIN_LANE_BATCH)
+      const answers = await main.check(slice, hosts, { untilFree })
+      results.push(...answers)
       options.onProgress?.(results.length, ports.length)
+      if (untilFree && answers.some((r) => r.free)) break
     }
     return results
   }
@@ -130,7 +135,8 @@ export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
   }
 
   return {
-    check: (ports, hosts, lane) => ((lane ?? (ports.length >= threshold ? 'pool' : 'main')) === 'pool' ? onPool(ports, hosts) : onMain(ports, hosts)),
+    check: (ports, hosts, how = {}) =>
+      (how.lane ?? (ports.length >= threshold ? 'pool' : 'main')) === 'pool' ? onPool(ports, hosts) : onMain(ports, hosts, how.untilFree),
     get replacedWorkers() {
       return replaced
     },

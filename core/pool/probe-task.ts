@@ -2,7 +2,7 @@
  * The task each pool worker runs: probe one chunk of ports. One message per chunk, not per
  * port: a message per port made a pooled scan slower than the main thread.
  */
-import { checkPort } from '../probe.ts'
+import { checkPort, checkPorts } from '../probe.ts'
 import { withTimeout } from '../timeout.ts'
 import type { Probe, ProbeResult } from '../types.ts'
 
@@ -36,10 +36,10 @@ async function loadProbe(task: ProbeTask): Promise<Probe> {
 
 export default async function probeChunk(task: ProbeTask): Promise<ProbeTaskResult> {
   const one = await loadProbe(task)
+  const batch = task.probeModule ? (ports: number[]) => Promise.all(ports.map((port) => one(port, task.hosts))) : (ports: number[]) => checkPorts(ports, task.hosts, task.timeout)
   const results: ProbeResult[] = new Array(task.ports.length)
   for (let start = 0; start < task.ports.length; start += IN_FLIGHT) {
-    const slice = task.ports.slice(start, start + IN_FLIGHT)
-    const answers = await Promise.all(slice.map((port) => one(port, task.hosts)))
+    const answers = await batch(task.ports.slice(start, start + IN_FLIGHT))
     for (let i = 0; i < answers.length; i++) results[start + i] = answers[i]!
   }
   return { results, hung: results.some((r) => r.reason === 'timeout') }

@@ -56,13 +56,13 @@ describe('hangs inside a worker', () => {
       probeModule: fixture('hanging-probe.ts'), chunkSize: 10,
     })
     const ports = Array.from({ length: 40 }, (_, i) => 20000 + i)
-    const results = await engine.check(ports, ['::'], 'pool')
+    const results = await engine.check(ports, ['::'], { lane: 'pool' })
     expect(results.filter((r) => !r.free)).toEqual(
       [20007, 20017, 20027, 20037].map((port) => ({ port, free: false, reason: 'timeout' })),
     )
     expect(engine.replacedWorkers).toBeGreaterThan(0)
     // The replaced pool still works.
-    expect((await engine.check([20040, 20041], ['::'], 'pool')).every((r) => r.free)).toBe(true)
+    expect((await engine.check([20040, 20041], ['::'], { lane: 'pool' })).every((r) => r.free)).toBe(true)
     await engine.destroy()
   })
 
@@ -70,7 +70,7 @@ describe('hangs inside a worker', () => {
     const engine = createPooledEngine({
       probe: () => Promise.reject(new Error('unused')), timeout: 100, threads: 2, probeModule: fixture('blocking-probe.ts'), chunkSize: 4,
     })
-    const results = await engine.check([1, 2, 3, 4, 5, 6, 7, 8], ['::'], 'pool')
+    const results = await engine.check([1, 2, 3, 4, 5, 6, 7, 8], ['::'], { lane: 'pool' })
     expect(results.slice(0, 4).map((r) => r.reason)).toEqual(['timeout', 'timeout', 'timeout', 'timeout'])
     expect(results.slice(4).every((r) => r.free)).toBe(true)
     expect(engine.replacedWorkers).toBe(1)
