@@ -45,6 +45,9 @@ function resolveTimeout(timeout: unknown): number {
   throw new PortError('E_INVALID_OPTIONS', `timeout must be a positive number of milliseconds, got ${String(timeout)}`)
 }
 
+/** An engine's `take`: the in-process claim, made the moment a probe finds the port free; `taken` remembers it. */
+const takeInto = (taken: Set<number>) => (port: number) => tryClaim(port) && taken.add(port) !== undefined
+
 const busyVerdict = (r: ProbeResult): SkippedCandidate => ({ port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
 
 /** An injected probe gets the same 1-second bound as the built-in one: a hang costs one port, not the call. */
@@ -77,9 +80,12 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     return anyAccept ? driver.rejects(port, req, lastPass) : null
   }
 
-  /** The in-process claim first (synchronous, so no await splits check from add), then the plugins'. */
-  async function claim(port: number, req: AllocationRequest): Promise<boolean> {
-    if (!tryClaim(port)) return false
+  /**
+   * The in-process claim first (synchronous, so no await splits check from add), then the
+   * plugins'. `held`: the engine already made the in-process claim (`take`).
+   */
+  async function claim(port: number, req: AllocationRequest, held = false): Promise<boolean> {
+    if (!held && !tryClaim(port)) return false
     try {
       if (await driver.claim(port, req)) return true
     } catch (error) {
@@ -116,19 +122,26 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
       }
       // The answer is the first free port in candidate order, whichever probe finished first.
       const probed = new Map<number, ProbeResult>()
-      let unchecked = 0
+      const taken = new Set<number>()
+      let position = -1 // of `port` in toProbe
+      let sent = 0 // toProbe[sent..] has not gone to the engine yet
       for (const port of batch) {
         pass.attempts++
         let verdict = verdicts.get(port)
         if (!verdict) {
-          // The engine may stop at the first free port; a claim lost there sends the rest on.
-          if (!probed.has(port)) {
-            const results = await lane.check(toProbe.slice(unchecked), req.hosts, { untilFree: true })
+          position++
+          if (position >= sent) {
+            // The engine may stop at the first free port and claim it on the spot (`take`), so
+            // concurrent callers never probe a port another one has just won: they skip it.
+            const pending = toProbe.slice(position).filter((p) => !isClaimed(p))
+            const results = pending.length > 0 ? await lane.check(pending, req.hosts, { untilFree: true, take: takeInto(taken) }) : []
             for (const r of results) probed.set(r.port, r)
-            unchecked += results.length
+            sent = results.length > 0 ? toProbe.indexOf(results.at(-1)!.port) + 1 : toProbe.length
           }
-          const r = probed.get(port)!
-          verdict = r.free ? (await claim(port, req) ? undefined : { port, reason: 'claimed' }) : busyVerdict(r)
+          const r = probed.get(port)
+          if (!r) verdict = { port, reason: 'claimed' }
+          else if (!r.free) verdict = busyVerdict(r)
+          else if (!(await claim(port, req, taken.has(port)))) verdict = { port, reason: 'claimed' }
         }
         if (!verdict) return port
         skipped.push(verdict)
@@ -149,8 +162,9 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
       pass.skipped.push({ port, reason: typeof reason === 'string' ? reason : reason.defer })
       return null
     }
-    const [r] = await lane.check([port], pass.req.hosts)
-    if (r!.free && (await claim(port, pass.req))) return port
+    const taken = new Set<number>()
+    const [r] = await lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) })
+    if (r!.free && (await claim(port, pass.req, taken.has(port)))) return port
     pass.skipped.push(r!.free ? { port, reason: 'claimed' } : busyVerdict(r!))
     return null
   }

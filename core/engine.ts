@@ -10,6 +10,11 @@ export interface CheckOptions {
    * of `ports` ending there (a synchronous bind does; parallel probes answer every port).
    */
   untilFree?: boolean
+  /**
+   * With `untilFree`: called synchronously the moment a port is found free, before anything
+   * else can run (the allocator claims it there). False means "not this one": go on.
+   */
+  take?: (port: number) => boolean
 }
 
 export interface ProbeEngine {

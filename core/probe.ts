@@ -114,7 +114,7 @@ const rawFor = (hosts: readonly string[]) => (raw && hosts.every((host) => raw!.
  * or one `checkPort` each without it. Exported for the tests that hold both binders to the matrix.
  */
 export async function checkPortsWith(
-  binder: RawBinder | undefined, ports: readonly number[], hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS, untilFree = false,
+  binder: RawBinder | undefined, ports: readonly number[], hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS, how: CheckOptions = {},
 ): Promise<ProbeResult[]> {
   if (!binder) return Promise.all(ports.map((port) => checkPort(port, hosts, timeoutMs)))
   const results: ProbeResult[] = []
@@ -123,7 +123,7 @@ export async function checkPortsWith(
       const result = bindAllRaw(port, hosts, binder)
       results.push(result)
       // In order and one at a time, so the ports after the first free one need no bind at all.
-      if (untilFree && result.free) break
+      if (how.untilFree && result.free && (!how.take || how.take(port))) break
     }
     return results
   } finally {
@@ -139,5 +139,5 @@ export async function checkPorts(
   ports: readonly number[], hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS, options: CheckOptions = {},
 ): Promise<ProbeResult[]> {
   if (!raw && ports.length > 1) raw = await loadRawBinder()
-  return checkPortsWith(rawFor(hosts), ports, hosts, timeoutMs, options.untilFree)
+  return checkPortsWith(rawFor(hosts), ports, hosts, timeoutMs, options)
 }

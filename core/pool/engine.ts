@@ -85,14 +85,15 @@ export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
     return new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, useAtomics: false })
   }
 
-  async function onMain(ports: readonly number[], hosts: readonly string[], untilFree = false) {
+  async function onMain(ports: readonly number[], hosts: readonly string[], how: CheckOptions = {}) {
     const results: ProbeResult[] = []
     for (let i = 0; i < ports.length; i += MAIN_LANE_BATCH) {
       const slice = ports.slice(i, i + MAIN_LANE_BATCH)
-      const answers = await main.check(slice, hosts, { untilFree })
+      const answers = await main.check(slice, hosts, how)
       results.push(...answers)
       options.onProgress?.(results.length, ports.length)
-      if (untilFree && answers.some((r) => r.free)) break
+      // The caller walks on by itself if the free port found here is not the one it wanted.
+      if (how.untilFree && answers.some((r) => r.free)) break
     }
     return results
   }
@@ -136,7 +137,7 @@ export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
 
   return {
     check: (ports, hosts, how = {}) =>
-      (how.lane ?? (ports.length >= threshold ? 'pool' : 'main')) === 'pool' ? onPool(ports, hosts) : onMain(ports, hosts, how.untilFree),
+      (how.lane ?? (ports.length >= threshold ? 'pool' : 'main')) === 'pool' ? onPool(ports, hosts) : onMain(ports, hosts, how),
     get replacedWorkers() {
       return replaced
     },

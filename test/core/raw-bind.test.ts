@@ -71,10 +71,24 @@ describe.skipIf(!linux)('the raw binder (libc through bun:ffi) answers as Bun.li
     const range = await holdRange(10)
     held.push({ port: range.from, host: '::', close: range.close })
     const ports = Array.from({ length: 12 }, (_, i) => range.from + i)
-    const answers = await checkPortsWith(raw, ports, probeHosts(undefined), undefined, true)
+    const answers = await checkPortsWith(raw, ports, probeHosts(undefined), undefined, { untilFree: true })
     const firstFree = answers.findIndex((r) => r.free)
     expect(firstFree).toBeGreaterThanOrEqual(10)
     expect(answers.length).toBe(firstFree + 1)
+  })
+
+  test('take: the first free port it refuses is passed over, the one it takes ends the batch', async () => {
+    const raw = await rawBinder()
+    const range = await holdRange(4)
+    held.push({ port: range.from, host: '::', close: range.close })
+    const ports = Array.from({ length: 12 }, (_, i) => range.from + i)
+    const offered: number[] = []
+    const take = (port: number) => offered.push(port) > 1
+    const answers = await checkPortsWith(raw, ports, probeHosts(undefined), undefined, { untilFree: true, take })
+    const free = answers.filter((r) => r.free).map((r) => r.port)
+    expect(offered).toEqual(free)
+    expect(free.length).toBe(2)
+    expect(answers.at(-1)!.port).toBe(free[1]!)
   })
 })
 
