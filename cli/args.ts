@@ -1,4 +1,5 @@
-import { PortError, parsePortText } from '../core/index.ts'
+import { PortError } from '../core/errors.ts'
+import { parsePortText } from '../core/validate.ts'
 
 // cac (through mri) turns "1e3" into 1000 and "0x50" into 80 before we see them, which
 // would let garbage become a port. Number-like words are marked before parsing so they

@@ -1,4 +1,4 @@
-import { isPortError, type PortErrorCode } from '../core/index.ts'
+import { isPortError, type PortErrorCode } from '../core/errors.ts'
 import type { Io } from './io.ts'
 
 /** The documented exit codes (README, "Exit codes"). */

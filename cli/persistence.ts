@@ -1,5 +1,5 @@
 /** The CLI's persistence flags (`--no-persist`, `--owner`, `--ttl`) turned into a persist() plugin. */
-import { persist, type PortPlugin } from '../core/index.ts'
+import type { PortPlugin } from '../core/types.ts'
 import { usageError } from './args.ts'
 
 export interface PersistFlags {
@@ -34,12 +34,14 @@ function pidArg(name: string, value: unknown): number {
  * `PORT=$(berth get web)` keeps the port while the script that asked runs.
  * `--ttl` alone makes a lease that outlives its owner until the time is up.
  */
-export function persistPlugin(flags: PersistFlags): PortPlugin | null {
+export async function persistPlugin(flags: PersistFlags): Promise<PortPlugin | null> {
   if (flags.persist === false) {
     if (flags.owner !== undefined || flags.ttl !== undefined) throw usageError('--owner and --ttl need persistence: drop --no-persist')
     return null
   }
   const ttl = flags.ttl === undefined ? undefined : durationArg('--ttl', flags.ttl)
   const ownerPid = flags.owner !== undefined ? pidArg('--owner', flags.owner) : ttl !== undefined ? null : process.ppid
+  // The registry's modules load only when leases are kept: `--no-persist` never evaluates them.
+  const { persist } = await import('../plugins/persist.ts')
   return persist({ ownerPid, ttl })
 }

@@ -1,5 +1,7 @@
 /** The flags `get` and `up` share beyond persistence: the exclusion policy's switches and plugin files. */
-import { exclusions, loadPluginFile, type ExclusionOptions, type PortPlugin } from '../core/index.ts'
+import { loadPluginFile } from '../core/project/plugin-file.ts'
+import type { PortPlugin } from '../core/types.ts'
+import { exclusions, type ExclusionOptions } from '../plugins/exclusions.ts'
 
 export interface PolicyFlags {
   allowUnsafe?: boolean

@@ -1,11 +1,14 @@
-import { cac } from 'cac'
+import { cac, type CAC } from 'cac'
 import pkg from '../package.json' with { type: 'json' }
 import { protectArgv, unprotect, usageError } from './args.ts'
-import { checkCommand } from './commands/check.ts'
-import { getCommand } from './commands/get.ts'
-import { gcCommand, listCommand, releaseCommand } from './commands/leases.ts'
-import { scanCommand } from './commands/scan.ts'
-import { upCommand } from './commands/up.ts'
+// Commands load when they run: a cold `berth get` evaluates only the modules it needs.
+const commands = {
+  check: () => import('./commands/check.ts'),
+  get: () => import('./commands/get.ts'),
+  leases: () => import('./commands/leases.ts'),
+  scan: () => import('./commands/scan.ts'),
+  up: () => import('./commands/up.ts'),
+}
 import { EXIT, reportError } from './exit-codes.ts'
 import type { Io } from './io.ts'
 
@@ -19,80 +22,91 @@ const EXIT_HELP = `Exit codes:
 
 State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
 
-/** Builds the command table. Each action returns its exit code. */
-function buildCli(io: Io) {
+/**
+ * Each command's definition. Only the command being run is registered: cac builds every option
+ * it is given, and all of them cost about a millisecond of a cold `berth get` (measured).
+ */
+const DEFINITIONS = {
+  get: (cli: CAC, io: Io) =>
+    cli
+      .command('get [service]', 'Allocate a free port for a service and print it on stdout')
+      .option('--base <port>', `First port to try and start of the range (default: 3000)`)
+      .option('--max <port>', 'Last port of the range (default: base + 100)')
+      .option('--exclude <list>', 'Ports never to hand out: 3000,3005,3100-3110')
+      .option('--host <host>', 'Address the service will bind (default: every loopback and wildcard address)')
+      .option('--env <var>', 'Try the port in this environment variable first, e.g. PORT')
+      .option('--json', 'Print one JSON object instead of the bare port')
+      .option('-q, --quiet', 'Only warnings and errors on stderr')
+      .option('--verbose', 'Also print the start line and every skipped candidate')
+      .option('--no-persist', 'Do not record a lease: no stickiness, no cross-process guarantee')
+      .option('--owner <pid>', 'The process whose life keeps the lease (default: the calling shell)')
+      .option('--ttl <duration>', 'Keep the lease this long even after its owner exits: 90, 30s, 15m, 2h, 7d')
+      .option('--plugin <file>', 'Load a strategy or policy plugin from a file (repeatable)')
+      .option('--allow-unsafe', 'Also hand out browser-unsafe ports (6000, 6665-6669, ...)')
+      .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
+      .option('--allow-privileged', 'Also hand out ports this user cannot bind (below 1024)')
+      .example('PORT=$(berth get web --base 5000)')
+      .example('berth get api --base 3000 --max 3010 --exclude 3001 --json')
+      .action(async (service, options) => (await commands.get()).getCommand(unprotect(service), unprotect(options), io)),
+  check: (cli: CAC, io: Io) =>
+    cli
+      .command('check [...ports]', 'Tell whether each port is free on every address a server could bind')
+      .option('--host <host>', 'Check only this address and the wildcards that overlap it')
+      .option('--json', 'Print a JSON array')
+      .example('berth check 3000 5173')
+      .action(async (ports, options) => (await commands.check()).checkCommand(unprotect(ports), unprotect(options), io)),
+  scan: (cli: CAC, io: Io) =>
+    cli
+      .command('scan <range>', 'Which ports of a range are free, which are busy and why, and the longest free runs')
+      .option('--host <host>', 'Check only this address and the wildcards that overlap it')
+      .option('--json', 'Print one JSON object: free count, busy ports with reasons, longest free runs')
+      .example('berth scan 1024-65535')
+      .example('berth scan 3000-3999 --host 127.0.0.1 --json')
+      .action(async (range, options) => (await commands.scan()).scanCommand(unprotect(range), unprotect(options), io)),
+  up: (cli: CAC, io: Io) =>
+    cli
+      .command('up', "Allocate every service of berth.config.ts/.json (or the spec's services) and print their exports")
+      .option('--env <environment>', 'An environment of the project file (default: NODE_ENV, else development)')
+      .option('--format <format>', 'summary, env, shell or json (default: env)')
+      .option('--write <file>', 'Write the exports to this file instead of stdout')
+      .option('--plugin <file>', 'Load a plugin from a file (repeatable)')
+      .option('--allow-unsafe', 'Also hand out browser-unsafe ports')
+      .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
+      .option('--allow-privileged', 'Also hand out ports this user cannot bind')
+      .option('-q, --quiet', 'Only the summary, warnings and errors on stderr')
+      .option('--verbose', 'Also print the start lines and skipped candidates')
+      .option('--no-persist', 'Do not record leases: ports are not sticky')
+      .option('--owner <pid>', 'The process whose life keeps the leases (default: the calling shell)')
+      .option('--ttl <duration>', 'Keep the leases this long even after their owner exits')
+      .example('eval "$(berth up --format shell)"')
+      .example('berth up --env production --write .env.ports')
+      .action(async (options) => (await commands.up()).upCommand(unprotect(options), io)),
+  list: (cli: CAC, io: Io) =>
+    cli
+      .command('list', 'Show every lease: project, service, port, host, owner pid, state (active or dormant)')
+      .option('--json', 'Print a JSON array')
+      .action(async (options) => (await commands.leases()).listCommand(unprotect(options), io)),
+  release: (cli: CAC, io: Io) =>
+    cli
+      .command('release <service-or-port>', "Forget a lease: a service of this project, or whichever lease holds a port")
+      .option('--json', 'Print the released leases as a JSON array')
+      .example('berth release web')
+      .example('berth release 3000')
+      .action(async (target, options) => (await commands.leases()).releaseCommand(unprotect(target), unprotect(options), io)),
+  gc: (cli: CAC, io: Io) =>
+    cli
+      .command('gc', 'Forget leases whose owners have exited and whose ports are free')
+      .option('--json', 'Print the forgotten leases as a JSON array')
+      .action(async (options) => (await commands.leases()).gcCommand(unprotect(options), io)),
+}
+
+type CommandName = keyof typeof DEFINITIONS
+
+/** Builds the command table: only `only` when it names a command, else every command (for help). */
+function buildCli(io: Io, only: string | undefined) {
   const cli = cac('berth')
-  cli
-    .command('get [service]', 'Allocate a free port for a service and print it on stdout')
-    .option('--base <port>', `First port to try and start of the range (default: 3000)`)
-    .option('--max <port>', 'Last port of the range (default: base + 100)')
-    .option('--exclude <list>', 'Ports never to hand out: 3000,3005,3100-3110')
-    .option('--host <host>', 'Address the service will bind (default: every loopback and wildcard address)')
-    .option('--env <var>', 'Try the port in this environment variable first, e.g. PORT')
-    .option('--json', 'Print one JSON object instead of the bare port')
-    .option('-q, --quiet', 'Only warnings and errors on stderr')
-    .option('--verbose', 'Also print the start line and every skipped candidate')
-    .option('--no-persist', 'Do not record a lease: no stickiness, no cross-process guarantee')
-    .option('--owner <pid>', 'The process whose life keeps the lease (default: the calling shell)')
-    .option('--ttl <duration>', 'Keep the lease this long even after its owner exits: 90, 30s, 15m, 2h, 7d')
-    .option('--plugin <file>', 'Load a strategy or policy plugin from a file (repeatable)')
-    .option('--allow-unsafe', 'Also hand out browser-unsafe ports (6000, 6665-6669, ...)')
-    .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
-    .option('--allow-privileged', 'Also hand out ports this user cannot bind (below 1024)')
-    .example('PORT=$(berth get web --base 5000)')
-    .example('berth get api --base 3000 --max 3010 --exclude 3001 --json')
-    .action((service, options) => getCommand(unprotect(service), unprotect(options), io))
-
-  cli
-    .command('check [...ports]', 'Tell whether each port is free on every address a server could bind')
-    .option('--host <host>', 'Check only this address and the wildcards that overlap it')
-    .option('--json', 'Print a JSON array')
-    .example('berth check 3000 5173')
-    .action((ports, options) => checkCommand(unprotect(ports), unprotect(options), io))
-
-  cli
-    .command('scan <range>', 'Which ports of a range are free, which are busy and why, and the longest free runs')
-    .option('--host <host>', 'Check only this address and the wildcards that overlap it')
-    .option('--json', 'Print one JSON object: free count, busy ports with reasons, longest free runs')
-    .example('berth scan 1024-65535')
-    .example('berth scan 3000-3999 --host 127.0.0.1 --json')
-    .action((range, options) => scanCommand(unprotect(range), unprotect(options), io))
-
-  cli
-    .command('up', "Allocate every service of berth.config.ts/.json (or the spec's services) and print their exports")
-    .option('--env <environment>', 'An environment of the project file (default: NODE_ENV, else development)')
-    .option('--format <format>', 'summary, env, shell or json (default: env)')
-    .option('--write <file>', 'Write the exports to this file instead of stdout')
-    .option('--plugin <file>', 'Load a plugin from a file (repeatable)')
-    .option('--allow-unsafe', 'Also hand out browser-unsafe ports')
-    .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
-    .option('--allow-privileged', 'Also hand out ports this user cannot bind')
-    .option('-q, --quiet', 'Only the summary, warnings and errors on stderr')
-    .option('--verbose', 'Also print the start lines and skipped candidates')
-    .option('--no-persist', 'Do not record leases: ports are not sticky')
-    .option('--owner <pid>', 'The process whose life keeps the leases (default: the calling shell)')
-    .option('--ttl <duration>', 'Keep the leases this long even after their owner exits')
-    .example('eval "$(berth up --format shell)"')
-    .example('berth up --env production --write .env.ports')
-    .action((options) => upCommand(unprotect(options), io))
-
-  cli
-    .command('list', 'Show every lease: project, service, port, host, owner pid, state (active or dormant)')
-    .option('--json', 'Print a JSON array')
-    .action((options) => listCommand(unprotect(options), io))
-
-  cli
-    .command('release <service-or-port>', "Forget a lease: a service of this project, or whichever lease holds a port")
-    .option('--json', 'Print the released leases as a JSON array')
-    .example('berth release web')
-    .example('berth release 3000')
-    .action((target, options) => releaseCommand(unprotect(target), unprotect(options), io))
-
-  cli
-    .command('gc', 'Forget leases whose owners have exited and whose ports are free')
-    .option('--json', 'Print the forgotten leases as a JSON array')
-    .action((options) => gcCommand(unprotect(options), io))
-
+  const names = Object.keys(DEFINITIONS) as CommandName[]
+  for (const name of names.includes(only as CommandName) ? [only as CommandName] : names) DEFINITIONS[name](cli, io)
   cli.help((sections) => [...sections, { body: EXIT_HELP }])
   cli.version(pkg.version)
   return cli
@@ -101,7 +115,7 @@ function buildCli(io: Io) {
 /** Runs the CLI on `argv` (without the executable and script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
-    const cli = buildCli(io)
+    const cli = buildCli(io, argv[0])
     const parsed = cli.parse(['berth', 'berth', ...protectArgv(argv)], { run: false })
     if (parsed.options.help || parsed.options.version) return EXIT.ok
     if (!cli.matchedCommand) {

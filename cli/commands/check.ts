@@ -1,4 +1,5 @@
-import { checkPort, probeHosts, type ProbeResult } from '../../core/index.ts'
+import { checkPort, probeHosts } from '../../core/probe.ts'
+import type { ProbeResult } from '../../core/types.ts'
 import { portArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'

@@ -63,7 +63,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const write = textArg('--write', options.write)
   const explicit = textArg('--env', options.env)
   const onEvent = stderrEvents(io, verbosityOf(options))
-  const persist = persistPlugin(options)
+  const persist = await persistPlugin(options)
   const project = await loadProject(process.cwd())
   let outcome: Outcome
   const environment = pickEnvironment(explicit, io.env.NODE_ENV, project ? Object.keys(project.config.environments) : ['development', 'production'])
