@@ -53,7 +53,7 @@ interface SocketAddress {
   view: DataView
 }
 
-function createRawBinder(ffi: Ffi): RawBinder {
+function createRawBinder(ffi: Ffi, v6OnlyByDefault: boolean): RawBinder {
   const libc = openLibc(ffi)
   // Typed arrays are passed themselves, never as saved `ptr()` numbers: a saved pointer to an
   // array the engine no longer sees referenced was freed under it (V6ONLY read garbage).
@@ -91,7 +91,7 @@ function createRawBinder(ffi: Ffi): RawBinder {
     if (fd < 0) return errno()
     // Without both options the answer would not be the dual-stack server's: give up on the socket.
     const ready = libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, ON, 4) === 0 &&
-      (family !== AF_INET6 || libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, OFF, 4) === 0)
+      (family !== AF_INET6 || !v6OnlyByDefault || libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, OFF, 4) === 0)
     if (ready) return fd
     const code = errno()
     libc.close(fd)
@@ -124,6 +124,15 @@ function createRawBinder(ffi: Ffi): RawBinder {
   }
 }
 
+/**
+ * Whether new IPv6 sockets start IPv6-only (net.ipv6.bindv6only). Almost never: then the
+ * setsockopt that turns it off is skipped, ~1 µs of a ~10 µs check. Unreadable counts as yes.
+ */
+async function v6OnlyByDefault(): Promise<boolean> {
+  const bun = (globalThis as { Bun?: { file(path: string): { text(): Promise<string> } } }).Bun!
+  return bun.file('/proc/sys/net/ipv6/bindv6only').text().then((text) => text.trim() !== '0', () => true)
+}
+
 let loading: Promise<RawBinder | undefined> | undefined
 
 /** The raw binder, once, or undefined where it cannot work (then `bindOnce` is used). */
@@ -134,7 +143,8 @@ export function loadRawBinder(): Promise<RawBinder | undefined> {
     try {
       // A specifier the bundler leaves alone: Node and Deno builds must not try to resolve it.
       const specifier = 'bun:ffi'
-      return createRawBinder((await import(specifier)) as Ffi)
+      const [ffi, v6Only] = await Promise.all([import(specifier) as Promise<Ffi>, v6OnlyByDefault()])
+      return createRawBinder(ffi, v6Only)
     } catch {
       return undefined
     }

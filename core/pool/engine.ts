@@ -136,8 +136,12 @@ export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
   }
 
   return {
-    check: (ports, hosts, how = {}) =>
-      (how.lane ?? (ports.length >= threshold ? 'pool' : 'main')) === 'pool' ? onPool(ports, hosts) : onMain(ports, hosts, how),
+    check(ports, hosts, how = {}) {
+      const lane = how.lane ?? (ports.length >= threshold ? 'pool' : 'main')
+      if (lane === 'pool') return onPool(ports, hosts)
+      // One slice: no need for the slicing loop (an allocation's batches always are).
+      return ports.length <= MAIN_LANE_BATCH && !options.onProgress ? main.check(ports, hosts, how) : onMain(ports, hosts, how)
+    },
     get replacedWorkers() {
       return replaced
     },

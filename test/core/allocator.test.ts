@@ -3,6 +3,7 @@ import {
   allocateMultiplePorts, allocatePort, clearClaims, createAllocator, definePlugin, isPortError,
   type AllocationEvent, type Probe,
 } from '../../core/index.ts'
+import { plainRequest, schemaRequest } from '../../core/validate.ts'
 import { canBind, closeAll, freeRange, hold, holdRange } from '../helpers/sockets.ts'
 
 const held: Array<{ close(): Promise<void> }> = []
@@ -72,6 +73,27 @@ describe('allocatePort', () => {
     for (const [options, message] of cases) {
       await expect(allocatePort(options as never)).rejects.toThrow(message)
     }
+  })
+
+  test('the hand-checked common request and the schema give the same answers', () => {
+    const plain = [
+      { basePort: 3000, serviceName: 'web' },
+      { basePort: 65500, serviceName: 'x' },
+      { basePort: 1, maxPort: 1, serviceName: 'a'.repeat(128) },
+      { basePort: 3000, maxPort: 3010, serviceName: 'api server ✓', logger: console },
+    ]
+    for (const input of plain) expect(plainRequest(input)).toEqual(schemaRequest(input))
+    // Everything else is left to the schema: bad values (it names them) and the other fields.
+    const others = [
+      { basePort: 0, serviceName: 'x' }, { basePort: 3000.5, serviceName: 'x' }, { basePort: 70000, serviceName: 'x' },
+      { basePort: '3000', serviceName: 'x' }, { basePort: Number.NaN, serviceName: 'x' }, { basePort: 3100, maxPort: 3000, serviceName: 'x' },
+      { basePort: 3000, maxPort: 65536, serviceName: 'x' }, { basePort: 3000, serviceName: '' }, { basePort: 3000, serviceName: 'a'.repeat(129) },
+      { basePort: 3000, serviceName: 'tab\there' }, { basePort: 3000, serviceName: 7 },
+      { basePort: 3000, serviceName: 'x', exclude: [3001] }, { basePort: 3000, serviceName: 'x', host: '::1' },
+      { basePort: 3000, serviceName: 'x', envVar: 'PORT' }, { basePort: 3000, serviceName: 'x', strict: false },
+      { basePort: 3000, serviceName: 'x', pool: 'web' }, { basePort: 3000, serviceName: 'x', priority: 1 },
+    ]
+    for (const input of others) expect(plainRequest(input as never)).toBeNull()
   })
 })
 

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, test } from 'bun:test'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { ipv6Bytes } from '../../core/ip.ts'
 import { checkPortsWith, probeHosts } from '../../core/probe.ts'
 import { loadRawBinder } from '../../core/raw-bind.ts'
+import { runCommand } from '../helpers/binary.ts'
 import { canBind, closeAll, hold, holdRange, type Held } from '../helpers/sockets.ts'
 
 const held: Held[] = []
@@ -40,6 +43,15 @@ describe.skipIf(!linux)('the raw binder (libc through bun:ffi) answers as Bun.li
       }
     })
   }
+
+  const canUnshare = process.getuid?.() === 0 && existsSync('/usr/bin/unshare') && existsSync('/usr/sbin/ip')
+  test.skipIf(!canUnshare)('where new IPv6 sockets start IPv6-only (bindv6only=1), IPv4 listeners are still seen', async () => {
+    const fixture = join(import.meta.dir, 'fixtures', 'raw-bind-v6only.ts')
+    const script = `ip link set lo up && sysctl -qw net.ipv6.bindv6only=1 && exec "${process.execPath}" "${fixture}"`
+    const ran = await runCommand(['unshare', '-n', 'sh', '-c', script])
+    expect(ran.stderr).toBe('')
+    expect(JSON.parse(ran.stdout)).toEqual({ loaded: true, busy: true, reason: 'in-use' })
+  })
 
   test('its socket options survive garbage collection (a saved pointer once read freed memory)', async () => {
     const raw = await rawBinder()
