@@ -19,31 +19,35 @@ const serviceNameMessage = (issue: { input: unknown }) =>
 const envVarMessage = (issue: { input: unknown }) =>
   `envVar must be an environment variable name such as PORT, got ${show(issue.input)}`
 
-const RequestSchema = v.pipe(
-  v.object({
-    serviceName: v.pipe(
-      v.string(serviceNameMessage),
-      v.minLength(1, serviceNameMessage),
-      v.maxLength(128, serviceNameMessage),
-      v.regex(/^[^\u0000-\u001f\u007f]+$/, serviceNameMessage),
+/** Built on first use: a cold `berth get` with a plain request never needs it. */
+const buildRequestSchema = () =>
+  v.pipe(
+    v.object({
+      serviceName: v.pipe(
+        v.string(serviceNameMessage),
+        v.minLength(1, serviceNameMessage),
+        v.maxLength(128, serviceNameMessage),
+        v.regex(/^[^\u0000-\u001f\u007f]+$/, serviceNameMessage),
+      ),
+      basePort: portSchema('basePort'),
+      maxPort: v.optional(portSchema('maxPort')),
+      exclude: v.optional(v.array(portSchema('each excluded port'), 'exclude must be an array of ports'), []),
+      host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
+      envVar: v.optional(v.pipe(v.string(envVarMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envVarMessage))),
+      pool: v.optional(v.pipe(v.string((issue) => `pool must be a pool name, got ${show(issue.input)}`), v.minLength(1, 'pool must not be empty'))),
+      strict: v.optional(v.boolean((issue) => `strict must be true or false, got ${show(issue.input)}`), false),
+      priority: v.optional(v.pipe(v.number((issue) => `priority must be a whole number, got ${show(issue.input)}`), v.integer((issue) => `priority must be a whole number, got ${show(issue.input)}`)), 0),
+    }),
+    v.check(
+      (input) => input.maxPort === undefined || input.maxPort >= input.basePort,
+      (issue) => {
+        const { basePort, maxPort } = issue.input as { basePort: number; maxPort: number }
+        return `maxPort ${maxPort} is below basePort ${basePort}: the range ${basePort}-${maxPort} is reversed`
+      },
     ),
-    basePort: portSchema('basePort'),
-    maxPort: v.optional(portSchema('maxPort')),
-    exclude: v.optional(v.array(portSchema('each excluded port'), 'exclude must be an array of ports'), []),
-    host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
-    envVar: v.optional(v.pipe(v.string(envVarMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envVarMessage))),
-    pool: v.optional(v.pipe(v.string((issue) => `pool must be a pool name, got ${show(issue.input)}`), v.minLength(1, 'pool must not be empty'))),
-    strict: v.optional(v.boolean((issue) => `strict must be true or false, got ${show(issue.input)}`), false),
-    priority: v.optional(v.pipe(v.number((issue) => `priority must be a whole number, got ${show(issue.input)}`), v.integer((issue) => `priority must be a whole number, got ${show(issue.input)}`)), 0),
-  }),
-  v.check(
-    (input) => input.maxPort === undefined || input.maxPort >= input.basePort,
-    (issue) => {
-      const { basePort, maxPort } = issue.input as { basePort: number; maxPort: number }
-      return `maxPort ${maxPort} is below basePort ${basePort}: the range ${basePort}-${maxPort} is reversed`
-    },
-  ),
-)
+  )
+
+let requestSchema: ReturnType<typeof buildRequestSchema> | undefined
 
 /** Validates a request once, at the boundary. Bad input becomes `E_INVALID_OPTIONS` naming the value. */
 export function resolveRequest(input: AllocatePortOptions): AllocationRequest {
@@ -67,13 +71,14 @@ export function plainRequest(input: AllocatePortOptions): AllocationRequest | nu
   if (typeof serviceName !== 'string' || !SERVICE_NAME.test(serviceName) || !isPort(basePort)) return null
   if (maxPort !== undefined && (!isPort(maxPort) || maxPort < basePort)) return null
   const { exclude, host, envVar, pool, strict, priority } = input
-  if (exclude !== undefined || host !== undefined || envVar !== undefined || pool !== undefined || strict !== undefined || priority !== undefined) return null
+  const noExclusions = exclude === undefined || (Array.isArray(exclude) && exclude.length === 0)
+  if (!noExclusions || host !== undefined || envVar !== undefined || pool !== undefined || strict !== undefined || priority !== undefined) return null
   return toRequest({ serviceName, basePort, maxPort, exclude: [], host, envVar, pool, strict: false, priority: 0 })
 }
 
 /** The full check: every field, with a message naming each bad value. */
 export function schemaRequest(input: AllocatePortOptions): AllocationRequest {
-  const parsed = v.safeParse(RequestSchema, input)
+  const parsed = v.safeParse((requestSchema ??= buildRequestSchema()), input)
   if (!parsed.success) {
     const message = parsed.issues.map((issue) => issue.message).join('; ')
     throw new PortError('E_INVALID_OPTIONS', message, { cause: parsed.issues })
@@ -81,7 +86,7 @@ export function schemaRequest(input: AllocatePortOptions): AllocationRequest {
   return toRequest(parsed.output)
 }
 
-function toRequest(checked: v.InferOutput<typeof RequestSchema>): AllocationRequest {
+function toRequest(checked: v.InferOutput<ReturnType<typeof buildRequestSchema>>): AllocationRequest {
   const { serviceName, basePort, maxPort, exclude, host, envVar, pool, strict, priority } = checked
   return {
     serviceName,

@@ -81,6 +81,7 @@ describe('allocatePort', () => {
       { basePort: 65500, serviceName: 'x' },
       { basePort: 1, maxPort: 1, serviceName: 'a'.repeat(128) },
       { basePort: 3000, maxPort: 3010, serviceName: 'api server ✓', logger: console },
+      { basePort: 3000, serviceName: 'cli', exclude: [] },
     ]
     for (const input of plain) expect(plainRequest(input)).toEqual(schemaRequest(input))
     // Everything else is left to the schema: bad values (it names them) and the other fields.
@@ -89,7 +90,7 @@ describe('allocatePort', () => {
       { basePort: '3000', serviceName: 'x' }, { basePort: Number.NaN, serviceName: 'x' }, { basePort: 3100, maxPort: 3000, serviceName: 'x' },
       { basePort: 3000, maxPort: 65536, serviceName: 'x' }, { basePort: 3000, serviceName: '' }, { basePort: 3000, serviceName: 'a'.repeat(129) },
       { basePort: 3000, serviceName: 'tab\there' }, { basePort: 3000, serviceName: 7 },
-      { basePort: 3000, serviceName: 'x', exclude: [3001] }, { basePort: 3000, serviceName: 'x', host: '::1' },
+      { basePort: 3000, serviceName: "x", exclude: [3001] }, { basePort: 3000, serviceName: 'x', host: '::1' },
       { basePort: 3000, serviceName: 'x', envVar: 'PORT' }, { basePort: 3000, serviceName: 'x', strict: false },
       { basePort: 3000, serviceName: 'x', pool: 'web' }, { basePort: 3000, serviceName: 'x', priority: 1 },
     ]
