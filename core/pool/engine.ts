@@ -7,7 +7,7 @@
 import { PortError } from '../errors.ts'
 import { createMainThreadEngine, type BatchProbe, type CheckOptions, type ProbeEngine } from '../engine.ts'
 import type { Probe, ProbeResult } from '../types.ts'
-import type { ProbeTask, ProbeTaskResult } from './probe-task.ts'
+import { unpack, type ProbeTask, type ProbeTaskResult } from './probe-task.ts'
 
 export interface PooledEngineOptions {
   /** The main lane's probe. */
@@ -20,8 +20,13 @@ export interface PooledEngineOptions {
   poolThreshold?: number
   /** Ports per pool task. */
   chunkSize?: number
-  /** Worker threads. @default the number of CPUs */
+  /** Worker threads. @default one fewer than the CPUs, at least 1: the main thread is a lane too */
   threads?: number
+  /**
+   * Whether the main thread takes chunks of a pooled batch too. @default true, unless
+   * `probeModule` gives the workers a check of their own (then only they may answer).
+   */
+  mainThreadHelps?: boolean
   /** The worker task module; the compiled binary passes its embedded copy. */
   taskUrl?: string | URL
   /** A module whose default export replaces the probe inside workers (tests). */
@@ -63,9 +68,10 @@ async function defaultTaskUrl(): Promise<string> {
   return found.href
 }
 
+/** One worker per CPU but one: the main thread takes the last CPU's share (README, "The probing engine"). */
 async function defaultThreads(): Promise<number> {
   const os = await import('node:os')
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1)
 }
 
 export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
@@ -109,30 +115,58 @@ export function createPooledEngine(options: PooledEngineOptions): PooledEngine {
     } catch (error) {
       if (!abort.signal.aborted) throw new PortError('E_PROBE', `A probe worker failed: ${(error as Error).message}`, { cause: error })
       replaced++
-      return { results: chunk.map((port) => ({ port, free: false, reason: 'timeout' })), hung: false }
+      return { free: new Uint8Array(chunk.length), busy: chunk.map((port) => ({ port, free: false, reason: 'timeout' })), hung: false }
     } finally {
       clearTimeout(timer)
     }
   }
 
+  /** The main thread's share of a pooled batch: slices, with an event-loop turn after each so the workers' messages get through. */
+  async function onMainBetweenMessages(chunk: readonly number[], hosts: readonly string[]): Promise<ProbeResult[]> {
+    const results: ProbeResult[] = []
+    for (let i = 0; i < chunk.length; i += MAIN_LANE_BATCH) {
+      results.push(...(await main.check(chunk.slice(i, i + MAIN_LANE_BATCH), hosts)))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return results
+  }
+
+  /**
+   * Every lane takes the next chunk when it is done with one. The main thread starts at once,
+   * while the workers boot; with a worker for each other CPU, no CPU idles or is shared
+   * (measured on 2 cores: main + 1 worker 1.66-1.75x the main lane alone, 2 workers 1.43-1.59x).
+   */
   async function onPool(ports: readonly number[], hosts: readonly string[]) {
-    const p = await (pool ??= startPool())
+    const starting = (pool ??= startPool())
     const chunks: number[][] = []
     for (let i = 0; i < ports.length; i += chunkSize) chunks.push(ports.slice(i, i + chunkSize))
+    const results: ProbeResult[][] = new Array(chunks.length)
+    let next = 0
     let done = 0
-    const answers = await Promise.all(
-      chunks.map(async (chunk) => {
+    let hung = false
+    const lane = async (checkChunk: (chunk: number[]) => Promise<ProbeResult[]>) => {
+      while (next < chunks.length) {
+        const i = next++
+        results[i] = await checkChunk(chunks[i]!)
+        options.onProgress?.((done += chunks[i]!.length), ports.length)
+      }
+    }
+    const helps = options.mainThreadHelps ?? !options.probeModule
+    const mainLane = helps ? lane((chunk) => onMainBetweenMessages(chunk, hosts)) : Promise.resolve()
+    const p = await starting
+    const workerLane = () =>
+      lane(async (chunk) => {
         const answer = await runChunk(p, chunk, hosts)
-        options.onProgress?.((done += chunk.length), ports.length)
-        return answer
-      }),
-    )
+        hung ||= answer.hung
+        return unpack(chunk, answer)
+      })
+    await Promise.all([mainLane, ...Array.from({ length: Math.max(1, p.threads.length) }, workerLane)])
     // A worker that abandoned a check may still hold its socket or promise: replace them all.
-    if (answers.some((a) => a.hung)) {
+    if (hung) {
       replaced += p.threads.length
       await p.recycleWorkers()
     }
-    return answers.flatMap((a) => a.results)
+    return results.flat()
   }
 
   return {

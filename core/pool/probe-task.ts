@@ -14,10 +14,25 @@ export interface ProbeTask {
   probeModule?: string
 }
 
+/**
+ * A chunk's answers, packed: cloning 4096 answer objects back to the main thread took several
+ * milliseconds a chunk, during which the worker sat idle; a byte per port crosses at once.
+ */
 export interface ProbeTaskResult {
-  results: ProbeResult[]
+  /** One byte per port of the task, in order: 1 when the port is free. */
+  free: Uint8Array
+  /** The answers for the ports that are not free, in order. */
+  busy: ProbeResult[]
   /** True when a check had to be abandoned: its socket or promise may still be pending in this worker. */
   hung: boolean
+}
+
+/** The answers of a chunk of `ports`, unpacked, in the order of `ports`. */
+export function unpack(ports: readonly number[], packed: ProbeTaskResult): ProbeResult[] {
+  const results: ProbeResult[] = new Array(ports.length)
+  let next = 0
+  for (let i = 0; i < ports.length; i++) results[i] = packed.free[i] ? { port: ports[i]!, free: true } : packed.busy[next++]!
+  return results
 }
 
 /** How many checks of a chunk are in flight at once (bounded, so a chunk never needs thousands of sockets). */
@@ -37,10 +52,14 @@ async function loadProbe(task: ProbeTask): Promise<Probe> {
 export default async function probeChunk(task: ProbeTask): Promise<ProbeTaskResult> {
   const one = await loadProbe(task)
   const batch = task.probeModule ? (ports: number[]) => Promise.all(ports.map((port) => one(port, task.hosts))) : (ports: number[]) => checkPorts(ports, task.hosts, task.timeout)
-  const results: ProbeResult[] = new Array(task.ports.length)
+  const free = new Uint8Array(task.ports.length)
+  const busy: ProbeResult[] = []
   for (let start = 0; start < task.ports.length; start += IN_FLIGHT) {
     const answers = await batch(task.ports.slice(start, start + IN_FLIGHT))
-    for (let i = 0; i < answers.length; i++) results[start + i] = answers[i]!
+    for (let i = 0; i < answers.length; i++) {
+      if (answers[i]!.free) free[start + i] = 1
+      else busy.push(answers[i]!)
+    }
   }
-  return { results, hung: results.some((r) => r.reason === 'timeout') }
+  return { free, busy, hung: busy.some((r) => r.reason === 'timeout') }
 }

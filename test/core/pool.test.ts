@@ -25,8 +25,10 @@ describe('the two lanes', () => {
     const from = await freeRange(80)
     const busy = await holdMixed(from)
     const main = await scanPorts(from, from + 79, { lane: 'main' })
-    const pool = await scanPorts(from, from + 79, { lane: 'pool', chunkSize: 16, threads: 2 })
+    // Workers alone, so every answer comes from a worker; then the default, the main thread taking chunks too.
+    const pool = await scanPorts(from, from + 79, { lane: 'pool', chunkSize: 16, threads: 2, mainThreadHelps: false })
     expect(pool).toEqual(main)
+    expect(await scanPorts(from, from + 79, { lane: 'pool', chunkSize: 8 })).toEqual(main)
     expect(main.busy.map((b) => b.port)).toEqual(busy)
     expect(main.busy.every((b) => b.reason === 'in-use')).toBe(true)
     expect(main.free).toBe(80 - busy.length)

@@ -18,6 +18,9 @@ for (let tries = 0; !server; tries++) {
 }
 const busy = from + 100
 const main = await lib.scanPorts(from, from + 199, { lane: 'main' })
-const pool = await lib.scanPorts(from, from + 199, { lane: 'pool', chunkSize: 50, threads: 2 })
+// Workers alone, then the default: the main thread takes chunks too.
+const pool = await lib.scanPorts(from, from + 199, { lane: 'pool', chunkSize: 50, threads: 2, mainThreadHelps: false })
+const helped = await lib.scanPorts(from, from + 199, { lane: 'pool', chunkSize: 25 })
 server.close()
-console.log(JSON.stringify({ same: JSON.stringify(main) === JSON.stringify(pool), busySeen: pool.busy.some((b) => b.port === busy) }))
+const same = JSON.stringify(main) === JSON.stringify(pool) && JSON.stringify(main) === JSON.stringify(helped)
+console.log(JSON.stringify({ same, busySeen: pool.busy.some((b) => b.port === busy) }))
