@@ -92,8 +92,8 @@ async function coldStart(root: string) {
 const root = join(import.meta.dir, '..')
 // Leases made by the benchmark go to a throwaway registry, never the user's.
 process.env.BERTH_STATE_DIR = join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
-// Built exactly like berth itself (bytecode, ESM, no .env/bunfig autoload), so the floor is what any such binary costs.
-Bun.spawnSync([process.execPath, 'build', join(root, 'bench/floor.ts'), '--compile', '--minify', '--bytecode', '--format=esm', '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', '--outfile', join(root, 'dist/floor')], { stdout: 'ignore' })
+// Built exactly like berth itself (bytecode, ESM, no .env/bunfig autoload, the same JIT policy), so the floor is what any such binary costs.
+Bun.spawnSync([process.execPath, 'build', join(root, 'bench/floor.ts'), '--compile', '--minify', '--bytecode', '--format=esm', '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', '--compile-jit-policy=4', '--outfile', join(root, 'dist/floor')], { stdout: 'ignore' })
 console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
 
 const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, unknown]) => boolean) =>

@@ -2,6 +2,7 @@ import { scanPorts, type ScanReport } from '../../core/scan.ts'
 import { rangeArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
+import { normalJit } from '../jit.ts'
 import { progressBar } from '../progress.ts'
 
 export interface ScanCliOptions {
@@ -35,6 +36,7 @@ export async function scanCommand(range: string | undefined, options: ScanCliOpt
   if (range === undefined) throw usageError('scan needs a range, e.g. "berth scan 1024-65535"')
   const { from, to } = rangeArg('The range', range)
   const host = textArg('--host', options.host)
+  normalJit()
   const bar = options.json ? null : progressBar(io, `scanning ${from}-${to}`)
   let report: ScanReport
   try {
