@@ -34,9 +34,12 @@ async function readProc(path: string): Promise<string> {
   return reading.catch(() => '')
 }
 
-async function readLimits(): Promise<Limits> {
-  // Both at once: each read is a round trip through Bun's file reader, a good part of a cold start.
-  const [rangeText, startText] = await Promise.all([readProc('/proc/sys/net/ipv4/ip_local_port_range'), readProc('/proc/sys/net/ipv4/ip_unprivileged_port_start')])
+/** Reads only what the policies in force need; both at once, since each read is a round trip through Bun's file reader. */
+async function readLimits(needRange: boolean, needStart: boolean): Promise<Limits> {
+  const [rangeText, startText] = await Promise.all([
+    needRange ? readProc('/proc/sys/net/ipv4/ip_local_port_range') : '',
+    needStart ? readProc('/proc/sys/net/ipv4/ip_unprivileged_port_start') : '',
+  ])
   const range = rangeText.trim().split(/\s+/).map(Number)
   return {
     ephemeral: range.length === 2 && range.every(Number.isInteger) ? [range[0]!, range[1]!] : null,
@@ -50,7 +53,8 @@ export function exclusions(options: ExclusionOptions = {}): PortPlugin {
   const root = globalThis.process?.geteuid?.() === 0
   // The reads start here rather than in setup, so they overlap the rest of a cold start (~0.4 ms),
   // and only when a policy that needs them is on.
-  const reading = ephemeral || (privileged && !root) ? readLimits() : Promise.resolve(limits)
+  const needStart = privileged && !root
+  const reading = ephemeral || needStart ? readLimits(ephemeral, needStart) : Promise.resolve(limits)
   return {
     name: 'exclusions',
     async setup() {
