@@ -138,7 +138,7 @@ const workers = Math.max(1, navigator.hardwareConcurrency - 1)
 console.log(table('7. scan 1024-65535: worker pool against the main thread (ms, median of 5, pool started cold each time)', ['lane', 'ms', 'main / this'],
   [['main thread', fmt(full.main), '1.00x'], [`pool (main thread + ${workers} tinypool worker${workers === 1 ? '' : 's'})`, fmt(full.pool), ratio(full.main, full.pool)]]))
 
-const sizes = [1024, 4096, 8192, 16384]
+const sizes = [1024, 4096, 8192, 12288, 16384]
 const crossover = []
 for (const size of sizes) crossover.push([size, await lanes(20000, 20000 + size - 1, 5)] as const)
 console.log(table('8. where the pool starts to pay (ms per scan of N ports from 20000)', ['ports', 'main', 'pool', 'main / pool'],

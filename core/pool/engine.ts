@@ -46,7 +46,7 @@ export interface PooledEngine extends ProbeEngine {
 }
 
 /** Measured on a 2-core machine (README): below this the pool's start-up costs more than it saves. */
-export const POOL_THRESHOLD = 8192
+export const POOL_THRESHOLD = 12288
 export const CHUNK_SIZE = 4096
 /** The main lane probes in batches of this many, so a big scan never holds thousands of sockets. */
 const MAIN_LANE_BATCH = 128
