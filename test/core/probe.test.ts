@@ -1,23 +1,14 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { checkPort, isPortAvailable, probeHosts } from '../../core/index.ts'
-import { canBind, closeAll, hold, type Held } from '../helpers/sockets.ts'
+import { CONSUMERS, HOLDERS, canBind, closeAll, hold, holderLabel, type Held } from '../helpers/sockets.ts'
 
 const held: Held[] = []
 afterEach(() => closeAll(held))
 
-// Every listener a developer's server could have: IPv4, IPv6-only and dual-stack.
-const HOLDERS = [
-  { host: '127.0.0.1', ipv6Only: false },
-  { host: '::1', ipv6Only: true },
-  { host: '0.0.0.0', ipv6Only: false },
-  { host: '::', ipv6Only: false },
-  { host: '::', ipv6Only: true },
-]
-const CONSUMERS = ['127.0.0.1', '::1', '0.0.0.0', '::']
 
 describe('probe: the address-family matrix', () => {
   for (const holder of HOLDERS) {
-    const label = `${holder.host}${holder.ipv6Only ? ' (v6only)' : ''}`
+    const label = holderLabel(holder)
 
     test(`a listener on ${label} makes the port busy by default`, async () => {
       const h = await hold(holder.host, 0, holder)

@@ -5,19 +5,11 @@ import { ipv6Bytes } from '../../core/ip.ts'
 import { checkPortsWith, probeHosts } from '../../core/probe.ts'
 import { loadRawBinder } from '../../core/raw-bind.ts'
 import { runCommand } from '../helpers/binary.ts'
-import { canBind, closeAll, hold, holdRange, type Held } from '../helpers/sockets.ts'
+import { CONSUMERS, HOLDERS, canBind, closeAll, hold, holdRange, holderLabel, type Held } from '../helpers/sockets.ts'
 
 const held: Held[] = []
 afterEach(() => closeAll(held))
 
-const HOLDERS = [
-  { host: '127.0.0.1', ipv6Only: false },
-  { host: '::1', ipv6Only: true },
-  { host: '0.0.0.0', ipv6Only: false },
-  { host: '::', ipv6Only: false },
-  { host: '::', ipv6Only: true },
-]
-const CONSUMERS = ['127.0.0.1', '::1', '0.0.0.0', '::']
 const linux = process.platform === 'linux'
 
 async function rawBinder() {
@@ -28,7 +20,7 @@ async function rawBinder() {
 
 describe.skipIf(!linux)('the raw binder (libc through bun:ffi) answers as Bun.listen does', () => {
   for (const holder of HOLDERS) {
-    const label = `${holder.host}${holder.ipv6Only ? ' (v6only)' : ''}`
+    const label = holderLabel(holder)
     test(`a listener on ${label}: busy by default, and every --host as a real bind says`, async () => {
       const raw = await rawBinder()
       const h = await hold(holder.host, 0, holder)

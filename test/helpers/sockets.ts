@@ -59,3 +59,17 @@ export async function freeRange(count: number): Promise<number> {
 export async function closeAll(held: Array<{ close(): Promise<void> }>): Promise<void> {
   await Promise.all(held.splice(0).map((h) => h.close()))
 }
+
+/** Every listener a developer's server could have: IPv4, IPv6-only and dual-stack. */
+export const HOLDERS = [
+  { host: '127.0.0.1', ipv6Only: false },
+  { host: '::1', ipv6Only: true },
+  { host: '0.0.0.0', ipv6Only: false },
+  { host: '::', ipv6Only: false },
+  { host: '::', ipv6Only: true },
+]
+
+/** The addresses a service may ask about with --host. */
+export const CONSUMERS = ['127.0.0.1', '::1', '0.0.0.0', '::']
+
+export const holderLabel = (holder: { host: string; ipv6Only: boolean }) => `${holder.host}${holder.ipv6Only ? ' (v6only)' : ''}`
