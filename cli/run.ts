@@ -1,6 +1,9 @@
 import { cac, type CAC } from 'cac'
 import pkg from '../package.json' with { type: 'json' }
 import { protectArgv, unprotect, usageError } from './args.ts'
+import { EXIT, reportError } from './exit-codes.ts'
+import type { Io } from './io.ts'
+
 // Commands load when they run: a cold `berth get` evaluates only the modules it needs.
 const commands = {
   check: () => import('./commands/check.ts'),
@@ -9,8 +12,6 @@ const commands = {
   scan: () => import('./commands/scan.ts'),
   up: () => import('./commands/up.ts'),
 }
-import { EXIT, reportError } from './exit-codes.ts'
-import type { Io } from './io.ts'
 
 const EXIT_HELP = `Exit codes:
   0   success (check: every port is free)

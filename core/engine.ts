@@ -2,7 +2,8 @@ import type { Probe, ProbeResult } from './types.ts'
 
 /**
  * The seam between the allocator and the sockets. The main-thread lane below probes a batch
- * in parallel; `createPooledEngine` (core/pool/engine.ts) adds a worker-pool lane for large batches.
+ * (in order with a synchronous bind, in parallel otherwise); `createPooledEngine`
+ * (core/pool/engine.ts) adds a worker-pool lane for large batches.
  */
 export interface CheckOptions {
   /**

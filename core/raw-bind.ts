@@ -4,11 +4,11 @@
  * Why: a bind that fails leaves its socket unbound, so one socket serves every busy port of a
  * batch, one `bind(2)` each: about 1 µs per busy port, where `Bun.listen` (or `node:net`) makes,
  * throws for and closes a socket each time (~14 µs; measured on the 2-core CI machine, README
- * "The probe"). The check itself is the same as `Bun.listen`'s: SO_REUSEADDR on, SO_REUSEPORT off,
- * dual-stack `::`, then bind and listen; the probe tests check both against the address matrix.
+ * "How a port is checked"). The check itself is `Bun.listen`'s: SO_REUSEADDR on, SO_REUSEPORT
+ * off, dual-stack `::`, then bind and listen; the tests hold both to the same address matrix.
  *
- * Anything this cannot express (another OS, no glibc/musl `libc.so.6`, Deno, Node) makes
- * `loadRawBinder` answer undefined and the probe keeps using `bindOnce`.
+ * Where this cannot work (another OS, no glibc `libc.so.6`, Deno, Node) `loadRawBinder` answers
+ * undefined and the probe keeps using `bindOnce`.
  */
 import { ipv6Bytes, isIPv4 } from './ip.ts'
 
@@ -73,7 +73,8 @@ function createRawBinder(ffi: Ffi, v6OnlyByDefault: boolean): RawBinder {
     known = null
     const v6 = ipv6Bytes(host)
     if (v6 || isIPv4(host)) {
-      // sockaddr_in6 (28 bytes) or sockaddr_in (16): family in host order, port in network order.
+      // sockaddr_in6 (28 bytes) or sockaddr_in (16): the family in host order (little-endian on
+      // every machine Bun runs on), the port in network order.
       const bytes = new Uint8Array(v6 ? 28 : 16)
       const view = new DataView(bytes.buffer)
       view.setUint16(0, v6 ? AF_INET6 : AF_INET, true)

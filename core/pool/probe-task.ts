@@ -2,7 +2,7 @@
  * The task each pool worker runs: probe one chunk of ports. One message per chunk, not per
  * port: a message per port made a pooled scan slower than the main thread.
  */
-import { checkPort, checkPorts } from '../probe.ts'
+import { checkPorts } from '../probe.ts'
 import { withTimeout } from '../timeout.ts'
 import type { Probe, ProbeResult } from '../types.ts'
 
@@ -38,20 +38,21 @@ export function unpack(ports: readonly number[], packed: ProbeTaskResult): Probe
 /** How many checks of a chunk are in flight at once (bounded, so a chunk never needs thousands of sockets). */
 const IN_FLIGHT = 64
 
+type Batch = (ports: number[]) => Promise<ProbeResult[]>
+
 /**
- * The built-in probe bounds itself (and a synchronous Bun bind cannot hang), so it runs bare;
- * an injected one is raced against the timeout here, so a check that never answers costs its port only.
+ * The built-in check bounds itself (and a synchronous Bun bind cannot hang), so it runs bare;
+ * an injected probe is raced against the timeout here, so a check that never answers costs its port only.
  */
-async function loadProbe(task: ProbeTask): Promise<Probe> {
-  if (!task.probeModule) return (port, hosts) => checkPort(port, hosts, task.timeout)
+async function loadBatch(task: ProbeTask): Promise<Batch> {
+  if (!task.probeModule) return (ports) => checkPorts(ports, task.hosts, task.timeout)
   const injected = ((await import(task.probeModule)) as { default: Probe }).default
   const late = (port: number) => (): ProbeResult => ({ port, free: false, reason: 'timeout' })
-  return (port, hosts) => withTimeout(injected(port, hosts), task.timeout, late(port))
+  return (ports) => Promise.all(ports.map((port) => withTimeout(injected(port, task.hosts), task.timeout, late(port))))
 }
 
 export default async function probeChunk(task: ProbeTask): Promise<ProbeTaskResult> {
-  const one = await loadProbe(task)
-  const batch = task.probeModule ? (ports: number[]) => Promise.all(ports.map((port) => one(port, task.hosts))) : (ports: number[]) => checkPorts(ports, task.hosts, task.timeout)
+  const batch = await loadBatch(task)
   const free = new Uint8Array(task.ports.length)
   const busy: ProbeResult[] = []
   for (let start = 0; start < task.ports.length; start += IN_FLIGHT) {
