@@ -23,6 +23,18 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/**
+ * Spawns each command once per round, in turn, and returns each one's median wall time in ms:
+ * in turn, so that a change in the machine's load hits every command alike.
+ */
+export function timeSpawnsInTurn(rounds: number, cmds: string[][]): number[] {
+  const samples = cmds.map(() => [] as number[])
+  for (let i = 0; i < rounds; i++) {
+    cmds.forEach((cmd, k) => samples[k]!.push(timeSpawn(1, cmd)))
+  }
+  return samples.map(median)
+}
+
 /** Spawns a command `rounds` times and returns the median wall time in ms. */
 export function timeSpawn(rounds: number, cmd: string[], env: Record<string, string> = {}): number {
   const samples: number[] = []

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { allocatePort, clearClaims } from '../core/index.ts'
 import { freeRange, holdRange } from '../test/helpers/sockets.ts'
-import { median, table, timeCalls, timeSpawn } from './measure.ts'
+import { median, table, timeCalls, timeSpawnsInTurn } from './measure.ts'
 import { coldPersist, crossProcess } from './persist.ts'
 import { lanes, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
@@ -87,10 +87,15 @@ async function concurrent() {
 async function coldStart(root: string) {
   // Below the OS ephemeral range, which berth's exclusion policy skips.
   const port = await freeRange(1)
+  const [berth, getPortCli, floor] = timeSpawnsInTurn(60, [
+    [join(root, 'dist/berth'), 'get', 'bench', '--base', String(port), '-q', '--no-persist'],
+    ['node', join(root, 'node_modules/get-port-cli/cli.js'), String(port)],
+    [join(root, 'dist/floor')],
+  ])
   return [
-    ['berth (dist/berth get --no-persist)', timeSpawn(30, [join(root, 'dist/berth'), 'get', 'bench', '--base', String(port), '-q', '--no-persist'])],
-    ['get-port-cli (node)', timeSpawn(30, ['node', join(root, 'node_modules/get-port-cli/cli.js'), String(port)])],
-    ['floor (compiled bun, prints a line)', timeSpawn(30, [join(root, 'dist/floor')])],
+    ['berth (dist/berth get --no-persist)', berth!],
+    ['get-port-cli (node)', getPortCli!],
+    ['floor (compiled bun, prints a line)', floor!],
   ] as Array<[string, number]>
 }
 
@@ -123,7 +128,7 @@ console.log(table('3. 50 concurrent callers in one process (ms for all 50)', ['t
 
 const four = await coldStart(root)
 const floor = four.at(-1)![1]
-console.log(table('4. cold start (ms per process)', ['command', 'ms', 'this / floor'], four.map(([n, ms]) => [n, fmt(ms), ratio(ms, floor)])))
+console.log(table('4. cold start (ms per process; median of 60 rounds, the commands in turn)', ['command', 'ms', 'this / floor'], four.map(([n, ms]) => [n, fmt(ms), ratio(ms, floor)])))
 
 const five = await coldPersist(join(root, 'dist/berth'))
 console.log(table('5. cold berth get with the lease registry (ms per process)', ['command', 'ms', 'this / --no-persist'],
