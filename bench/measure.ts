@@ -1,11 +1,5 @@
 /** Timing helpers for the benchmark: wall time per call, median of several rounds. */
 
-export interface Timing {
-  /** Median milliseconds per call. */
-  ms: number
-  note?: string
-}
-
 export async function timeCalls(rounds: number, call: () => Promise<unknown>, between?: () => unknown): Promise<number> {
   const samples: number[] = []
   for (let i = 0; i < rounds; i++) {
@@ -27,10 +21,10 @@ export function median(values: number[]): number {
  * Spawns each command once per round, in turn, and returns each one's median wall time in ms:
  * in turn, so that a change in the machine's load hits every command alike.
  */
-export function timeSpawnsInTurn(rounds: number, cmds: string[][]): number[] {
+export function timeSpawnsInTurn(rounds: number, cmds: string[][], env: Record<string, string> = {}): number[] {
   const samples = cmds.map(() => [] as number[])
   for (let i = 0; i < rounds; i++) {
-    cmds.forEach((cmd, k) => samples[k]!.push(timeSpawn(1, cmd)))
+    cmds.forEach((cmd, k) => samples[k]!.push(timeSpawn(1, cmd, env)))
   }
   return samples.map(median)
 }

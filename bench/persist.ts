@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freeRange } from '../test/helpers/sockets.ts'
-import { timeSpawn } from './measure.ts'
+import { timeSpawnsInTurn } from './measure.ts'
 
 const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
 
@@ -11,15 +11,11 @@ const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state'
 export async function coldPersist(berth: string): Promise<Array<[string, number]>> {
   const base = String(await freeRange(1))
   const env = { BERTH_STATE_DIR: stateDir() }
-  // Alternating rounds so that machine noise hits both sides alike.
-  const persist: number[] = []
-  const plain: number[] = []
-  for (let i = 0; i < 5; i++) {
-    persist.push(timeSpawn(10, [berth, 'get', 'bench', '--base', base, '-q'], env))
-    plain.push(timeSpawn(10, [berth, 'get', 'bench', '--base', base, '-q', '--no-persist'], env))
-  }
-  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
-  return [['berth get (registry)', mid(persist)], ['berth get --no-persist', mid(plain)]]
+  const [persist, plain] = timeSpawnsInTurn(50, [
+    [berth, 'get', 'bench', '--base', base, '-q'],
+    [berth, 'get', 'bench', '--base', base, '-q', '--no-persist'],
+  ], env)
+  return [['berth get (registry)', persist!], ['berth get --no-persist', plain!]]
 }
 
 /** 32 shells, each running `berth get` for 4 services, all at once. Returns wall time and distinct ports. */

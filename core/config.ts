@@ -51,21 +51,28 @@ export interface GetConfigOptions extends AllocatorOptions {
 let loading: Promise<BerthConfig> | undefined
 let current: BerthConfig | undefined
 
-function toConfig(environment: Environment, allocations: AllocationResult[]): BerthConfig {
+/** The config from the exported variables, with a project file or without: one shape for both. */
+function configOf(environment: string, env: Record<string, string>, allocations: AllocationResult[]): BerthConfig {
+  const number = (key: string) => (env[key] === undefined ? undefined : Number(env[key]))
+  return {
+    environment: environment as Environment,
+    PORT: number('PORT')!,
+    ...(env.VITE_HMR_PORT === undefined ? {} : { VITE_HMR_PORT: number('VITE_HMR_PORT') }),
+    ...(env.API_TARGET === undefined ? {} : { API_TARGET: env.API_TARGET }),
+    env,
+    allocations,
+  }
+}
+
+/** The spec's services: web-server is PORT, vite-hmr VITE_HMR_PORT, api-server API_TARGET's port. */
+function specConfig(environment: Environment, allocations: AllocationResult[]): BerthConfig {
   const port = (name: string) => allocations.find((a) => a.serviceName === name)?.port
   const api = port('api-server')
   const hmr = port('vite-hmr')
   const env: Record<string, string> = { PORT: String(port('web-server')) }
   if (hmr !== undefined) env.VITE_HMR_PORT = String(hmr)
   if (api !== undefined) env.API_TARGET = `http://localhost:${api}`
-  return {
-    environment,
-    PORT: port('web-server')!,
-    ...(hmr === undefined ? {} : { VITE_HMR_PORT: hmr }),
-    ...(api === undefined ? {} : { API_TARGET: `http://localhost:${api}` }),
-    env,
-    allocations,
-  }
+  return configOf(environment, env, allocations)
 }
 
 /**
@@ -78,15 +85,7 @@ async function fromProject(options: GetConfigOptions, nodeEnv: string | undefine
   const environment = pickEnvironment(options.environment, nodeEnv, Object.keys(project.config.environments))
   const plugins = options.plugins ?? [persist()]
   const up = await upProject(project, { ...options, environment, plugins })
-  const number = (key: string) => (up.exports[key] === undefined ? undefined : Number(up.exports[key]))
-  return {
-    environment: environment as Environment,
-    PORT: number('PORT')!,
-    ...(up.exports.VITE_HMR_PORT === undefined ? {} : { VITE_HMR_PORT: number('VITE_HMR_PORT') }),
-    ...(up.exports.API_TARGET === undefined ? {} : { API_TARGET: up.exports.API_TARGET }),
-    env: up.exports,
-    allocations: up.allocations,
-  }
+  return configOf(environment, up.exports, up.allocations)
 }
 
 /** Allocates the spec's services once per process and returns their ports; later calls return the same config. */
@@ -100,7 +99,7 @@ export function getConfig(options: GetConfigOptions = {}): Promise<BerthConfig> 
     if (environment !== 'development' && environment !== 'production') {
       throw new PortError('E_INVALID_OPTIONS', `environment must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
     }
-    return (current = toConfig(environment, await allocateMultiplePorts(SPEC_SERVICES[environment], options)))
+    return (current = specConfig(environment, await allocateMultiplePorts(SPEC_SERVICES[environment], options)))
   })()
   // A failed load must not stick: the next call tries again.
   loading = attempt.catch((error) => {

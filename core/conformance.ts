@@ -34,21 +34,29 @@ export async function hold(host: string, port = 0, ipv6Only = false): Promise<He
   })
 }
 
-/** `count` consecutive ports, free now, below the ephemeral range. */
-export async function freeRange(count: number): Promise<number> {
+/**
+ * Holds `count` consecutive ports on every address (a dual-stack `::` listener each), below the
+ * Linux ephemeral range, until `close()`. Tries elsewhere when any port of a try is taken.
+ */
+export async function holdRange(count: number): Promise<{ from: number; to: number; close(): Promise<void> }> {
   for (let tries = 0; tries < 50; tries++) {
     const from = 20000 + Math.floor(Math.random() * 10000)
     const held: Held[] = []
     try {
       for (let port = from; port < from + count; port++) held.push(await hold('::', port))
-      return from
+      return { from, to: from + count - 1, close: async () => void (await Promise.all(held.map((h) => h.close()))) }
     } catch {
-      // Taken: try elsewhere.
-    } finally {
       await Promise.all(held.map((h) => h.close()))
     }
   }
   throw new Error(`conformance: no ${count} free consecutive ports found`)
+}
+
+/** `count` consecutive ports, free now (checked, not held), below the ephemeral range. */
+export async function freeRange(count: number): Promise<number> {
+  const range = await holdRange(count)
+  await range.close()
+  return range.from
 }
 
 function check(ok: boolean, message: string): void {

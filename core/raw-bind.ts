@@ -11,6 +11,7 @@
  * undefined and the probe keeps using `bindOnce`.
  */
 import { ipv6Bytes, isIPv4 } from './ip.ts'
+import { readProc } from './proc.ts'
 
 export interface RawBinder {
   /** Whether `host` is an address this binder can bind (an IP literal). */
@@ -53,7 +54,7 @@ interface SocketAddress {
   view: DataView
 }
 
-function createRawBinder(ffi: Ffi, v6OnlyByDefault: boolean): RawBinder {
+function createRawBinder(ffi: Ffi, startsV6Only: boolean): RawBinder {
   const libc = openLibc(ffi)
   // Typed arrays are passed themselves, never as saved `ptr()` numbers: a saved pointer to an
   // array the engine no longer sees referenced was freed under it (V6ONLY read garbage).
@@ -92,7 +93,7 @@ function createRawBinder(ffi: Ffi, v6OnlyByDefault: boolean): RawBinder {
     if (fd < 0) return errno()
     // Without both options the answer would not be the dual-stack server's: give up on the socket.
     const ready = libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, ON, 4) === 0 &&
-      (family !== AF_INET6 || !v6OnlyByDefault || libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, OFF, 4) === 0)
+      (family !== AF_INET6 || !startsV6Only || libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, OFF, 4) === 0)
     if (ready) return fd
     const code = errno()
     libc.close(fd)
@@ -129,10 +130,7 @@ function createRawBinder(ffi: Ffi, v6OnlyByDefault: boolean): RawBinder {
  * Whether new IPv6 sockets start IPv6-only (net.ipv6.bindv6only). Almost never: then the
  * setsockopt that turns it off is skipped, ~1 µs of a ~10 µs check. Unreadable counts as yes.
  */
-async function v6OnlyByDefault(): Promise<boolean> {
-  const bun = (globalThis as { Bun?: { file(path: string): { text(): Promise<string> } } }).Bun!
-  return bun.file('/proc/sys/net/ipv6/bindv6only').text().then((text) => text.trim() !== '0', () => true)
-}
+const v6OnlyByDefault = async (): Promise<boolean> => (await readProc('/proc/sys/net/ipv6/bindv6only')).trim() !== '0'
 
 let loading: Promise<RawBinder | undefined> | undefined
 

@@ -62,21 +62,12 @@ export interface AllocationRequest {
   priority: number
 }
 
+/** A candidate passed over, with why. */
 export interface SkippedCandidate {
   port: number
   reason: SkipReason
+  /** The address whose bind failed (for a busy port). */
   host?: string
-  /**
-   * An environment variable (such as `PORT`) whose value is tried first when it is a valid port.
-   * An invalid value is ignored with a warning naming the variable and the value.
-   */
-  envVar?: string
-  /** Draw candidates from this named pool (needs the `pool()` plugin). */
-  pool?: string
-  /** Only the preferred port will do: fail, naming who holds it, instead of moving. @default false */
-  strict?: boolean
-  /** Higher goes first when services are allocated together (needs `priority()`). @default 0 */
-  priority?: number
 }
 
 export interface AllocationResult {

@@ -4,6 +4,7 @@
  * outgoing ports, so a service there can collide with any connection), and privileged ports
  * for a user who cannot bind them.
  */
+import { readProc } from '../core/proc.ts'
 import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
 import type { PortPlugin } from '../core/types.ts'
 
@@ -20,18 +21,6 @@ interface Limits {
   ephemeral: [number, number] | null
   /** Ports below this need privileges (Linux: net.ipv4.ip_unprivileged_port_start). */
   unprivilegedStart: number
-}
-
-interface BunFile {
-  text(): Promise<string>
-}
-const bun = (globalThis as { Bun?: { file(path: string): BunFile } }).Bun
-
-/** Reads a /proc file: `Bun.file` under Bun (node:fs costs a millisecond or more to load in the binary), node:fs elsewhere. */
-async function readProc(path: string): Promise<string> {
-  if (globalThis.process?.platform !== 'linux') return ''
-  const reading = bun ? bun.file(path).text() : import('node:fs/promises').then((fs) => fs.readFile(path, 'utf8'))
-  return reading.catch(() => '')
 }
 
 /** Reads only what the policies in force need; both at once, since each read is a round trip through Bun's file reader. */

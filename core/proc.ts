@@ -1,0 +1,16 @@
+/** Reading the kernel's small text files (/proc/sys/...). */
+
+interface BunFile {
+  text(): Promise<string>
+}
+const bun = (globalThis as { Bun?: { file(path: string): BunFile } }).Bun
+
+/**
+ * A /proc file's text, or '' when it cannot be read (or off Linux). `Bun.file` under Bun, since
+ * node:fs costs a millisecond or more to load in the compiled binary; node:fs elsewhere.
+ */
+export async function readProc(path: string): Promise<string> {
+  if (globalThis.process?.platform !== 'linux') return ''
+  const reading = bun ? bun.file(path).text() : import('node:fs/promises').then((fs) => fs.readFile(path, 'utf8'))
+  return reading.catch(() => '')
+}
