@@ -63,16 +63,11 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
   const hasEnv = plugins.some((p) => p && p.name === 'envPreference')
   const driver = createDriver(hasEnv ? plugins : [envPreference(), ...plugins], ctx)
 
-  const anyAccept = driver.plugins.some((p) => p.accept)
-
-  /**
-   * Filters that need no socket, cheapest first; null means "probe it". Synchronous unless a
-   * plugin has an `accept` hook: an await per busy port cost as much as its bind.
-   */
+  /** Filters that need no socket, cheapest first; null means "probe it". Synchronous unless an `accept` hook is not. */
   function skipReason(port: number, req: AllocationRequest, lastPass: boolean) {
     if (req.exclude.has(port)) return 'excluded'
     if (isClaimed(port)) return 'claimed'
-    return anyAccept ? driver.rejects(port, req, lastPass) : null
+    return driver.rejects(port, req, lastPass)
   }
 
   /**

@@ -3,17 +3,33 @@ import type { AllocationRequest, AllocationResult, Deferral, PluginContext, Port
 
 type HookName = Exclude<keyof PortPlugin, 'name'>
 
-/** Runs one hook and tags any failure with the plugin and hook names (rollup's PluginDriver does the same). */
+/** A hook's failure with the plugin and hook names on it (rollup's PluginDriver does the same). */
+function tagged(plugin: PortPlugin, hook: HookName, error: unknown): unknown {
+  // A PortError already says what went wrong; anything else gets the plugin's name on it.
+  if (isPortError(error)) return error
+  const why = error instanceof Error ? error.message : String(error)
+  return new PortError('E_PLUGIN', `[${plugin.name}] ${hook} failed: ${why}`, { cause: error, plugin: plugin.name, hook })
+}
+
+/** Runs one hook; any failure is tagged. */
 async function call<T>(plugin: PortPlugin, hook: HookName, run: () => T | Promise<T>): Promise<T> {
   try {
     return await run()
   } catch (error) {
-    // A PortError already says what went wrong; anything else gets the plugin's name on it.
-    if (isPortError(error)) throw error
-    const why = error instanceof Error ? error.message : String(error)
-    throw new PortError('E_PLUGIN', `[${plugin.name}] ${hook} failed: ${why}`, { cause: error, plugin: plugin.name, hook })
+    throw tagged(plugin, hook, error)
   }
 }
+
+/** Runs one hook without waiting for it: a synchronous failure is tagged, a promise is handed back as is. */
+function callNow<T>(plugin: PortPlugin, hook: HookName, run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    throw tagged(plugin, hook, error)
+  }
+}
+
+type Verdict = SkipReason | Deferral | null
 
 /** The hook runners, one small function per hook kind (see `PortPlugin` for the rules). */
 export function createDriver(input: ReadonlyArray<PortPlugin | false | null | undefined>, ctx: PluginContext) {
@@ -23,6 +39,7 @@ export function createDriver(input: ReadonlyArray<PortPlugin | false | null | un
       throw new PortError('E_INVALID_OPTIONS', 'Every plugin needs a non-empty string "name"')
     }
   }
+  const accepting = plugins.filter((p) => p.accept)
   let setup: Promise<void> | undefined
 
   return {
@@ -61,17 +78,29 @@ export function createDriver(input: ReadonlyArray<PortPlugin | false | null | un
     /**
      * Returns the first skip reason a plugin gives, or null when every plugin accepts.
      * A deferral is returned only on the first pass; on the last pass it counts as acceptance.
+     * Synchronous while every `accept` answers synchronously: an await per candidate cost as
+     * much as checking it.
      */
-    async rejects(port: number, req: AllocationRequest, lastPass = false): Promise<SkipReason | Deferral | null> {
+    rejects(port: number, req: AllocationRequest, lastPass = false): Verdict | Promise<Verdict> {
       let deferral: Deferral | null = null
-      for (const p of plugins) {
-        if (!p.accept) continue
-        const verdict = await call(p, 'accept', () => p.accept!(port, req, ctx))
-        if (verdict === false) return `rejected by ${p.name}`
-        if (typeof verdict === 'string') return verdict
-        if (typeof verdict === 'object' && verdict !== null && !lastPass) deferral ??= verdict
+      /** The skip reason when `answer` settles it, else undefined: go on with the next plugin. */
+      const judge = (p: PortPlugin, answer: boolean | SkipReason | Deferral): SkipReason | undefined => {
+        if (answer === false) return `rejected by ${p.name}`
+        if (typeof answer === 'string') return answer
+        if (typeof answer === 'object' && answer !== null && !lastPass) deferral ??= answer
+        return undefined
       }
-      return deferral
+      const from = (first: number): Verdict | Promise<Verdict> => {
+        for (let i = first; i < accepting.length; i++) {
+          const p = accepting[i]!
+          const answer = callNow(p, 'accept', () => p.accept!(port, req, ctx))
+          if (answer instanceof Promise) return call(p, 'accept', () => answer).then((settled) => judge(p, settled) ?? from(i + 1))
+          const reason = judge(p, answer)
+          if (reason !== undefined) return reason
+        }
+        return deferral
+      }
+      return from(0)
     },
     async claim(port: number, req: AllocationRequest): Promise<boolean> {
       for (const p of plugins) {

@@ -156,6 +156,31 @@ describe('the allocator and its plugins', () => {
     expect(error).toMatchObject({ code: 'E_PLUGIN', plugin: 'broken', hook: 'accept', message: '[broken] accept failed: boom' })
   })
 
+  test('accept hooks may answer later: every plugin still judges, in order, and a late failure is tagged', async () => {
+    const base = await freeRange(12)
+    const later = (answer: (port: number) => boolean | string | { defer: string }) => async (port: number) => {
+      await Bun.sleep(1)
+      return answer(port)
+    }
+    // An asynchronous deferral, then a synchronous rejection, then an asynchronous rejection.
+    const plugins = [
+      definePlugin({ name: 'slow-defer', accept: later((port) => (port === base ? { defer: 'dormant' } : true)) }),
+      definePlugin({ name: 'sync-odd', accept: (port) => (port - base) % 2 === 0 || port === base }),
+      definePlugin({ name: 'slow-low', accept: later((port) => (port < base + 4 ? 'too low' : true)) }),
+    ]
+    const result = await createAllocator({ plugins }).allocate({ serviceName: 'x', basePort: base, maxPort: base + 11 })
+    expect(result.port).toBe(base + 4)
+    expect(result.skipped).toEqual([
+      { port: base, reason: 'too low' },
+      { port: base + 1, reason: 'rejected by sync-odd' },
+      { port: base + 2, reason: 'too low' },
+      { port: base + 3, reason: 'rejected by sync-odd' },
+    ])
+    const broken = definePlugin({ name: 'late-boom', accept: later(() => { throw new Error('boom') }) })
+    const error = await createAllocator({ plugins: [broken] }).allocate({ basePort: base, serviceName: 'x' }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'E_PLUGIN', plugin: 'late-boom', hook: 'accept', message: '[late-boom] accept failed: boom' })
+  })
+
   test('dispose runs in reverse order and every plugin disposes even if one fails', async () => {
     const order: string[] = []
     const plugin = (name: string, fail = false) => ({ name, dispose: () => { order.push(name); if (fail) throw new Error(name) } })
