@@ -4,7 +4,8 @@
  *   and run under Bun, in a folder where `berth` is installed (node_modules/berth → this checkout),
  *   each with a fresh lease registry. A block whose info string says `file=NAME` is saved under
  *   that name, so later blocks can import it; such a file runs only when its name ends in `.test.ts`
- *   (then under `bun test`).
+ *   (then under `bun test`). A block marked `norun` (one that needs what a test cannot give it) is
+ *   only type-checked.
  * - every ```json block parses, and one with `environments` passes the project file's schema.
  * - every ```sh block marked `runnable` runs line by line in that folder, with the compiled binary
  *   on the PATH as the README says: each line must exit 0 or 1 (1: a port is busy, as documented),
@@ -84,7 +85,7 @@ describe('README.md', () => {
 
   for (const block of scripts) {
     const file = nameOf(block)
-    if (typeof block.attrs.file === 'string' && !file.endsWith('.test.ts')) continue
+    if (block.attrs.norun || (typeof block.attrs.file === 'string' && !file.endsWith('.test.ts'))) continue
     test(`the block at line ${block.line} runs (${file})`, async () => {
       const cmd = file.endsWith('.test.ts') ? [process.execPath, 'test', `./${file}`] : [process.execPath, 'run', `./${file}`]
       const ran = await runCommand(cmd, env(), project)
