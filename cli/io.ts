@@ -77,7 +77,7 @@ function stderrWriter(): (text: string) => void {
 }
 
 // console.log is the cheapest writer of stdout in a compiled Bun binary (touching process.stdout
-// costs ~10 ms at start-up), and prints a single string exactly. It adds the newline, so one is taken off.
+// loads Node's stream machinery at start-up), and prints a single string exactly. It adds the newline, so one is taken off.
 const chomp = (text: string) => (text.endsWith('\n') ? text.slice(0, -1) : text)
 
 export function processIo(): Io {
