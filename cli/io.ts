@@ -61,7 +61,9 @@ function lazyColors(fd: 1 | 2, env: Record<string, string | undefined>): Colors 
 /**
  * stderr is written as it is given: `console.error` would colour every line red on a terminal (Bun
  * does, also with TERM=dumb). Bun's writer for fd 2 writes at once, where `process.stderr` would load
- * Node's stream machinery into every cold `berth get`; other runtimes use `process.stderr`.
+ * Node's stream machinery into every cold `berth get`; other runtimes use `process.stderr`. What a full
+ * pipe cannot take at once is written later, so the process must end by itself (cli/main.ts sets
+ * the exit code and returns) rather than through process.exit, which would drop it.
  */
 function stderrWriter(): (text: string) => void {
   let write: ((text: string) => void) | undefined
