@@ -44,6 +44,8 @@ describe('usage errors name what was typed', () => {
     [['get', 'web', '--ttl', '5x', '--no-persist'], '--ttl must be a duration such as 90, 30s, 15m, 2h or 7d, got "5x"'],
     [['get', 'web', '--owner', 'abc', '--no-persist'], '--owner must be a process id, got "abc"'],
     [['up', '--ttl', '5x', '--no-persist'], 'got "5x"'],
+    [['scan'], 'scan needs a range, e.g. "berth scan 1024-65535"'],
+    [['release'], 'release needs a service name or a port, e.g. "berth release web"'],
   ]
   for (const [args, message] of BAD) {
     test(`${args.join(' ')}: exit 2, ${message}`, async () => {
