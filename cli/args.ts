@@ -77,3 +77,21 @@ export function rangeArg(name: string, value: unknown): { from: number; to: numb
   if (last < from) throw usageError(`${name} ${show} is reversed: ${from} is above ${last}`)
   return { from, to: last }
 }
+
+const camelCase = (name: string) => name.replace(/([a-z])-([a-z])/g, (_, a: string, b: string) => a + b.toUpperCase())
+
+/** cac names an unknown option in camelCase (`--bogusFlag`); the error names it as it was typed (`--bogus-flag`). */
+export function asTyped(error: unknown, argv: readonly string[]): unknown {
+  // mri keeps `=value` in the name of an unknown `--no-x=value`; it is not part of the option's name.
+  const reported = error instanceof Error && error.name === 'CACError' ? /^Unknown option `--([^`=]+)/.exec(error.message)?.[1] : undefined
+  if (reported === undefined) return error
+  for (const arg of argv) {
+    if (arg === '--') break
+    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0]! : ''
+    if (name && (camelCase(name) === reported || camelCase(name.replace(/^no-/, '')) === reported)) {
+      ;(error as Error).message = `Unknown option \`--${name}\``
+      break
+    }
+  }
+  return error
+}

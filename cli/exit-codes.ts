@@ -1,4 +1,5 @@
 import { isPortError, type PortErrorCode } from '../core/errors.ts'
+import { escapeLines } from './escape.ts'
 import type { Io } from './io.ts'
 
 /** The documented exit codes (README, "Exit codes"). */
@@ -42,7 +43,7 @@ export function reportError(error: unknown, io: Io): number {
   const { red, bold } = io.err
   if (isPortError(error)) {
     const prefix = error.code === 'E_NO_PORT' ? '' : `${red(bold('error'))} `
-    io.stderr(`${prefix}${error.message}\n`)
+    io.stderr(`${prefix}${escapeLines(error.message)}\n`)
     if (error.code === 'E_INVALID_OPTIONS') io.stderr(`Run "berth --help" for usage.\n`)
     const hint = error.code === 'E_NO_PORT' ? policyHint(error.skipped ?? []) : ''
     if (hint) io.stderr(`${hint}\n`)
@@ -50,9 +51,9 @@ export function reportError(error: unknown, io: Io): number {
   }
   // cac's own parse errors (unknown option, missing value) are usage errors.
   if (error instanceof Error && error.name === 'CACError') {
-    io.stderr(`${red(bold('error'))} ${error.message}\nRun "berth --help" for usage.\n`)
+    io.stderr(`${red(bold('error'))} ${escapeLines(error.message)}\nRun "berth --help" for usage.\n`)
     return EXIT.usage
   }
-  io.stderr(`${red(bold('internal error'))} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  io.stderr(`${red(bold('internal error'))} ${escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`)
   return EXIT.internal
 }

@@ -1,4 +1,5 @@
 import type { AllocationEvent } from '../core/index.ts'
+import { escapeLines, escapeText } from './escape.ts'
 import type { Io } from './io.ts'
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose'
@@ -14,10 +15,11 @@ export function stderrEvents(io: Io, verbosity: Verbosity) {
     if (event.level === 'info' && verbosity === 'quiet') return
     if (event.type === 'start' && verbosity !== 'verbose') return
     if (event.type === 'summary') return // commands print the summary themselves
-    io.stderr(`${event.level === 'warn' ? yellow(event.message) : event.message}\n`)
+    const message = escapeLines(event.message)
+    io.stderr(`${event.level === 'warn' ? yellow(message) : message}\n`)
     if (verbosity === 'verbose' && event.result) {
       for (const skip of event.result.skipped) {
-        io.stderr(dim(`   skipped ${skip.port}: ${skip.reason}${skip.host ? ` on ${skip.host}` : ''}\n`))
+        io.stderr(dim(`   skipped ${skip.port}: ${escapeText(`${skip.reason}${skip.host ? ` on ${skip.host}` : ''}`)}\n`))
       }
     }
   }

@@ -35,12 +35,14 @@ function pidArg(name: string, value: unknown): number {
  * `--ttl` alone makes a lease that outlives its owner until the time is up.
  */
 export async function persistPlugin(flags: PersistFlags): Promise<PortPlugin | null> {
+  // Each value is checked first, so a wrong one is named before the flags' combination is.
+  const ttl = flags.ttl === undefined ? undefined : durationArg('--ttl', flags.ttl)
+  const owner = flags.owner === undefined ? undefined : pidArg('--owner', flags.owner)
   if (flags.persist === false) {
-    if (flags.owner !== undefined || flags.ttl !== undefined) throw usageError('--owner and --ttl need persistence: drop --no-persist')
+    if (owner !== undefined || ttl !== undefined) throw usageError('--owner and --ttl need persistence: drop --no-persist')
     return null
   }
-  const ttl = flags.ttl === undefined ? undefined : durationArg('--ttl', flags.ttl)
-  const ownerPid = flags.owner !== undefined ? pidArg('--owner', flags.owner) : ttl !== undefined ? null : process.ppid
+  const ownerPid = owner ?? (ttl !== undefined ? null : process.ppid)
   // The registry's modules load only when leases are kept: `--no-persist` never evaluates them.
   const { persist } = await import('../plugins/persist.ts')
   return persist({ ownerPid, ttl })

@@ -1,6 +1,6 @@
 import { cac, type CAC } from 'cac'
 import pkg from '../package.json' with { type: 'json' }
-import { protectArgv, unprotect, usageError } from './args.ts'
+import { asTyped, protectArgv, unprotect, usageError } from './args.ts'
 import { EXIT, reportError } from './exit-codes.ts'
 import * as get from './commands/get.ts'
 import type { Io } from './io.ts'
@@ -17,7 +17,7 @@ const commands = {
 
 const EXIT_HELP = `Exit codes:
   0   success (check: every port is free)
-  1   check: a port is busy; get/up: no free port in the range
+  1   check: a port is busy; get/up: no free port in the range; release: no such lease
   2   bad input or usage
   70  internal error
   75  the lease registry stayed locked by another process: retry
@@ -32,7 +32,7 @@ State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.loca
 const DEFINITIONS = {
   get: (cli: CAC, io: Io) =>
     cli
-      .command('get [service]', 'Allocate a free port for a service and print it on stdout')
+      .command('get <service>', 'Allocate a free port for a service and print it on stdout')
       .option('--base <port>', `First port to try and start of the range (default: 3000)`)
       .option('--max <port>', 'Last port of the range (default: base + 100)')
       .option('--exclude <list>', 'Ports never to hand out: 3000,3005,3100-3110')
@@ -111,7 +111,14 @@ function buildCli(io: Io, only: string | undefined) {
   const names = Object.keys(DEFINITIONS) as CommandName[]
   for (const name of names.includes(only as CommandName) ? [only as CommandName] : names) DEFINITIONS[name](cli, io)
   cli.help((sections) => [...sections, { body: EXIT_HELP }])
-  cli.version(pkg.version)
+  // Not cac's version(), which prints the runtime's version beside berth's.
+  cli.option('-v, --version', "Print berth's version")
+  for (const command of cli.commands) {
+    // Each command checks its own arguments, with a message that says what is missing.
+    for (const arg of command.args) arg.required = false
+    // cac gives `--no-persist` the default true, printed as "(default: true)" in help; the flag only turns persistence off.
+    for (const option of command.options) if (option.negated) delete option.config.default
+  }
   return cli
 }
 
@@ -120,7 +127,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     const cli = buildCli(io, argv[0])
     const parsed = cli.parse(['berth', 'berth', ...protectArgv(argv)], { run: false })
-    if (parsed.options.help || parsed.options.version) return EXIT.ok
+    if (parsed.options.help) return EXIT.ok
+    if (parsed.options.version) {
+      io.stdout(`berth ${pkg.version}\n`)
+      return EXIT.ok
+    }
     if (!cli.matchedCommand) {
       const word = unprotect(parsed.args[0])
       if (word === undefined) {
@@ -131,6 +142,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {
-    return reportError(error, io)
+    return reportError(asTyped(error, argv), io)
   }
 }

@@ -80,7 +80,8 @@ export function plainRequest(input: AllocatePortOptions): AllocationRequest | nu
 export function schemaRequest(input: AllocatePortOptions): AllocationRequest {
   const parsed = v.safeParse((requestSchema ??= buildRequestSchema()), input)
   if (!parsed.success) {
-    const message = parsed.issues.map((issue) => issue.message).join('; ')
+    // Several checks of one value can fail alike ("" is both too short and not printable): each message once.
+    const message = [...new Set(parsed.issues.map((issue) => issue.message))].join('; ')
     throw new PortError('E_INVALID_OPTIONS', message, { cause: parsed.issues })
   }
   return toRequest(parsed.output)

@@ -25,7 +25,7 @@ export function verbosityOf(options: { quiet?: boolean; verbose?: boolean }): Ve
   return options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal'
 }
 
-/** `berth get [service]`: stdout carries only the port and a newline, or one JSON object. */
+/** `berth get SERVICE`: stdout carries only the port and a newline, or one JSON object. */
 export async function getCommand(service: string | undefined, options: GetOptions, io: Io): Promise<number> {
   const basePort = options.base === undefined ? DEFAULT_BASE_PORT : portArg('--base', options.base)
   const maxPort = options.max === undefined ? undefined : portArg('--max', options.max)
@@ -36,10 +36,12 @@ export async function getCommand(service: string | undefined, options: GetOption
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
   const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options))]
+  // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
+  if (service === undefined) throw usageError('get needs a service name, e.g. "berth get web"')
   const allocator = createAllocator({ env: io.env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({
-      serviceName: service ?? 'default', basePort, maxPort, exclude, host, envVar,
+      serviceName: service, basePort, maxPort, exclude, host, envVar,
     })
     io.stdout(options.json ? `${JSON.stringify({ ...result, host: result.host ?? null })}\n` : `${result.port}\n`)
     return EXIT.ok

@@ -4,11 +4,12 @@ import {
 } from '../../core/index.ts'
 import { usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
+import { escapeLines, escapeText } from '../escape.ts'
 import type { Io } from '../io.ts'
 
 async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
   const registry = await createRegistry(await resolveStateDir(undefined, io.env))
-  for (const warning of registry.warnings) io.stderr(`${warning}\n`)
+  for (const warning of registry.warnings) io.stderr(`${escapeLines(warning)}\n`)
   try {
     return await work(registry)
   } finally {
@@ -36,11 +37,12 @@ export function listCommand(options: { json?: boolean }, io: Io): Promise<number
       return EXIT.ok
     }
     if (leases.length === 0) {
-      io.stderr(`No leases in ${registry.path}\n`)
+      io.stderr(`No leases in ${escapeText(registry.path)}\n`)
       return EXIT.ok
     }
     const { green, dim } = io.out
-    const rows = leases.map((l) => [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), l.state, l.project])
+    // Names are escaped before padding, so the columns line up with what the terminal shows.
+    const rows = leases.map((l) => [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), l.state, l.project].map(escapeText))
     const lines = table([['SERVICE', 'PORT', 'HOST', 'PID', 'STATE', 'PROJECT'], ...rows]).split('\n')
     // Colour after padding, so escape codes do not upset the column widths.
     io.stdout(lines.map((line, i) => (i === 0 ? line : leases[i - 1]?.state === 'active' ? green(line) : dim(line))).join('\n'))
@@ -59,10 +61,10 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
     const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     if (gone.length === 0) {
-      io.stderr(port !== null ? `No lease holds port ${port}\n` : `No lease for service ${JSON.stringify(target)} in ${project}\n`)
+      io.stderr(port !== null ? `No lease holds port ${port}\n` : `${escapeText(`No lease for service ${JSON.stringify(target)} in ${project}`)}\n`)
       return EXIT.unavailable
     }
-    for (const l of gone) io.stderr(`Released ${l.service} (port ${l.port}) in ${l.project}\n`)
+    for (const l of gone) io.stderr(`${escapeText(`Released ${l.service} (port ${l.port}) in ${l.project}`)}\n`)
     return EXIT.ok
   })
 }
@@ -78,7 +80,7 @@ export function gcCommand(options: { json?: boolean }, io: Io): Promise<number> 
     // Re-checked under the lock: a lease renewed meanwhile is active again and stays.
     const gone = registry.remove((l) => l.state === 'dormant' && free.has(l.port))
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
-    io.stderr(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}\n`)
+    io.stderr(`${escapeText(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}`)}\n`)
     return EXIT.ok
   })
 }

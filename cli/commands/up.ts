@@ -3,10 +3,12 @@ import {
 } from '../../core/index.ts'
 import { textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
+import { escapeLines, escapeText } from '../escape.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
+import { checkWriteTarget, writeAtomically } from '../write-file.ts'
 import { verbosityOf } from './get.ts'
 
 export interface UpOptions extends PersistFlags, PolicyFlags {
@@ -44,14 +46,6 @@ function render(format: Format, outcome: Outcome): string {
   return Object.entries(outcome.exports).map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`).join('')
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const { rename, writeFile } = await import('node:fs/promises')
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  await writeFile(temp, text, { flag: 'wx', mode: 0o644 })
-  await rename(temp, file)
-}
-
 /**
  * `berth up`: allocates every service of the project file (berth.config.ts / .json at the project
  * root) for one environment, or the spec's services when there is no file; the summary report goes
@@ -61,6 +55,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const format = textArg('--format', options.format) ?? 'env'
   if (!FORMATS.includes(format as Format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   const write = textArg('--write', options.write)
+  if (write) await checkWriteTarget(write)
   const explicit = textArg('--env', options.env)
   const onEvent = stderrEvents(io, verbosityOf(options))
   const persist = await persistPlugin(options)
@@ -78,11 +73,12 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
     const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins: [persist], project: false })
     outcome = { environment, allocations: config.allocations, exports: specExports(config) }
   }
-  if (format !== 'summary') io.stderr(`${formatSummary(outcome.allocations)}\n`)
   const text = render(format as Format, outcome)
-  if (write) {
-    await writeAtomically(write, text)
-    io.stderr(`Wrote ${Object.keys(outcome.exports).length} variables to ${write}\n`)
-  } else io.stdout(text)
+  // The file is written before the summary is printed: a summary says the work is done.
+  if (write) await writeAtomically(write, text)
+  if (format !== 'summary') io.stderr(`${escapeLines(formatSummary(outcome.allocations))}\n`)
+  // Exports and JSON stay exact for the programs that read them; the summary is for people.
+  if (write) io.stderr(`${escapeText(`Wrote ${Object.keys(outcome.exports).length} variables to ${write}`)}\n`)
+  else io.stdout(format === 'summary' ? escapeLines(text) : text)
   return EXIT.ok
 }

@@ -2,6 +2,23 @@
 import { PortError } from '../errors.ts'
 import type { AllocationResult } from '../types.ts'
 import type { Plan } from './plan.ts'
+import type { EnvironmentConfig } from './schema.ts'
+
+/** "${api-server.port}" or "${web.ports}" (comma-separated, for instances). */
+const TEMPLATE = /\$\{([^}.]+)\.(port|ports)\}/g
+
+const notAService = (key: string, name: string, environment: string) =>
+  `exports.${key} refers to ${JSON.stringify(name)}, which is not a service of ${environment}`
+
+/** Every service a template names must exist: checked while planning, before any port is allocated. */
+export function checkExportTemplates(env: EnvironmentConfig, environment: string, file: string): void {
+  for (const [key, value] of Object.entries(env.exports ?? {})) {
+    if (typeof value !== 'string') continue
+    for (const [, name] of value.matchAll(TEMPLATE)) {
+      if (!Object.hasOwn(env.services, name!)) throw new PortError('E_INVALID_OPTIONS', `${file}: ${notAService(key, name!, environment)}`)
+    }
+  }
+}
 
 /** What a template or an exports function sees of each service. */
 export interface ServicePorts {
@@ -22,10 +39,9 @@ export function buildExports(plan: Plan, results: ReadonlyMap<string, Allocation
       vars[key] = String((value as (s: Record<string, ServicePorts>) => unknown)(services))
       continue
     }
-    // "${api-server.port}" or "${web.ports}" (comma-separated, for instances).
-    vars[key] = value.replace(/\$\{([^}.]+)\.(port|ports)\}/g, (_, name: string, field: 'port' | 'ports') => {
-      const service = services[name]
-      if (!service) throw new PortError('E_INVALID_OPTIONS', `exports.${key} refers to ${JSON.stringify(name)}, which is not a service of ${plan.environment}`)
+    vars[key] = value.replace(TEMPLATE, (_, name: string, field: 'port' | 'ports') => {
+      const service = Object.hasOwn(services, name) ? services[name] : undefined
+      if (!service) throw new PortError('E_INVALID_OPTIONS', notAService(key, name, plan.environment))
       return field === 'port' ? String(service.port) : service.ports.join(',')
     })
   }

@@ -2,6 +2,7 @@
 import type { ServiceRequest } from '../api.ts'
 import { PortError } from '../errors.ts'
 import type { PoolSpec } from '../../plugins/pool.ts'
+import { checkExportTemplates } from './exports.ts'
 import type { EnvironmentConfig, ProjectConfig, ServiceConfig } from './schema.ts'
 
 export interface PlannedGroup {
@@ -74,6 +75,7 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
   const groups = Object.entries(env.groups ?? {}).map(([name, group]) => ({
     name, span: group.span, members: group.services.map((member) => members.get(member)!),
   }))
+  checkExportTemplates(env, environment, file)
   return { environment, pools, groups, requests, instances, env }
 }
 
