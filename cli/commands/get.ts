@@ -5,8 +5,9 @@ import type { Io } from '../io.ts'
 import { stderrEvents, type Verbosity } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
+import { projectEnv, type ProjectFlag } from '../project.ts'
 
-export interface GetOptions extends PersistFlags, PolicyFlags {
+export interface GetOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   base?: unknown
   max?: unknown
   exclude?: unknown
@@ -36,7 +37,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
   const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options))]
-  const allocator = createAllocator({ env: io.env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
+  const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({
       serviceName: service ?? 'default', basePort, maxPort, exclude, host, envVar,
