@@ -7,8 +7,12 @@ import type { Io } from './io.ts'
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const
 
-/** Runs `work`; on SIGINT/SIGTERM aborts it and returns the exit code (130 / 143) once it has rolled back. */
-export async function interruptible<T>(io: Io, work: (signal: AbortSignal) => Promise<T>): Promise<T | number> {
+/**
+ * Runs `work`; on SIGINT/SIGTERM aborts it and, once it has rolled back, exits 130 / 143 at once:
+ * a plugin may have left something running that would keep the process alive. Nothing has been
+ * written to stdout by then.
+ */
+export async function interruptible<T>(io: Io, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController()
   let caught: keyof typeof SIGNALS | undefined
   // A second signal while rolling back is ignored: the rollback finishes either way.
@@ -25,7 +29,7 @@ export async function interruptible<T>(io: Io, work: (signal: AbortSignal) => Pr
   } catch (error) {
     if (!caught || !isPortError(error) || error.code !== 'E_ABORTED') throw error
     io.stderr(`Interrupted by ${caught}: every port claimed was given back; no lease changed\n`)
-    return 128 + SIGNALS[caught]
+    return process.exit(128 + SIGNALS[caught])
   } finally {
     for (const off of handlers) off()
   }

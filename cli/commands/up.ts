@@ -74,7 +74,6 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   }
   const plugins = [persist, ...(await pluginFiles(options))]
   const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal }))
-  if (typeof up === 'number') return up
   const services = project.config.environments[environment]!.services
   const portVars = Object.values(services).flatMap((service) => (service.env ? [service.env] : []))
   const outcome: Outcome = { ...up, marker: exportMarker(project.root, portVars, up.exports) }
