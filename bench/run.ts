@@ -23,7 +23,7 @@ interface Peer {
 }
 
 const PEERS: Peer[] = [
-  { name: 'berth', find: async (from, to) => (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench' })).port, reset: clearClaims },
+  { name: 'berth', find: async (from, to) => (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench', logger: null })).port, reset: clearClaims },
   { name: 'get-port', find: (from, to) => getPort({ port: portNumbers(from, to) }), reset: clearLockedPorts },
   { name: 'portfinder', find: (from, to) => portfinder.getPortPromise({ port: from, stopPort: to }) },
   { name: 'detect-port', find: (from) => detectPort(from) },

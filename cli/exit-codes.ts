@@ -15,9 +15,12 @@ export const EXIT = {
   busy: 75,
   /** The registry was refused: a symlink, someone else's directory, a newer schema, no node:sqlite. */
   state: 78,
+  /** Interrupted by SIGINT (128 + 2); SIGTERM gives 143 (128 + 15). Nothing was leased (`up`). */
+  interrupted: 130,
 } as const
 
 const EXIT_BY_CODE: Record<PortErrorCode, number> = {
+  E_ABORTED: EXIT.interrupted,
   E_CONFIG_NOT_INITIALIZED: EXIT.internal,
   E_INVALID_OPTIONS: EXIT.usage,
   E_NO_PORT: EXIT.unavailable,

@@ -13,7 +13,8 @@ export function stderrEvents(io: Io, verbosity: Verbosity) {
   return (event: AllocationEvent) => {
     if (event.type === 'exhausted') return // the thrown error carries the same text
     if (event.level === 'info' && verbosity === 'quiet') return
-    if (event.type === 'start' && verbosity !== 'verbose') return
+    // The start line and notes (such as an ignored environment value) only with --verbose.
+    if ((event.type === 'start' || event.type === 'note') && verbosity !== 'verbose') return
     if (event.type === 'summary') return // commands print the summary themselves
     const message = escapeLines(event.message)
     io.stderr(`${event.level === 'warn' ? yellow(message) : message}\n`)

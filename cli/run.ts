@@ -11,17 +11,19 @@ const commands = {
   check: () => import('./commands/check.ts'),
   get: async () => get,
   leases: () => import('./commands/leases.ts'),
+  port: () => import('./commands/port.ts'),
   scan: () => import('./commands/scan.ts'),
   up: () => import('./commands/up.ts'),
 }
 
 const EXIT_HELP = `Exit codes:
   0   success (check: every port is free)
-  1   check: a port is busy; get/up: no free port in the range; release: no such lease
+  1   check: a port is busy; get/up: no free port in the range; release/port: no such lease
   2   bad input or usage
   70  internal error
   75  the lease registry stayed locked by another process: retry
   78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite)
+  130 / 143  interrupted by SIGINT / SIGTERM (up: every claim rolled back, no lease changed)
 
 State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
 
@@ -48,6 +50,7 @@ const DEFINITIONS = {
       .option('--allow-unsafe', 'Also hand out browser-unsafe ports (6000, 6665-6669, ...)')
       .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
       .option('--allow-privileged', 'Also hand out ports this user cannot bind (below 1024)')
+      .option('--project <dir>', 'The project the lease belongs to (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
       .example('PORT=$(berth get web --base 5000)')
       .example('berth get api --base 3000 --max 3010 --exclude 3001 --json')
       .action(async (service, options) => (await commands.get()).getCommand(unprotect(service), unprotect(options), io)),
@@ -81,9 +84,17 @@ const DEFINITIONS = {
       .option('--no-persist', 'Do not record leases: ports are not sticky')
       .option('--owner <pid>', 'The process whose life keeps the leases (default: the calling shell)')
       .option('--ttl <duration>', 'Keep the leases this long even after their owner exits')
+      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
       .example('eval "$(berth up --format shell)"')
       .example('berth up --env production --write .env.ports')
       .action(async (options) => (await commands.up()).upCommand(unprotect(options), io)),
+  port: (cli: CAC, io: Io) =>
+    cli
+      .command('port <service>', "Print the port leased to a service of this project, without allocating or moving anything")
+      .option('--json', 'Print one JSON object: service, project, port, ports (instances), leases')
+      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .example('API_PORT=$(berth port api)')
+      .action(async (service, options) => (await commands.port()).portCommand(unprotect(service), unprotect(options), io)),
   list: (cli: CAC, io: Io) =>
     cli
       .command('list', 'Show every lease: project, service, port, host, owner pid, state (active or dormant)')
@@ -93,6 +104,7 @@ const DEFINITIONS = {
     cli
       .command('release <service-or-port>', "Forget a lease: a service of this project, or whichever lease holds a port")
       .option('--json', 'Print the released leases as a JSON array')
+      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
       .example('berth release web')
       .example('berth release 3000')
       .action(async (target, options) => (await commands.leases()).releaseCommand(unprotect(target), unprotect(options), io)),
@@ -138,7 +150,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         cli.outputHelp()
         return EXIT.usage
       }
-      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, list, release, gc`)
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, port, list, release, gc`)
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {

@@ -6,17 +6,19 @@ import { createPooledEngine } from './pool/engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
 import { findHolder } from './holder.ts'
-import { exhaustedMessage, fallbackLine, preferredLine, startLine, strictMessage } from './messages.ts'
+import { exhaustedMessage, outcomeLine, startLine, strictMessage } from './messages.ts'
 import { DEFAULT_TIMEOUT_MS, checkPort, checkPorts } from './probe.ts'
 import { envPreference } from '../plugins/env.ts'
 import type {
   AllocatePortOptions,
+  AllocationOutcome,
   AllocationRequest,
   AllocationResult,
   AllocatorOptions,
   PluginContext,
   Probe,
   ProbeResult,
+  SkipReason,
 } from './types.ts'
 import { withTimeout } from './timeout.ts'
 import { resolveRequest } from './validate.ts'
@@ -33,6 +35,14 @@ export interface Allocator {
   allocate(input: AllocateInput): Promise<AllocationResult>
   /** Gives a port back to this process and tells the plugins. */
   release(port: number): Promise<void>
+  /**
+   * Undoes claims of a batch that failed (all or nothing): the plugins put back what was there
+   * before (`rollback` hook). Without a port: every claim this allocator made and did not
+   * release, and no claim is made after it (an interrupted `berth up`).
+   */
+  rollback(port?: number): Promise<void>
+  /** The port the plugins remember for this request (`PreferredCandidate.remembered`), without allocating. */
+  remembered(input: AllocateInput): Promise<number | null>
   /** The order in which services allocated together should go (the plugins' `order` hook; as given by default). */
   order<T extends { priority?: number }>(inputs: readonly T[]): Promise<T[]>
   /** Runs every plugin's `dispose`. Claims stay: a port handed out is held until released. */
@@ -70,20 +80,35 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     return driver.rejects(port, req, lastPass)
   }
 
+  /** Ports this allocator claimed through its plugins and has not released: what `rollback()` undoes. */
+  const claimed = new Set<number>()
+  /** Set by `rollback()`: an allocation still in flight must not claim after it. */
+  let frozen = false
+
   /**
    * The in-process claim first (synchronous, so no await splits check from add), then the
-   * plugins'. `held`: the engine already made the in-process claim (`take`).
+   * plugins'. `held`: the engine already made the in-process claim (`take`). Null when claimed;
+   * `claimed` when this process has it already, `raced` when a plugin says another process won.
    */
-  async function claim(port: number, req: AllocationRequest, held = false): Promise<boolean> {
-    if (!held && !tryClaim(port)) return false
+  async function claim(port: number, req: AllocationRequest, held = false): Promise<SkipReason | null> {
+    if (!held && !tryClaim(port)) return 'claimed'
     try {
-      if (await driver.claim(port, req)) return true
+      if (frozen) throw new PortError('E_ABORTED', `[${req.serviceName}] Allocation was rolled back: port ${port} is not claimed`)
+      if (await driver.claim(port, req)) {
+        if (!frozen) {
+          claimed.add(port)
+          return null
+        }
+        // Rolled back while this claim was being made: undo it at once.
+        await driver.rollback(port)
+        throw new PortError('E_ABORTED', `[${req.serviceName}] Allocation was rolled back: port ${port} is not claimed`)
+      }
     } catch (error) {
       releaseClaim(port)
       throw error
     }
     releaseClaim(port)
-    return false
+    return 'raced'
   }
 
   const { tryFirst, firstFree } = createWalk({ lane, skipReason, claim })
@@ -93,10 +118,15 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     const { serviceName, basePort, maxPort } = req
     await driver.setup()
     emit({ type: 'start', level: 'info', serviceName, message: startLine(serviceName, basePort, maxPort) })
-    const preferred = [...(await driver.preferred(req)), basePort]
+    const wished = await driver.preferred(req)
+    const preferred = [...wished.map((w) => w.port), basePort]
+    // The user's preference is the first one that is not merely remembered.
+    const preferredPort = wished.find((w) => !w.remembered)?.port ?? basePort
+    const rememberedPort = wished.find((w) => w.remembered)?.port
+    const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
     // Strict: the preferred ports and nothing else.
     const source = req.strict ? [] : ((await driver.candidates(req)) ?? portRange(basePort, maxPort))
-    const pass: Pass = { req, skipped: [], attempts: 0, deferred: [] }
+    const pass: Pass = { req, skipped: [], attempts: 0, deferred: [], vouchers }
     const first = preferred[0]!
     const port =
       (await tryFirst(first, pass)) ??
@@ -109,17 +139,27 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
       emit({ type: 'exhausted', level: 'error', serviceName, message })
       throw new PortError('E_NO_PORT', message, { skipped: pass.skipped })
     }
-    const preferredPort = preferred[0]!
+    const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
     const result: AllocationResult = {
-      port, serviceName, preferredPort, usedPreferred: port === preferredPort, attempts: pass.attempts, host: req.host,
+      port, serviceName, preferredPort, usedPreferred: outcome === 'preferred', outcome,
+      ...(rememberedPort === undefined ? {} : { rememberedPort }),
+      attempts: pass.attempts, host: req.host,
       // A deferred port taken on the last pass is no longer "skipped".
       skipped: pass.skipped.filter((s) => s.port !== port),
     }
-    const type = result.usedPreferred ? 'preferred' : 'fallback'
-    const message = result.usedPreferred ? preferredLine(result) : fallbackLine(result)
-    emit({ type, level: result.usedPreferred ? 'info' : 'warn', serviceName, message, result })
+    const message = pass.own ?? outcomeLine(result)
+    emit({ type: outcome, level: outcome === 'fallback' ? 'warn' : 'info', serviceName, message, result })
     await driver.allocated(result)
     return result
+  }
+
+  async function rollback(port?: number): Promise<void> {
+    if (port === undefined) frozen = true
+    for (const p of port === undefined ? [...claimed] : [port]) {
+      releaseClaim(p)
+      if (!claimed.delete(p)) continue
+      await driver.rollback(p)
+    }
   }
 
   return {
@@ -130,7 +170,14 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     },
     async release(port) {
       releaseClaim(port)
+      claimed.delete(port)
       await driver.released(port)
+    },
+    rollback,
+    async remembered(input) {
+      const req = resolveRequest(input)
+      await driver.setup()
+      return (await driver.preferred(req)).find((w) => w.remembered)?.port ?? null
     },
     async dispose() {
       try {

@@ -11,14 +11,26 @@ import { assertPort } from './validate.ts'
 const ALLOCATOR_KEYS = ['plugins', 'logger', 'onEvent', 'probe', 'timeout', 'env'] as const
 
 /**
- * A call that sets none of them gets the one default allocator: it holds nothing between calls
- * (claims are process-wide anyway) and never starts a pool, since allocation batches stay small.
- * Making and disposing an allocator per call was a tenth of a call with a free preferred port.
+ * The spec shows its log lines as what these functions do, so they log to the console unless
+ * `logger` says otherwise (`null` silences them). `createAllocator` stays silent.
  */
-let sharedDefault: Allocator | undefined
+export function speaking<T extends AllocatorOptions>(options: T): T {
+  return options.logger === undefined ? { ...options, logger: globalThis.console } : options
+}
 
-async function withAllocator<T>(options: AllocatorOptions, run: (allocator: Allocator) => Promise<T>): Promise<T> {
-  if (ALLOCATOR_KEYS.every((key) => options[key] === undefined)) return run((sharedDefault ??= createAllocator()))
+/**
+ * A call that sets none of them (but perhaps `logger: null`) gets one of two default allocators,
+ * logging to the console or silent: it holds nothing between calls (claims are process-wide
+ * anyway) and never starts a pool, since allocation batches stay small. Making and disposing an
+ * allocator per call was a tenth of a call with a free preferred port.
+ */
+const sharedDefaults: { console?: Allocator; silent?: Allocator } = {}
+
+async function withAllocator<T>(given: AllocatorOptions, run: (allocator: Allocator) => Promise<T>): Promise<T> {
+  const options = speaking(given)
+  const plain = ALLOCATOR_KEYS.every((key) => key === 'logger' || options[key] === undefined)
+  if (plain && options.logger === null) return run((sharedDefaults.silent ??= createAllocator()))
+  if (plain && options.logger === globalThis.console) return run((sharedDefaults.console ??= createAllocator({ logger: globalThis.console })))
   const allocator = createAllocator(options)
   try {
     return await run(allocator)
@@ -27,7 +39,7 @@ async function withAllocator<T>(options: AllocatorOptions, run: (allocator: Allo
   }
 }
 
-/** Allocates one port: the environment value, then `basePort`, then `basePort+1` … `maxPort`. */
+/** Allocates one port: the environment value, then `basePort`, then `basePort+1` … `maxPort`. Logs to the console unless `logger` is given (`null`: silent). */
 export function allocatePort(options: AllocatePortOptions): Promise<AllocationResult> {
   return withAllocator(options, (allocator) => allocator.allocate(options))
 }
@@ -54,11 +66,12 @@ export function allocateMultiplePorts(services: readonly ServiceRequest[], optio
         results[services.indexOf(service)] = await allocator.allocate({ ...rest, serviceName: name })
       }
     } catch (error) {
-      for (const result of results) if (result) await allocator.release(result.port)
+      // Put back what the plugins held before (a remembered lease stays remembered).
+      for (const result of results) if (result) await allocator.rollback(result.port)
       throw error
     }
     const message = formatSummary(results)
-    createEmitter(options)({ type: 'summary', level: 'info', serviceName: '*', message })
+    createEmitter(speaking(options))({ type: 'summary', level: 'info', serviceName: '*', message })
     return results
   })
 }

@@ -1,26 +1,15 @@
 /** The spec's `getConfig()` and the "Config not initialized" guard. */
-import { allocateMultiplePorts, type ServiceRequest } from './api.ts'
+import { speaking } from './api.ts'
 import { PortError } from './errors.ts'
-import { loadProject } from './project/load.ts'
-import { upProject } from './project/up.ts'
+import { createEmitter } from './events.ts'
 import { pickEnvironment } from './project/plan.ts'
+import { projectOrSpec, type Environment } from './project/spec.ts'
+import { upProject } from './project/up.ts'
+import { SqliteMissing } from './state/sqlite.ts'
 import { persist } from '../plugins/persist.ts'
-import type { AllocationResult, AllocatorOptions } from './types.ts'
+import type { AllocationResult, AllocatorOptions, PortPlugin } from './types.ts'
 
-export type Environment = 'development' | 'production'
-
-/** The spec's port plan: one row per service, per environment. */
-export const SPEC_SERVICES: Record<Environment, readonly ServiceRequest[]> = {
-  development: [
-    { name: 'web-server', basePort: 5000, maxPort: 5100, envVar: 'PORT' },
-    { name: 'api-server', basePort: 3000, maxPort: 3100 },
-    { name: 'vite-hmr', basePort: 24678, maxPort: 24778, envVar: 'VITE_HMR_PORT' },
-  ],
-  production: [
-    { name: 'web-server', basePort: 5000, maxPort: 5010, envVar: 'PORT' },
-    { name: 'api-server', basePort: 3000, maxPort: 3010 },
-  ],
-}
+export { SPEC_SERVICES, type Environment } from './project/spec.ts'
 
 /** What `getConfig()` resolves to: the spec's environment variables, built from the allocations. */
 export interface BerthConfig {
@@ -44,8 +33,12 @@ export interface GetConfigOptions extends AllocatorOptions {
   environment?: Environment | (string & {})
   /** Allocate again even when a config is already loaded. */
   refresh?: boolean
-  /** `false` ignores a project file and allocates the spec's services. */
-  project?: false
+  /**
+   * A folder: the project root (as the CLI's `--project`). `false` ignores a project file and
+   * allocates the spec's services.
+   * @default BERTH_PROJECT, else the nearest folder with a berth config or `.git` above the working directory
+   */
+  project?: false | string
 }
 
 let loading: Promise<BerthConfig> | undefined
@@ -64,43 +57,43 @@ function configOf(environment: string, env: Record<string, string>, allocations:
   }
 }
 
-/** The spec's services: web-server is PORT, vite-hmr VITE_HMR_PORT, api-server API_TARGET's port. */
-function specConfig(environment: Environment, allocations: AllocationResult[]): BerthConfig {
-  const port = (name: string) => allocations.find((a) => a.serviceName === name)?.port
-  const api = port('api-server')
-  const hmr = port('vite-hmr')
-  const env: Record<string, string> = { PORT: String(port('web-server')) }
-  if (hmr !== undefined) env.VITE_HMR_PORT = String(hmr)
-  if (api !== undefined) env.API_TARGET = `http://localhost:${api}`
-  return configOf(environment, env, allocations)
+/** Told once per process: the library on a runtime without SQLite allocates without leases. */
+let toldNoSqlite = false
+
+function noSqliteWarning(error: SqliteMissing): string {
+  return (
+    `⚠️  getConfig(): ${error.message}. Allocating in this process only: the ports are not leased, ` +
+    'so they are not remembered between runs and another process may be handed the same ones (berth up may disagree)'
+  )
 }
 
 /**
- * With a project file, the same plan `berth up` runs, through the lease registry, so JavaScript
- * sees the ports `berth up` printed. (An explicit `plugins` option replaces the registry.)
+ * The project file's plan, or the spec's services where there is none, through the lease
+ * registry: the same plan and registry `berth up` uses, so JavaScript sees the ports it printed.
+ * An explicit `plugins` option replaces the registry.
  */
-async function fromProject(options: GetConfigOptions, nodeEnv: string | undefined): Promise<BerthConfig | null> {
-  const project = await loadProject(globalThis.process?.cwd() ?? '.')
-  if (!project) return null
-  const environment = pickEnvironment(options.environment, nodeEnv, Object.keys(project.config.environments))
-  const plugins = options.plugins ?? [persist()]
-  const up = await upProject(project, { ...options, environment, plugins })
+async function plan(options: GetConfigOptions, env: Record<string, string | undefined>): Promise<BerthConfig> {
+  const scoped = typeof options.project === 'string' ? { ...env, BERTH_PROJECT: options.project } : env
+  const project = await projectOrSpec(globalThis.process?.cwd() ?? '.', scoped, options.project !== false)
+  const environment = pickEnvironment(options.environment, env.NODE_ENV, Object.keys(project.config.environments))
+  const run = (plugins: AllocatorOptions['plugins']) => upProject(project, { ...speaking(options), env: scoped, environment, plugins })
+  let up
+  try {
+    up = await run(options.plugins ?? [persist()])
+  } catch (error) {
+    if (options.plugins || !(error instanceof SqliteMissing)) throw error
+    if (!toldNoSqlite) createEmitter(speaking(options))({ type: 'warning', level: 'warn', serviceName: '*', message: noSqliteWarning(error) })
+    toldNoSqlite = true
+    up = await run([] as PortPlugin[])
+  }
   return configOf(environment, up.exports, up.allocations)
 }
 
-/** Allocates the spec's services once per process and returns their ports; later calls return the same config. */
+/** Allocates the project's services (or the spec's) once per process and returns their ports; later calls return the same config. Logs to the console unless `logger` is given (`null`: silent). */
 export function getConfig(options: GetConfigOptions = {}): Promise<BerthConfig> {
   if (loading && !options.refresh) return loading
   const env = options.env ?? globalThis.process?.env ?? {}
-  const attempt = (async () => {
-    const planned = options.project === false ? null : await fromProject(options, env.NODE_ENV)
-    if (planned) return (current = planned)
-    const environment = pickEnvironment(options.environment, env.NODE_ENV, ['development', 'production'])
-    if (environment !== 'development' && environment !== 'production') {
-      throw new PortError('E_INVALID_OPTIONS', `environment must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
-    }
-    return (current = specConfig(environment, await allocateMultiplePorts(SPEC_SERVICES[environment], options)))
-  })()
+  const attempt = plan(options, env).then((made) => (current = made))
   // A failed load must not stick: the next call tries again.
   loading = attempt.catch((error) => {
     loading = undefined

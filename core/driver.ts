@@ -1,5 +1,5 @@
 import { PortError, isPortError } from './errors.ts'
-import type { AllocationRequest, AllocationResult, Deferral, PluginContext, PortPlugin, SkipReason } from './types.ts'
+import type { AllocationRequest, AllocationResult, Deferral, PluginContext, PortPlugin, PreferredCandidate, SkipReason } from './types.ts'
 
 type HookName = Exclude<keyof PortPlugin, 'name'>
 
@@ -50,14 +50,15 @@ export function createDriver(input: ReadonlyArray<PortPlugin | false | null | un
       })()
       return setup
     },
-    async preferred(req: AllocationRequest): Promise<number[]> {
-      const ports: number[] = []
+    /** Every plugin's preference in plugin order, each as a `PreferredCandidate`. */
+    async preferred(req: AllocationRequest): Promise<PreferredCandidate[]> {
+      const found: PreferredCandidate[] = []
       for (const p of plugins) {
         if (!p.preferred) continue
-        const port = await call(p, 'preferred', () => p.preferred!(req, ctx))
-        if (port != null) ports.push(port)
+        const answer = await call(p, 'preferred', () => p.preferred!(req, ctx))
+        if (answer != null) found.push(typeof answer === 'number' ? { port: answer } : answer)
       }
-      return ports
+      return found
     },
     async candidates(req: AllocationRequest): Promise<Iterable<number> | AsyncIterable<number> | null> {
       for (const p of plugins) {
@@ -113,6 +114,13 @@ export function createDriver(input: ReadonlyArray<PortPlugin | false | null | un
     },
     async released(port: number): Promise<void> {
       for (const p of [...plugins].reverse()) if (p.released) await call(p, 'released', () => p.released!(port, ctx))
+    },
+    /** Undoes a claim of a failed batch: `rollback` where a plugin has it, else `released`; reverse order. */
+    async rollback(port: number): Promise<void> {
+      for (const p of [...plugins].reverse()) {
+        if (p.rollback) await call(p, 'rollback', () => p.rollback!(port, ctx))
+        else if (p.released) await call(p, 'released', () => p.released!(port, ctx))
+      }
     },
     /** Reverse order; every dispose runs even when an earlier one failed. */
     async dispose(): Promise<void> {

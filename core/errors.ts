@@ -5,6 +5,8 @@ import type { SkippedCandidate } from './types.ts'
  * kept alphabetical. Messages always name the value that was wrong.
  */
 export type PortErrorCode =
+  /** The work was interrupted (a signal, an aborted `AbortSignal`) and rolled back. */
+  | 'E_ABORTED'
   | 'E_CONFIG_NOT_INITIALIZED'
   | 'E_INVALID_OPTIONS'
   | 'E_NO_PORT'

@@ -44,3 +44,22 @@ export async function findHolder(port: number): Promise<Holder | null> {
   }
   return null
 }
+
+/** The parent of `pid` from /proc/PID/stat (field 4, after the command name's last ")"), or null. */
+async function parentOf(pid: number, fs: typeof import('node:fs/promises')): Promise<number | null> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  return Number.isSafeInteger(ppid) && ppid > 0 ? ppid : null
+}
+
+/** True when `pid` was started by `ancestor`, directly or further down (Linux; false elsewhere). */
+export async function isDescendant(pid: number, ancestor: number): Promise<boolean> {
+  if (globalThis.process?.platform !== 'linux') return false
+  const fs = await import('node:fs/promises')
+  // Bounded: a pid cycle cannot happen, but a wrong read must not loop.
+  for (let current: number | null = pid, hops = 0; current !== null && current > 1 && hops < 4096; hops++) {
+    current = await parentOf(current, fs)
+    if (current === ancestor) return true
+  }
+  return false
+}

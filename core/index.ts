@@ -22,6 +22,7 @@ export { createRegistry, type Lease, type LeaseState, type Registry } from './st
 export type {
   AllocatePortOptions,
   AllocationEvent,
+  AllocationOutcome,
   AllocationRequest,
   AllocationResult,
   AllocatorOptions,
@@ -29,6 +30,7 @@ export type {
   Logger,
   PluginContext,
   PortPlugin,
+  PreferredCandidate,
   Probe,
   ProbeResult,
   SkippedCandidate,

@@ -1,5 +1,5 @@
 /** The spec's log lines, summary report and error text, word for word. */
-import type { AllocationResult } from './types.ts'
+import type { AllocationOutcome, AllocationResult } from './types.ts'
 
 export const startLine = (service: string, basePort: number, maxPort: number) =>
   `🔍 [${service}] Starting port allocation from ${basePort} (max: ${maxPort})`
@@ -9,6 +9,14 @@ export const preferredLine = (r: AllocationResult) =>
 
 export const fallbackLine = (r: AllocationResult) =>
   `⚠️  [${r.serviceName}] Allocated fallback port ${r.port} (preferred: ${r.preferredPort}) after ${r.attempts} attempt(s)`
+
+/** A port the service had before, which is not its preferred one: said as such, never as "preferred". */
+export const rememberedLine = (r: AllocationResult) =>
+  `✅ [${r.serviceName}] Allocated remembered port ${r.port} (preferred: ${r.preferredPort}) after ${r.attempts} attempt(s)`
+
+/** The result line for any outcome. */
+export const outcomeLine = (r: AllocationResult) =>
+  r.outcome === 'preferred' ? preferredLine(r) : r.outcome === 'remembered' ? rememberedLine(r) : fallbackLine(r)
 
 export const exhaustedMessage = (service: string, basePort: number, maxPort: number, attempts: number) =>
   `🚨 [${service}] No available ports found in range ${basePort}-${maxPort} after ${attempts} attempts.\n` +
@@ -20,19 +28,26 @@ export const invalidEnvLine = (service: string, variable: string, value: string,
 
 const RULE = '='.repeat(50)
 
+const LABELS: Record<AllocationOutcome, string> = { preferred: '✅ PREFERRED', remembered: '📌 REMEMBERED', fallback: '⚠️  FALLBACK' }
+
+/** Results made before `outcome` existed (or by hand) still read right. */
+const outcomeOf = (r: AllocationResult): AllocationOutcome => r.outcome ?? (r.usedPreferred ? 'preferred' : 'fallback')
+
 /**
  * The spec's summary report. Rows pad the name to 20 columns and the port to 5,
  * as the spec's web-server and api-server rows do. "Success rate" is the share of
- * services that got their preferred port (2 of 3 is the spec's 66.7%).
+ * services that got their preferred port (2 of 3 is the spec's 66.7%). A remembered port is
+ * neither preferred nor a fallback: it has its own label and, when there is one, its own line.
  */
 export function formatSummary(results: readonly AllocationResult[]): string {
-  const preferred = results.filter((r) => r.usedPreferred).length
+  const count = (outcome: AllocationOutcome) => results.filter((r) => outcomeOf(r) === outcome).length
+  const preferred = count('preferred')
+  const remembered = count('remembered')
   const attempts = results.reduce((sum, r) => sum + r.attempts, 0)
   const rate = results.length === 0 ? 0 : (preferred / results.length) * 100
-  const rows = results.map((r) => {
-    const outcome = r.usedPreferred ? '✅ PREFERRED' : '⚠️  FALLBACK'
-    return `${r.serviceName.padEnd(20)} | Port: ${String(r.port).padEnd(5)} | ${outcome} | Attempts: ${r.attempts}`
-  })
+  const rows = results.map(
+    (r) => `${r.serviceName.padEnd(20)} | Port: ${String(r.port).padEnd(5)} | ${LABELS[outcomeOf(r)]} | Attempts: ${r.attempts}`,
+  )
   return [
     '📊 PORT ALLOCATION SUMMARY:',
     RULE,
@@ -41,11 +56,25 @@ export function formatSummary(results: readonly AllocationResult[]): string {
     '📈 Statistics:',
     `   • Total services: ${results.length}`,
     `   • Preferred ports: ${preferred}  `,
-    `   • Fallback ports: ${results.length - preferred}`,
+    ...(remembered > 0 ? [`   • Remembered ports: ${remembered}`] : []),
+    `   • Fallback ports: ${count('fallback')}`,
     `   • Total attempts: ${attempts}`,
     `   • Success rate: ${rate.toFixed(1)}%`,
   ].join('\n')
 }
+
+/** Why a port could not be used, in words (the moved-port and group warnings). */
+const REASON_TEXT: Record<string, string> = {
+  'in-use': 'in use by another process',
+  permission: 'not bindable by this user',
+  timeout: 'not answering (the check timed out)',
+  leased: 'leased to another running service',
+  claimed: 'already handed out in this process',
+  raced: 'leased by another process a moment ago (it won the race)',
+  excluded: 'excluded',
+}
+
+export const reasonText = (reason: string) => REASON_TEXT[reason] ?? reason
 
 /** A service's remembered port could not be given back (persistence): say why, never hand out the stale number. */
 export const movedLine = (service: string, before: number, why: string, now: number) =>

@@ -14,6 +14,8 @@ export type SkipReason =
   | 'leased'
   /** Remembered for another service whose owner has exited: used only when nothing else is free. */
   | 'dormant'
+  /** Found free, but another process leased it first (a lost race, seen by a plugin's `claim`). */
+  | 'raced'
   | (string & {})
 
 /**
@@ -62,6 +64,21 @@ export interface AllocationRequest {
   priority: number
 }
 
+/**
+ * A `preferred` answer with more to say than the number. `remembered`: the port this service
+ * had before (persistence), reported as "remembered", never as the user's preference.
+ * `inUseByOwn`: asked only when the port is found in use; a line saying the holder is this
+ * service's own process (the port is then answered as it is, without a new claim), else null.
+ */
+export interface PreferredCandidate {
+  port: number
+  remembered?: boolean
+  inUseByOwn?: (port: number) => Promise<string | null>
+}
+
+/** How a port was found: the user's preferred port, the port the service had before, or another one. */
+export type AllocationOutcome = 'preferred' | 'remembered' | 'fallback'
+
 /** A candidate passed over, with why. */
 export interface SkippedCandidate {
   port: number
@@ -73,10 +90,17 @@ export interface SkippedCandidate {
 export interface AllocationResult {
   port: number
   serviceName: string
-  /** The first candidate: the environment value when valid, else `basePort`. */
+  /**
+   * The user's preferred port: the environment value when valid, else a plugin's preference,
+   * else `basePort`. Never the remembered port (see `rememberedPort`).
+   */
   preferredPort: number
   /** True when `port === preferredPort`. */
   usedPreferred: boolean
+  /** `preferred`, `remembered` (the port this service had before, not its preferred one) or `fallback`. */
+  outcome: AllocationOutcome
+  /** The port this service had before (persistence), when it had one inside the range. */
+  rememberedPort?: number
   /** Candidates examined up to and including the chosen one. */
   attempts: number
   host: string | undefined
@@ -84,7 +108,8 @@ export interface AllocationResult {
   skipped: SkippedCandidate[]
 }
 
-export type AllocationEventType = 'start' | 'preferred' | 'fallback' | 'exhausted' | 'warning' | 'summary'
+/** `note`: a detail the CLI shows only with `--verbose` (such as an environment value that was ignored). */
+export type AllocationEventType = 'start' | 'preferred' | 'remembered' | 'fallback' | 'exhausted' | 'warning' | 'note' | 'summary'
 
 /** One of the spec's log lines, with the data behind it. */
 export interface AllocationEvent {
@@ -124,13 +149,15 @@ export interface PluginContext {
  *   process won it, and the allocator moves on to the next candidate.
  * - `allocated`: in order, observers.
  * - `released`: reverse order.
+ * - `rollback`: reverse order; a claim undone because the batch it belonged to failed (all or
+ *   nothing, `berth up`): put back what was there before. Plugins without it get `released`.
  * - `dispose`: reverse order, always runs, even when another dispose failed.
  * A failing hook becomes a `PortError` with code `E_PLUGIN` naming the plugin and hook.
  */
 export interface PortPlugin {
   name: string
   setup?(ctx: PluginContext): Awaitable<void>
-  preferred?(req: AllocationRequest, ctx: PluginContext): Awaitable<number | null | undefined>
+  preferred?(req: AllocationRequest, ctx: PluginContext): Awaitable<number | PreferredCandidate | null | undefined>
   candidates?(
     req: AllocationRequest,
     ctx: PluginContext,
@@ -140,6 +167,7 @@ export interface PortPlugin {
   claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>
   allocated?(result: AllocationResult, ctx: PluginContext): Awaitable<void>
   released?(port: number, ctx: PluginContext): Awaitable<void>
+  rollback?(port: number, ctx: PluginContext): Awaitable<void>
   dispose?(ctx: PluginContext): Awaitable<void>
 }
 
@@ -147,8 +175,12 @@ export interface PortPlugin {
 export interface AllocatorOptions {
   /** Strategy and policy plugins, in order. Falsy entries are ignored. */
   plugins?: Array<PortPlugin | false | null | undefined>
-  /** Receives the spec's log lines. The library prints nothing without one. */
-  logger?: Logger
+  /**
+   * Receives the spec's log lines. The spec's functions (`allocatePort`, `allocateMultiplePorts`,
+   * `getPortFromEnvOrAllocate`, `getConfig`) use `console` when it is not given; `null` silences
+   * them. `createAllocator` prints nothing without one.
+   */
+  logger?: Logger | null
   /** Receives every event as data. */
   onEvent?: (event: AllocationEvent) => void
   /** Replaces the socket probe (tests, other engines). */

@@ -14,14 +14,18 @@ export interface Pass {
   attempts: number
   /** Ports a plugin asked to try last (first pass only). */
   deferred: number[]
+  /** Preferred ports whose holder may be the service itself (`PreferredCandidate.inUseByOwn`). */
+  vouchers: ReadonlyMap<number, (port: number) => Promise<string | null>>
+  /** Set when the answer is a port the service's own process already holds: the line saying so. */
+  own?: string
 }
 
 export interface WalkParts {
   lane: ProbeEngine
   /** Filters that need no socket; null means "probe it". A promise only when a plugin's `accept` is async. */
   skipReason(port: number, req: AllocationRequest, lastPass: boolean): SkipReason | Deferral | null | Promise<SkipReason | Deferral | null>
-  /** Claims a free port; `held`: the engine already made the in-process claim (`take`). */
-  claim(port: number, req: AllocationRequest, held?: boolean): Promise<boolean>
+  /** Claims a free port: null when claimed, else why not; `held`: the engine already made the in-process claim (`take`). */
+  claim(port: number, req: AllocationRequest, held?: boolean): Promise<SkipReason | null>
 }
 
 /** An engine's `take`: the in-process claim, made the moment a probe finds the port free; `taken` remembers it. */
@@ -29,10 +33,31 @@ const takeInto = (taken: Set<number>) => (port: number) => tryClaim(port) && tak
 
 const busyVerdict = (r: ProbeResult): SkippedCandidate => ({ port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
 
+/** A port in use that the service's own process holds (its plugin says so): the line, else null. */
+async function ownHolder(pass: Pass, r: ProbeResult): Promise<string | null> {
+  const vouch = pass.vouchers.size > 0 && (r.reason ?? 'in-use') === 'in-use' ? pass.vouchers.get(r.port) : undefined
+  if (!vouch) return null
+  const line = await vouch(r.port)
+  if (line) pass.own = line
+  return line
+}
+
+/**
+ * Records a verdict. On the last pass a deferred port was already counted and recorded on the
+ * first: its new verdict replaces the deferral instead of being counted twice.
+ */
+function record(pass: Pass, verdict: SkippedCandidate, lastPass: boolean): void {
+  if (lastPass) {
+    const earlier = pass.skipped.findIndex((s) => s.port === verdict.port)
+    if (earlier >= 0) pass.skipped.splice(earlier, 1)
+  }
+  pass.skipped.push(verdict)
+}
+
 export function createWalk({ lane, skipReason, claim }: WalkParts) {
   /** Walks candidates in growing batches and returns the first free one that could be claimed. */
   async function firstFree(batches: AsyncIterable<number[]>, pass: Pass, lastPass: boolean): Promise<number | null> {
-    const { req, skipped } = pass
+    const { req } = pass
     for await (const batch of batches) {
       const verdicts = new Map<number, SkippedCandidate>()
       const toProbe: number[] = []
@@ -52,7 +77,8 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
       let position = -1 // of `port` in toProbe
       let sent = 0 // toProbe[sent..] has not gone to the engine yet
       for (const port of batch) {
-        pass.attempts++
+        // A deferred port was counted when the first pass passed over it.
+        if (!lastPass) pass.attempts++
         let verdict = verdicts.get(port)
         if (!verdict) {
           position++
@@ -66,11 +92,16 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
           }
           const r = probed.get(port)
           if (!r) verdict = { port, reason: 'claimed' }
-          else if (!r.free) verdict = busyVerdict(r)
-          else if (!(await claim(port, req, taken.has(port)))) verdict = { port, reason: 'claimed' }
+          else if (!r.free) {
+            if (await ownHolder(pass, r)) return port
+            verdict = busyVerdict(r)
+          } else {
+            const refused = await claim(port, req, taken.has(port))
+            if (refused) verdict = { port, reason: refused }
+          }
         }
         if (!verdict) return port
-        skipped.push(verdict)
+        record(pass, verdict, lastPass)
       }
     }
     return null
@@ -90,8 +121,14 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
     }
     const taken = new Set<number>()
     const [r] = await lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) })
-    if (r!.free && (await claim(port, pass.req, taken.has(port)))) return port
-    pass.skipped.push(r!.free ? { port, reason: 'claimed' } : busyVerdict(r!))
+    if (!r!.free) {
+      if (await ownHolder(pass, r!)) return port
+      pass.skipped.push(busyVerdict(r!))
+      return null
+    }
+    const refused = await claim(port, pass.req, taken.has(port))
+    if (refused === null) return port
+    pass.skipped.push({ port, reason: refused })
     return null
   }
 

@@ -1,10 +1,28 @@
+import { exportedFor } from '../core/export-marker.ts'
 import { invalidEnvLine } from '../core/messages.ts'
-import type { PortPlugin } from '../core/types.ts'
+import type { PluginContext, PortPlugin, AllocationRequest } from '../core/types.ts'
 import { parsePortText } from '../core/validate.ts'
 
 export interface EnvPreferenceOptions {
   /** The variable to read. @default the request's `envVar` */
   variable?: string
+}
+
+/**
+ * A value `berth up` exported (BERTH_EXPORTS): for this project it is the port berth remembers,
+ * so it is reported as remembered; for another project it is no preference at all, and ignored
+ * with a note (`--verbose`). Returns undefined for a value that is the user's.
+ */
+async function berthsOwn(req: AllocationRequest, ctx: PluginContext, variable: string, value: string, port: number) {
+  const exportedBy = exportedFor(ctx.env, variable, value)
+  if (exportedBy === null) return undefined
+  // Loaded only here: most environments carry no mark.
+  const { findProjectRoot } = await import('../core/state/project.ts')
+  const here = await findProjectRoot(globalThis.process?.cwd() ?? '.', ctx.env).catch(() => null)
+  if (here === exportedBy) return { port, remembered: true }
+  const message = `ℹ️  [${req.serviceName}] Ignoring ${variable}=${value}: berth exported it for another project (${exportedBy}), so it is not a preference here`
+  ctx.emit({ type: 'note', level: 'info', serviceName: req.serviceName, message })
+  return null
 }
 
 /**
@@ -24,8 +42,10 @@ export function envPreference(options: EnvPreferenceOptions = {}): PortPlugin {
       if (port === null) {
         const message = invalidEnvLine(req.serviceName, variable, value, req.basePort)
         ctx.emit({ type: 'warning', level: 'warn', serviceName: req.serviceName, message })
+        return null
       }
-      return port
+      // Synchronous unless the environment carries berth's own mark.
+      return ctx.env.BERTH_EXPORTS ? berthsOwn(req, ctx, variable, value, port).then((own) => (own === undefined ? port : own)) : port
     },
   }
 }

@@ -3,17 +3,26 @@
  * write lock, so two processes never hold the same port, and a service gets its last port again.
  */
 import { PortError } from '../core/errors.ts'
-import { movedLine } from '../core/messages.ts'
+import { movedLine, reasonText } from '../core/messages.ts'
 import type { PluginContext, PortPlugin } from '../core/types.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
 import { findProjectRoot } from '../core/state/project.ts'
-import { createRegistry, type Lease, type Registry } from '../core/state/registry.ts'
+import { createRegistry, type Lease, type Registry, type SavedRow } from '../core/state/registry.ts'
+import { findHolder, isDescendant } from '../core/holder.ts'
+
+/** When `owner` or a process it started holds `port`: the line that says so; else null. */
+async function ownHolderLine(service: string, port: number, owner: number): Promise<string | null> {
+  const holder = await findHolder(port)
+  if (!holder || !(holder.pid === owner || (await isDescendant(holder.pid, owner)))) return null
+  const who = holder.pid === owner ? "the lease's owner" : `started by the lease's owner (pid ${owner})`
+  return `✅ [${service}] Port ${port}, remembered for ${service}, is in use by pid ${holder.pid} (${holder.command}), ${who}: still ${service}'s port, answered as it is`
+}
 
 export interface PersistOptions {
   /** Where the registry lives. @default BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth */
   stateDir?: string
-  /** The project root leases are recorded under. @default the nearest berth config or git root above the working directory */
+  /** The project root leases are recorded under. @default BERTH_PROJECT, else the nearest berth config or git root above the working directory */
   project?: string
   /** The process whose life keeps a lease active; `null` for a lease kept by `ttl` alone. @default process.pid */
   ownerPid?: number | null
@@ -23,15 +32,6 @@ export interface PersistOptions {
 
 const warn = (ctx: PluginContext, serviceName: string, message: string) =>
   ctx.emit({ type: 'warning', level: 'warn', serviceName, message })
-
-const REASON_TEXT: Record<string, string> = {
-  'in-use': 'in use by another process',
-  permission: 'not bindable by this user',
-  timeout: 'not answering (the check timed out)',
-  leased: 'leased to another running service',
-  claimed: 'already handed out in this process',
-  excluded: 'excluded',
-}
 
 export function persist(options: PersistOptions = {}): PortPlugin {
   const { ttl, ownerPid } = options
@@ -48,6 +48,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
   let byPort = new Map<number, Lease>()
   /** The port each service had last time, for the warning when it moves. */
   const remembered = new Map<string, number>()
+  /** What each claim of this plugin replaced, as stored: a rollback puts it back. */
+  const replaced = new Map<number, { service: string; rows: SavedRow[] }>()
   /** Hooks other than setup run only after it, so the registry is open (or failed to open) by then. */
   const open = () => registry!
 
@@ -55,7 +57,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     name: 'persist',
     async setup(ctx) {
       users++
-      project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.'))
+      project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.', ctx.env))
       registry ??= resolveStateDir(options.stateDir, ctx.env).then(createRegistry)
       const opened = await registry
       // Tell the user once that a damaged registry was moved aside.
@@ -68,7 +70,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       remembered.delete(req.serviceName)
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
-      return mine.port
+      // A live owner's process may be the one listening there: then it is still this service's port.
+      const owner = mine.state === 'active' ? mine.ownerPid : null
+      const inUseByOwn = owner === null ? undefined : (port: number) => ownHolderLine(req.serviceName, port, owner)
+      return { port: mine.port, remembered: true, inUseByOwn }
     },
     accept(port, req) {
       const lease = byPort.get(port)
@@ -77,23 +82,34 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     },
     async claim(port, req) {
       const pid = ownerPid === undefined ? globalThis.process?.pid : ownerPid
-      return (await open()).claim({
+      const registry = await open()
+      const rows = registry.snapshot(port, project, req.serviceName)
+      const won = registry.claim({
         port, project, service: req.serviceName, host: req.host ?? null,
         owner: pid == null ? null : ownerOf(pid),
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
         // A port seen dormant was deferred by accept(), so reaching it means nothing else was free.
         replaceDormant: byPort.get(port)?.state === 'dormant',
       })
+      if (won) replaced.set(port, { service: req.serviceName, rows })
+      return won
     },
     allocated(result, ctx) {
       const before = remembered.get(result.serviceName)
       if (before === undefined || before === result.port) return
       const reason = result.skipped.find((s) => s.port === before)?.reason ?? 'unavailable'
-      const why = REASON_TEXT[reason] ?? reason
+      const why = reasonText(reason)
       warn(ctx, result.serviceName, movedLine(result.serviceName, before, why, result.port))
     },
     async released(port) {
+      replaced.delete(port)
       ;(await open()).remove((lease) => lease.port === port && lease.project === project)
+    },
+    async rollback(port) {
+      const claim = replaced.get(port)
+      if (!claim) return
+      replaced.delete(port)
+      ;(await open()).restore(port, project, claim.service, claim.rows)
     },
     async dispose() {
       if (--users > 0 || !registry) return

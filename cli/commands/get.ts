@@ -5,8 +5,9 @@ import type { Io } from '../io.ts'
 import { stderrEvents, type Verbosity } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
+import { projectEnv, type ProjectFlag } from '../project.ts'
 
-export interface GetOptions extends PersistFlags, PolicyFlags {
+export interface GetOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   base?: unknown
   max?: unknown
   exclude?: unknown
@@ -38,7 +39,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options))]
   // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
   if (service === undefined) throw usageError('get needs a service name, e.g. "berth get web"')
-  const allocator = createAllocator({ env: io.env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
+  const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({
       serviceName: service, basePort, maxPort, exclude, host, envVar,

@@ -6,8 +6,9 @@ import { usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import { escapeLines, escapeText } from '../escape.ts'
 import type { Io } from '../io.ts'
+import { projectEnv, type ProjectFlag } from '../project.ts'
 
-async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
+export async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
   const registry = await createRegistry(await resolveStateDir(undefined, io.env))
   for (const warning of registry.warnings) io.stderr(`${escapeLines(warning)}\n`)
   try {
@@ -17,7 +18,7 @@ async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> 
   }
 }
 
-const toJson = (lease: Lease) => ({
+export const toJson = (lease: Lease) => ({
   project: lease.project, service: lease.service, port: lease.port, host: lease.host, pid: lease.ownerPid,
   state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
   createdAt: new Date(lease.createdAt).toISOString(), renewedAt: new Date(lease.renewedAt).toISOString(),
@@ -51,13 +52,13 @@ export function listCommand(options: { json?: boolean }, io: Io): Promise<number
 }
 
 /** `berth release SERVICE|PORT`: a number is a port (in any project); a name is a service of this project. */
-export function releaseCommand(target: string | undefined, options: { json?: boolean }, io: Io): Promise<number> {
+export function releaseCommand(target: string | undefined, options: { json?: boolean } & ProjectFlag, io: Io): Promise<number> {
   if (target === undefined || target === '') throw usageError('release needs a service name or a port, e.g. "berth release web"')
   const isNumber = /^[0-9]+$/.test(target)
   const port = isNumber ? parsePortText(target) : null
   if (isNumber && port === null) throw usageError(`release: ${JSON.stringify(target)} is not a port from 1 to 65535`)
   return withRegistry(io, async (registry) => {
-    const project = await findProjectRoot(process.cwd())
+    const project = await findProjectRoot(process.cwd(), projectEnv(options, io.env))
     const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     if (gone.length === 0) {

@@ -1,6 +1,6 @@
-import {
-  formatSummary, getConfig, loadProject, pickEnvironment, upProject, type AllocationResult, type BerthConfig, type Environment,
-} from '../../core/index.ts'
+import { formatSummary, pickEnvironment, upProject, type AllocationResult } from '../../core/index.ts'
+import { exportMarker } from '../../core/export-marker.ts'
+import { SPEC_FILE, projectOrSpec } from '../../core/project/spec.ts'
 import { textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import { escapeLines, escapeText } from '../escape.ts'
@@ -8,10 +8,12 @@ import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
+import { projectEnv, type ProjectFlag } from '../project.ts'
+import { interruptible } from '../signals.ts'
 import { checkWriteTarget, writeAtomically } from '../write-file.ts'
 import { verbosityOf } from './get.ts'
 
-export interface UpOptions extends PersistFlags, PolicyFlags {
+export interface UpOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   env?: unknown
   format?: unknown
   write?: unknown
@@ -26,14 +28,8 @@ interface Outcome {
   environment: string
   allocations: AllocationResult[]
   exports: Record<string, string>
-}
-
-/** Without a project file: the spec's services and its three variables. */
-function specExports(config: BerthConfig): Record<string, string> {
-  const vars: Record<string, string> = { PORT: String(config.PORT) }
-  if (config.VITE_HMR_PORT !== undefined) vars.VITE_HMR_PORT = String(config.VITE_HMR_PORT)
-  if (config.API_TARGET !== undefined) vars.API_TARGET = config.API_TARGET
-  return vars
+  /** BERTH_EXPORTS: which of these berth set, for which project (env and shell formats). */
+  marker: Record<string, string>
 }
 
 /** Values are quoted for the shell only when they need it. */
@@ -43,13 +39,14 @@ function render(format: Format, outcome: Outcome): string {
   if (format === 'summary') return `${formatSummary(outcome.allocations)}\n`
   if (format === 'json') return `${JSON.stringify({ environment: outcome.environment, env: outcome.exports, allocations: outcome.allocations })}\n`
   const prefix = format === 'shell' ? 'export ' : ''
-  return Object.entries(outcome.exports).map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`).join('')
+  return Object.entries({ ...outcome.exports, ...outcome.marker }).map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`).join('')
 }
 
 /**
  * `berth up`: allocates every service of the project file (berth.config.ts / .json at the project
  * root) for one environment, or the spec's services when there is no file; the summary report goes
- * to stderr, the exports to stdout or to `--write FILE`.
+ * to stderr, the exports to stdout or to `--write FILE`. All or nothing, also when SIGINT or
+ * SIGTERM arrives: every claim is rolled back and no lease changes (exit 130 / 143).
  */
 export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const format = textArg('--format', options.format) ?? 'env'
@@ -57,22 +54,24 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const write = textArg('--write', options.write)
   if (write) await checkWriteTarget(write)
   const explicit = textArg('--env', options.env)
+  const env = projectEnv(options, io.env)
   const onEvent = stderrEvents(io, verbosityOf(options))
   const persist = await persistPlugin(options)
-  const project = await loadProject(process.cwd())
-  let outcome: Outcome
-  const environment = pickEnvironment(explicit, io.env.NODE_ENV, project ? Object.keys(project.config.environments) : ['development', 'production'])
-  if (project) {
-    const plugins = [persist, ...(await pluginFiles(options))]
-    outcome = await upProject(project, { environment, env: io.env, onEvent, plugins, exclude: exclusionOverrides(options) })
-  } else {
-    if (environment !== 'development' && environment !== 'production') {
-      throw usageError(`--env must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
-    }
-    // project: false — the file was looked for above; getConfig need not look again.
-    const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins: [persist], project: false })
-    outcome = { environment, allocations: config.allocations, exports: specExports(config) }
+  const project = await projectOrSpec(process.cwd(), env)
+  const environment = pickEnvironment(explicit, env.NODE_ENV, Object.keys(project.config.environments))
+  if (!Object.hasOwn(project.config.environments, environment)) {
+    const names = Object.keys(project.config.environments)
+    throw usageError(
+      project.file === SPEC_FILE
+        ? `--env must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`
+        : `--env: ${project.file} has no environment ${JSON.stringify(environment)}; it has: ${names.join(', ')}`,
+    )
   }
+  const plugins = [persist, ...(await pluginFiles(options))]
+  const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal }))
+  const services = project.config.environments[environment]!.services
+  const portVars = Object.values(services).flatMap((service) => (service.env ? [service.env] : []))
+  const outcome: Outcome = { ...up, marker: exportMarker(project.root, portVars, up.exports) }
   const text = render(format as Format, outcome)
   // The file is written before the summary is printed: a summary says the work is done.
   if (write) await writeAtomically(write, text)

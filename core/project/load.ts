@@ -14,10 +14,10 @@ export interface LoadedProject {
   plugins: PortPlugin[]
 }
 
-/** The project file for `cwd`, or null when the project has none. */
-export async function loadProject(cwd: string): Promise<LoadedProject | null> {
+/** The project file for `cwd` (or BERTH_PROJECT's folder, see `findProjectRoot`), or null when the project has none. */
+export async function loadProject(cwd: string, env?: Readonly<Record<string, string | undefined>>): Promise<LoadedProject | null> {
   const [fs, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')])
-  const root = await findProjectRoot(cwd)
+  const root = await findProjectRoot(cwd, env)
   for (const name of CONFIG_FILES) {
     const file = join(root, name)
     let raw: unknown

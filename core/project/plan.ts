@@ -25,8 +25,11 @@ export interface Plan {
 
 const RANGE = /^[1-9][0-9]{0,4}-[1-9][0-9]{0,4}$/
 
-function firstPort(spec: PoolSpec): number {
-  return typeof spec === 'string' ? Number(spec.split('-')[0]) : spec[0]!
+/** The i-th port of a pool (0 is the first), or undefined past its end. */
+function portOf(spec: PoolSpec, i: number): number | undefined {
+  if (typeof spec !== 'string') return spec[i]
+  const [from, to] = spec.split('-').map(Number) as [number, number]
+  return from + i <= to ? from + i : undefined
 }
 
 export function planEnvironment(config: ProjectConfig, environment: string, file: string): Plan {
@@ -55,11 +58,18 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
       pool = `${name}:own`
       pools[pool] = service.pool
     }
-    const basePort = service.base ?? firstPort(pools[pool!]!)
     const count = service.instances ?? 1
+    // Instance i prefers the i-th port of the range or pool, so #2…#N are not "fallbacks" of #1's port.
+    const slot = (i: number) => {
+      const port = service.base !== undefined ? service.base + i : portOf(pools[pool!]!, i)
+      if (port === undefined || port > 65535 || (service.max !== undefined && port > service.max)) {
+        throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} asks for ${count} instances, more than its range or pool holds`)
+      }
+      return port
+    }
     return Array.from({ length: count }, (_, i) => ({
       name: count > 1 ? `${name}#${i + 1}` : name,
-      basePort, maxPort: service.max, envVar: i === 0 ? service.env : undefined,
+      basePort: slot(i), maxPort: service.max, envVar: i === 0 ? service.env : undefined,
       pool, strict: service.strict, priority: service.priority, host: service.host,
     }))
   }

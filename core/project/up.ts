@@ -1,10 +1,11 @@
 /**
  * `upProject`: allocates every service of one environment of the project file, all or nothing:
- * groups first (each at one shared offset), then the rest in priority order. Prints nothing.
+ * groups first (each at one shared offset), then the rest in priority order. A failure, or an
+ * abort (`signal`: the CLI's SIGINT/SIGTERM), gives every claim back and puts the leases the
+ * services had before back in place: a failed `up` changes no lease. Prints nothing.
  */
 import { createAllocator, type Allocator } from '../allocator.ts'
-import type { ServiceRequest } from '../api.ts'
-import { PortError, isPortError } from '../errors.ts'
+import { PortError } from '../errors.ts'
 import { createEmitter } from '../events.ts'
 import { formatSummary } from '../messages.ts'
 import type { AllocationEvent, AllocationResult, AllocatorOptions } from '../types.ts'
@@ -12,13 +13,16 @@ import { exclusions, type ExclusionOptions } from '../../plugins/exclusions.ts'
 import { pool } from '../../plugins/pool.ts'
 import { priority } from '../../plugins/priority.ts'
 import { buildExports } from './exports.ts'
+import { placeGroup, toInput } from './group.ts'
 import type { LoadedProject } from './load.ts'
-import { planEnvironment, type Plan, type PlannedGroup } from './plan.ts'
+import { planEnvironment, type Plan } from './plan.ts'
 
 export interface UpProjectOptions extends AllocatorOptions {
   environment: string
   /** Overrides the file's `exclude` switches (the CLI's --allow-* flags). */
   exclude?: ExclusionOptions
+  /** Aborting it stops the allocation, rolls every claim back and rejects with `E_ABORTED`. */
+  signal?: AbortSignal
 }
 
 export interface ProjectAllocation {
@@ -29,43 +33,36 @@ export interface ProjectAllocation {
   exports: Record<string, string>
 }
 
-const toInput = ({ name, ...rest }: ServiceRequest) => ({ ...rest, serviceName: name })
+const aborted = (signal: AbortSignal) =>
+  new PortError('E_ABORTED', `Interrupted (${String(signal.reason ?? 'aborted')}): every claim was rolled back, no lease was changed`)
 
-/** Tries offsets 0..span; at each, every member at `base + offset` or none. Trial misses stay silent. */
-async function placeGroup(allocator: Allocator, group: PlannedGroup, quiet: { on: boolean }, emit: (e: AllocationEvent) => void) {
-  for (let offset = 0; offset <= group.span; offset++) {
-    const placed: AllocationResult[] = []
-    quiet.on = true
-    try {
-      for (const member of group.members) {
-        const port = member.basePort + offset
-        if (port > 65535) throw new PortError('E_NO_PORT', 'past 65535')
-        placed.push(await allocator.allocate({ ...toInput(member), basePort: port, maxPort: port, envVar: undefined }))
-      }
-      quiet.on = false
-      const where = placed.map((r) => `${r.serviceName}:${r.port}`).join(', ')
-      emit({ type: 'preferred', level: 'info', serviceName: group.name, message: `✅ [${group.name}] Placed ${where} at offset ${offset}` })
-      return placed
-    } catch (error) {
-      quiet.on = false
-      for (const result of placed) await allocator.release(result.port)
-      if (!isPortError(error) || error.code !== 'E_NO_PORT') throw error
-    }
-  }
-  const members = group.members.map((m) => `${m.name} ${m.basePort}+k`).join(', ')
-  const message = `🚨 [${group.name}] No offset k from 0 to ${group.span} places every member (${members}); nothing was claimed`
-  emit({ type: 'exhausted', level: 'error', serviceName: group.name, message })
-  throw new PortError('E_NO_PORT', message)
+/** `work`, unless the signal fires first: then the abort error at once, whatever `work` is waiting for. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work
+  if (signal.aborted) return Promise.reject(aborted(signal))
+  let stop = () => {}
+  const interrupted = new Promise<never>((_, reject) => {
+    stop = () => reject(aborted(signal))
+    signal.addEventListener('abort', stop, { once: true })
+  })
+  return Promise.race([work, interrupted]).finally(() => signal.removeEventListener('abort', stop))
 }
 
-async function allocatePlan(allocator: Allocator, plan: Plan, quiet: { on: boolean }, emit: (e: AllocationEvent) => void) {
+async function allocatePlan(allocator: Allocator, plan: Plan, quiet: { on: boolean }, emit: (e: AllocationEvent) => void, signal?: AbortSignal) {
   const results = new Map<string, AllocationResult>()
   try {
-    for (const group of plan.groups) for (const r of await placeGroup(allocator, group, quiet, emit)) results.set(r.serviceName, r)
-    for (const request of await allocator.order(plan.requests)) results.set(request.name, await allocator.allocate(toInput(request)))
-    return results
+    for (const group of plan.groups) {
+      for (const r of await untilAborted(placeGroup(allocator, group, quiet, emit), signal)) results.set(r.serviceName, r)
+    }
+    for (const request of await untilAborted(allocator.order(plan.requests), signal)) {
+      results.set(request.name, await untilAborted(allocator.allocate(toInput(request)), signal))
+    }
+    if (signal?.aborted) throw aborted(signal)
+    // Exports are built before success is declared: a bad template gives every claim back too.
+    return { results, exports: buildExports(plan, results) }
   } catch (error) {
-    for (const result of results.values()) await allocator.release(result.port)
+    // Every claim this allocator made, also one whose allocation was still running.
+    await allocator.rollback()
     throw error
   }
 }
@@ -81,10 +78,10 @@ export async function upProject(project: LoadedProject, options: UpProjectOption
     plugins: [exclusions({ ...project.config.exclude, ...options.exclude }), pool({ pools: plan.pools }), priority(), ...project.plugins, ...(options.plugins ?? [])],
   })
   try {
-    const results = await allocatePlan(allocator, plan, quiet, emit)
+    const { results, exports } = await allocatePlan(allocator, plan, quiet, emit, options.signal)
     const allocations = Object.values(plan.instances).flat().map((name) => results.get(name)!)
     emit({ type: 'summary', level: 'info', serviceName: '*', message: formatSummary(allocations) })
-    return { environment: plan.environment, allocations, exports: buildExports(plan, results) }
+    return { environment: plan.environment, allocations, exports }
   } finally {
     await allocator.dispose()
   }

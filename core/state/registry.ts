@@ -77,6 +77,8 @@ export interface Registry {
   warnings: string[]
   list(): Lease[]
   leaseOf(project: string, service: string): Lease | undefined
+  /** The lease of `service` in `project`, or of its instances (`service#1`, `service#2`…), in instance order. Read-only. */
+  leasesOf(project: string, service: string): Lease[]
   /**
    * Records the lease unless another service holds the port (see `replaceDormant`); false means
    * another process won it. Replaces this service's earlier lease.
@@ -84,8 +86,18 @@ export interface Registry {
   claim(input: ClaimInput): boolean
   /** Deletes leases matching `where`, re-checked under the lock; returns what was deleted. */
   remove(where: (lease: Lease) => boolean): Lease[]
+  /** The rows a claim of `port` by (project, service) would replace, as stored: what `restore` puts back. */
+  snapshot(port: number, project: string, service: string): SavedRow[]
+  /**
+   * Undoes a claim (a failed `berth up`): deletes the lease of (port, project, service) if it is
+   * still that one, and puts the saved rows back where no other lease has taken their place.
+   */
+  restore(port: number, project: string, service: string, saved: readonly SavedRow[]): void
   close(): void
 }
+
+/** A lease row exactly as stored, every column (whatever the schema version adds). */
+export type SavedRow = Record<string, string | number | null>
 
 export async function createRegistry(dir: string): Promise<Registry> {
   const { db, path, warnings } = await openRegistry(dir)
@@ -110,6 +122,13 @@ export async function createRegistry(dir: string): Promise<Registry> {
       guarded((d) => {
         const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
         return row && toLease(row, Date.now())
+      }),
+    leasesOf: (project, service) =>
+      guarded((d) => {
+        const now = Date.now()
+        const rows = d.all<LeaseRow>('SELECT * FROM leases WHERE project = ? AND (service = ? OR substr(service, 1, ?) = ?)', project, service, service.length + 1, `${service}#`)
+        const instance = (row: LeaseRow) => (row.service === service ? 0 : Number(row.service.slice(service.length + 1)))
+        return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now))
       }),
     claim: (input) =>
       guarded((d) =>
@@ -138,6 +157,20 @@ export async function createRegistry(dir: string): Promise<Registry> {
           const gone = all(d).filter(where)
           for (const lease of gone) d.run('DELETE FROM leases WHERE port = ?', lease.port)
           return gone
+        }),
+      ),
+    snapshot: (port, project, service) =>
+      guarded((d) => d.all<SavedRow>('SELECT * FROM leases WHERE port = ? OR (project = ? AND service = ?)', port, project, service)),
+    restore: (port, project, service, saved) =>
+      guarded((d) =>
+        immediate(d, () => {
+          d.run('DELETE FROM leases WHERE port = ? AND project = ? AND service = ?', port, project, service)
+          for (const row of saved) {
+            const taken = d.get('SELECT 1 AS x FROM leases WHERE port = ? OR (project = ? AND service = ?)', row.port!, row.project!, row.service!)
+            if (taken) continue
+            const columns = Object.keys(row)
+            d.run(`INSERT INTO leases (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, ...columns.map((c) => row[c] ?? null))
+          }
         }),
       ),
     close: () => db.close(),

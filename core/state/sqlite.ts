@@ -27,6 +27,14 @@ interface Driver {
   close(): void
 }
 
+/** This runtime has no SQLite (Node before 22.13). Library callers get no CLI advice: `getConfig` falls back, `persist()` callers choose. */
+export class SqliteMissing extends PortError {
+  constructor() {
+    const version = globalThis.process?.version ?? 'this runtime'
+    super('E_STATE', `Persistence needs node:sqlite, which Node ${version} does not have: use Node 22.13 or newer, Bun or Deno`)
+  }
+}
+
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined'
 
 async function loadDriver(): Promise<(path: string) => Driver> {
@@ -48,11 +56,7 @@ async function loadDriver(): Promise<(path: string) => Driver> {
   try {
     sqlite = await import('node:sqlite')
   } catch {
-    const version = globalThis.process?.version ?? 'this runtime'
-    throw new PortError(
-      'E_STATE',
-      `Persistence needs node:sqlite, which Node ${version} does not have: use Node 22.13 or newer, Bun or Deno, or turn persistence off (--no-persist)`,
-    )
+    throw new SqliteMissing()
   }
   return (path) => new sqlite.DatabaseSync(path) as unknown as Driver
 }

@@ -93,7 +93,7 @@ describe('berth up, help and version', () => {
     expect(ran.stderr).toContain('📊 PORT ALLOCATION SUMMARY:')
     expect(ran.stderr).toContain('   • Total services: 3')
     const lines = ran.stdout.trim().split('\n')
-    expect(lines.map((l) => l.split('=')[0])).toEqual(['export PORT', 'export VITE_HMR_PORT', 'export API_TARGET'])
+    expect(lines.map((l) => l.split('=')[0])).toEqual(['export PORT', 'export VITE_HMR_PORT', 'export API_TARGET', 'export BERTH_EXPORTS'])
     expect(lines[2]).toMatch(/^export API_TARGET=http:\/\/localhost:\d+$/)
   })
 

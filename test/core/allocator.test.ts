@@ -189,12 +189,13 @@ describe('the allocator and its plugins', () => {
     expect(order).toEqual(['c', 'b', 'a'])
   })
 
-  test('a claim hook that loses a race moves the allocator to the next candidate', async () => {
+  test('a claim hook that loses a race moves the allocator to the next candidate, with the reason "raced"', async () => {
     const base = await freeRange(3)
     const allocator = createAllocator({ plugins: [{ name: 'registry', claim: (port) => port !== base }] })
     const result = await allocator.allocate({ basePort: base, serviceName: 'x' })
     expect(result.port).toBe(base + 1)
-    expect(result.skipped).toEqual([{ port: base, reason: 'claimed' }])
+    // Another process won it: not "already handed out in this process" (issue 13, item 9).
+    expect(result.skipped).toEqual([{ port: base, reason: 'raced' }])
   })
 
   test('a deferred port is tried only after every other candidate, and is no longer "skipped" once taken', async () => {

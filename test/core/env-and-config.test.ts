@@ -65,7 +65,7 @@ describe('getConfig and the summary report', () => {
 
   test("the summary matches the spec's report for the spec's example", () => {
     const row = (serviceName: string, port: number, preferredPort: number, attempts: number): AllocationResult => ({
-      serviceName, port, preferredPort, usedPreferred: port === preferredPort, attempts, host: undefined, skipped: [],
+      serviceName, port, preferredPort, usedPreferred: port === preferredPort, outcome: port === preferredPort ? 'preferred' : 'fallback', attempts, host: undefined, skipped: [],
     })
     const report = formatSummary([row('web-server', 5000, 5000, 1), row('api-server', 3001, 3000, 2), row('vite-hmr', 24678, 24678, 1)])
     expect(report).toBe(

@@ -1,6 +1,6 @@
 /** `berth up` with a project file, plugin files and the exclusion policy, through the compiled binary. */
 import { describe, expect, test } from 'bun:test'
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fnv1a } from '../../examples/plugins/hash-strategy.ts'
 import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
@@ -31,7 +31,8 @@ describe('berth up with a project file', () => {
     })
     const first = await p.run(['up'])
     expect(first.code).toBe(0)
-    expect(first.stdout).toBe(`PORT=${from}\nAPI_PORT=${from + 10}\nAPI_TARGET=http://localhost:${from + 10}\n`)
+    const mark = `BERTH_EXPORTS='PORT=${from},API_PORT=${from + 10}@${realpathSync(p.root)}'`
+    expect(first.stdout).toBe(`PORT=${from}\nAPI_PORT=${from + 10}\nAPI_TARGET=http://localhost:${from + 10}\n${mark}\n`)
     expect(first.stderr).toContain('📊 PORT ALLOCATION SUMMARY:')
     expect(first.stderr).toContain(`web-server           | Port: ${from} | ✅ PREFERRED | Attempts: 1`)
     const second = await p.run(['up', '--format', 'json'])
@@ -39,7 +40,7 @@ describe('berth up with a project file', () => {
     expect(json.env).toEqual({ PORT: String(from), API_PORT: String(from + 10), API_TARGET: `http://localhost:${from + 10}` })
     const written = await p.run(['up', '--format', 'shell', '--write', 'ports.env'])
     expect(written).toMatchObject({ code: 0, stdout: '' })
-    expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(`export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\n`)
+    expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(`export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\nexport ${mark}\n`)
   })
 
   test('getConfig() in JavaScript returns the same values berth up printed', async () => {
@@ -48,7 +49,7 @@ describe('berth up with a project file', () => {
       environments: { development: { services: { web: { base: from, max: from + 9, env: 'PORT' } }, exports: { SELF: 'http://localhost:${web.port}' } } },
     })
     const cli = JSON.parse((await p.run(['up', '--format', 'json'])).stdout).env
-    const script = `const { getConfig } = await import(${JSON.stringify(join(ROOT, 'core/index.ts'))}); console.log(JSON.stringify((await getConfig()).env))`
+    const script = `const { getConfig } = await import(${JSON.stringify(join(ROOT, 'core/index.ts'))}); console.log(JSON.stringify((await getConfig({ logger: null })).env))`
     const js = await p.exec([process.execPath, '-e', script])
     expect(JSON.parse(js.stdout || 'null')).toEqual(cli)
     expect(cli).toEqual({ PORT: String(from), SELF: `http://localhost:${from}` })
@@ -73,7 +74,7 @@ describe('plugin files', () => {
     const p = projectWith({ plugins: [plugin], environments: { development: { services: { web: { base: from, max: from + 99, env: 'PORT' } } } } })
     const got = JSON.parse((await p.run(['get', 'web', '--base', String(from), '--max', String(from + 99), '--plugin', plugin, '--json', '--no-persist'])).stdout)
     expect(got.port).toBe(expected)
-    expect((await p.run(['up', '--no-persist'])).stdout).toBe(`PORT=${expected}\n`)
+    expect((await p.run(['up', '--no-persist'])).stdout).toStartWith(`PORT=${expected}\nBERTH_EXPORTS=`)
   })
 
   test('a file without a plugin is an error that says what it must export', async () => {

@@ -2,7 +2,7 @@
 // Prints one JSON line: the same service gets its port back, another service does not get it.
 const lib = await import(process.argv[2])
 const stateDir = process.argv[3]
-const options = (serviceName) => ({ basePort: 42000, serviceName, plugins: [lib.persist({ stateDir, project: '/smoke' })] })
+const options = (serviceName) => ({ basePort: 42000, serviceName, logger: null, plugins: [lib.persist({ stateDir, project: '/smoke' })] })
 try {
   const first = await lib.allocatePort(options('web'))
   // The in-process claim is let go, so only the registry remembers the port.

@@ -18,11 +18,11 @@ v6holder?.close()
 
 const holder = await listen('127.0.0.1', 0)
 const busy = holder.address().port
-const fallback = await lib.allocatePort({ basePort: busy, maxPort: Math.min(busy + 20, 65535), serviceName: 'smoke' })
-const many = await Promise.all([1, 2, 3, 4].map((i) => lib.allocatePort({ basePort: 41000, serviceName: `s${i}` })))
+const fallback = await lib.allocatePort({ basePort: busy, maxPort: Math.min(busy + 20, 65535), serviceName: 'smoke', logger: null })
+const many = await Promise.all([1, 2, 3, 4].map((i) => lib.allocatePort({ basePort: 41000, serviceName: `s${i}`, logger: null })))
 let invalid = null
 try {
-  await lib.allocatePort({ basePort: 3100, maxPort: 3000, serviceName: 'x' })
+  await lib.allocatePort({ basePort: 3100, maxPort: 3000, serviceName: 'x', logger: null })
 } catch (error) {
   invalid = error.code
 }

@@ -33,7 +33,10 @@ describe('sticky ports', () => {
     await first.close()
     const again = await p.runFromShell(['get', 'web', '--base', String(base), '--max', String(base + 9)])
     expect(again).toMatchObject({ code: 0, stdout: `${base + 1}\n` })
-    expect(again.stderr).toContain(`Allocated preferred port ${base + 1}`)
+    // Said as what it is: the port web had before, not its preferred one (issue 12, item 4).
+    expect(again.stderr).toContain(`✅ [web] Allocated remembered port ${base + 1} (preferred: ${base}) after 1 attempt(s)`)
+    const json = JSON.parse((await p.runFromShell(['get', 'web', '--base', String(base), '--max', String(base + 9), '--json'])).stdout)
+    expect(json).toMatchObject({ port: base + 1, preferredPort: base, usedPreferred: false, outcome: 'remembered', rememberedPort: base + 1 })
   })
 
   test('a remembered port taken by a foreign listener moves, with a warning that says why', async () => {
