@@ -18,7 +18,7 @@ const commands = {
 
 const EXIT_HELP = `Exit codes:
   0   success (check: every port is free)
-  1   check: a port is busy; get/up: no free port in the range; release/port: no such lease
+  1   check: a port is busy; get/up: no free port in the range; release: no such lease; port: no lease
   2   bad input or usage
   70  internal error
   75  the lease registry stayed locked by another process: retry
