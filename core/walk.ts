@@ -3,6 +3,7 @@
  * batches, claimed before anyone else in this process can take it. The allocator supplies the
  * engine, its filters and its claim.
  */
+import { addressNotHereError } from './address.ts'
 import { isClaimed, tryClaim } from './claims.ts'
 import type { ProbeEngine } from './engine.ts'
 import type { AllocationRequest, Deferral, ProbeResult, SkipReason, SkippedCandidate } from './types.ts'
@@ -27,7 +28,11 @@ export interface WalkParts {
 /** An engine's `take`: the in-process claim, made the moment a probe finds the port free; `taken` remembers it. */
 const takeInto = (taken: Set<number>) => (port: number) => tryClaim(port) && taken.add(port) !== undefined
 
-const busyVerdict = (r: ProbeResult): SkippedCandidate => ({ port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
+/** A busy port's verdict. The requested address missing here ends the allocation: no port of it could ever be free. */
+function busyVerdict(r: ProbeResult, req: AllocationRequest): SkippedCandidate {
+  if (r.reason === 'unavailable' && r.host !== undefined && r.host === req.host) throw addressNotHereError(r.host, r.code)
+  return { port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) }
+}
 
 export function createWalk({ lane, skipReason, claim }: WalkParts) {
   /** Walks candidates in growing batches and returns the first free one that could be claimed. */
@@ -66,7 +71,7 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
           }
           const r = probed.get(port)
           if (!r) verdict = { port, reason: 'claimed' }
-          else if (!r.free) verdict = busyVerdict(r)
+          else if (!r.free) verdict = busyVerdict(r, req)
           else if (!(await claim(port, req, taken.has(port)))) verdict = { port, reason: 'claimed' }
         }
         if (!verdict) return port
@@ -91,7 +96,7 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
     const taken = new Set<number>()
     const [r] = await lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) })
     if (r!.free && (await claim(port, pass.req, taken.has(port)))) return port
-    pass.skipped.push(r!.free ? { port, reason: 'claimed' } : busyVerdict(r!))
+    pass.skipped.push(r!.free ? { port, reason: 'claimed' } : busyVerdict(r!, pass.req))
     return null
   }
 
