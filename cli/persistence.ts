@@ -34,7 +34,7 @@ function pidArg(name: string, value: unknown): number {
  * `PORT=$(berth get web)` keeps the port while the script that asked runs.
  * `--ttl` alone makes a lease that outlives its owner until the time is up.
  */
-export async function persistPlugin(flags: PersistFlags): Promise<PortPlugin | null> {
+export async function persistPlugin(flags: PersistFlags, project?: string): Promise<PortPlugin | null> {
   if (flags.persist === false) {
     if (flags.owner !== undefined || flags.ttl !== undefined) throw usageError('--owner and --ttl need persistence: drop --no-persist')
     return null
@@ -43,5 +43,5 @@ export async function persistPlugin(flags: PersistFlags): Promise<PortPlugin | n
   const ownerPid = flags.owner !== undefined ? pidArg('--owner', flags.owner) : ttl !== undefined ? null : process.ppid
   // The registry's modules load only when leases are kept: `--no-persist` never evaluates them.
   const { persist } = await import('../plugins/persist.ts')
-  return persist({ ownerPid, ttl })
+  return persist({ ownerPid, ttl, project })
 }

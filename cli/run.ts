@@ -70,6 +70,7 @@ const DEFINITIONS = {
     cli
       .command('up', "Allocate every service of berth.config.ts/.json (or the spec's services) and print their exports")
       .option('--env <environment>', 'An environment of the project file (default: NODE_ENV, else development)')
+      .option('--config <file>', 'The project file to use (default: berth.config.ts/.json from here up)')
       .option('--format <format>', 'summary, env, shell or json (default: env)')
       .option('--write <file>', 'Write the exports to this file instead of stdout')
       .option('--plugin <file>', 'Load a plugin from a file (repeatable)')

@@ -35,7 +35,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
-  const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options))]
+  const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options, io.env))]
   const allocator = createAllocator({ env: io.env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({

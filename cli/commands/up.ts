@@ -7,10 +7,13 @@ import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
+import { registerSelfImports } from '../self-imports.ts'
 import { verbosityOf } from './get.ts'
 
 export interface UpOptions extends PersistFlags, PolicyFlags {
   env?: unknown
+  /** `--config FILE`: the project file, instead of the one found from the working directory up. */
+  config?: unknown
   format?: unknown
   write?: unknown
   quiet?: boolean
@@ -52,6 +55,16 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await rename(temp, file)
 }
 
+/** The real folder of a file (the project root of `--config FILE`), or undefined when it does not exist (loadProject says so). */
+async function folderOf(file: string): Promise<string | undefined> {
+  const [{ realpathSync }, { dirname }] = await Promise.all([import('node:fs'), import('node:path')])
+  try {
+    return dirname(realpathSync(file))
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * `berth up`: allocates every service of the project file (berth.config.ts / .json at the project
  * root) for one environment, or the spec's services when there is no file; the summary report goes
@@ -63,12 +76,16 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const write = textArg('--write', options.write)
   const explicit = textArg('--env', options.env)
   const onEvent = stderrEvents(io, verbosityOf(options))
-  const persist = await persistPlugin(options)
-  const project = await loadProject(process.cwd())
+  const configFile = textArg('--config', options.config)
+  // A file named with --config makes its folder the project, for the leases too.
+  const configRoot = configFile === undefined ? undefined : await folderOf(configFile)
+  const persist = await persistPlugin(options, configRoot)
+  registerSelfImports()
+  const project = await loadProject(process.cwd(), { file: configFile, env: io.env })
   let outcome: Outcome
   const environment = pickEnvironment(explicit, io.env.NODE_ENV, project ? Object.keys(project.config.environments) : ['development', 'production'])
   if (project) {
-    const plugins = [persist, ...(await pluginFiles(options))]
+    const plugins = [persist, ...(await pluginFiles(options, io.env))]
     outcome = await upProject(project, { environment, env: io.env, onEvent, plugins, exclude: exclusionOverrides(options) })
   } else {
     if (environment !== 'development' && environment !== 'production') {
