@@ -82,17 +82,17 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const persist = await persistPlugin(options, configRoot)
   registerSelfImports()
   const project = await loadProject(process.cwd(), { file: configFile, env: io.env })
+  const plugins = [persist, ...(await pluginFiles(options, io.env))]
   let outcome: Outcome
   const environment = pickEnvironment(explicit, io.env.NODE_ENV, project ? Object.keys(project.config.environments) : ['development', 'production'])
   if (project) {
-    const plugins = [persist, ...(await pluginFiles(options, io.env))]
     outcome = await upProject(project, { environment, env: io.env, onEvent, plugins, exclude: exclusionOverrides(options) })
   } else {
     if (environment !== 'development' && environment !== 'production') {
       throw usageError(`--env must be "development" or "production" without a berth.config file, got ${JSON.stringify(environment)}`)
     }
     // project: false — the file was looked for above; getConfig need not look again.
-    const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins: [persist], project: false })
+    const config = await getConfig({ environment: environment as Environment, env: io.env, refresh: true, onEvent, plugins, project: false })
     outcome = { environment, allocations: config.allocations, exports: specExports(config) }
   }
   if (format !== 'summary') io.stderr(`${formatSummary(outcome.allocations)}\n`)
