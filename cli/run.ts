@@ -21,7 +21,8 @@ const EXIT_HELP = `Exit codes:
   2   bad input or usage
   70  internal error
   75  the lease registry stayed locked by another process: retry
-  78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite)
+  78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite),
+      or a project/plugin file someone else could have written (see BERTH_SAFE_DIRECTORIES)
 
 State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
 
