@@ -77,11 +77,12 @@ const refuse = (message: string) => new PortError('E_UNTRUSTED', message)
 /**
  * Throws `E_UNTRUSTED` (exit 78) unless berth may run `file`: says why, and how to allow it.
  * `what` names the file's role in the message ("the project file", "the plugin file").
+ * Returns the file's real path: load that one, so a symlink swapped after the check changes nothing.
  */
-export async function assertTrustedFile(file: string, what: string, options: TrustOptions = {}): Promise<void> {
-  if (euid() === undefined) return
+export async function assertTrustedFile(file: string, what: string, options: TrustOptions = {}): Promise<string> {
   const [{ readFileSync, realpathSync, statSync }, { dirname }] = await Promise.all([import('node:fs'), import('node:path')])
   const real = realpathSync(file)
+  if (euid() === undefined) return real
   const dir = dirname(real)
   const stat = statSync(real)
   const folder = statSync(dir)
@@ -94,10 +95,10 @@ export async function assertTrustedFile(file: string, what: string, options: Tru
     const who = folder.mode & 0o002 ? 'every user' : 'its group'
     throw refuse(`Refusing to run ${what} ${shown}: ${who} can write its folder ${dir} (mode ${(folder.mode & 0o777).toString(8)}), so anyone of them could replace it. Run: chmod go-w ${dir}`)
   }
-  if (options.explicit) return
+  if (options.explicit) return real
   const owner = isForeignOwner(stat.uid) ? stat.uid : isForeignOwner(folder.uid) ? folder.uid : undefined
-  if (owner === undefined) return
-  if (isSafeDirectory(dir, safeDirectories(options.env ?? globalThis.process?.env ?? {}, realpathSync))) return
+  if (owner === undefined) return real
+  if (isSafeDirectory(dir, safeDirectories(options.env ?? globalThis.process?.env ?? {}, realpathSync))) return real
   const whose = owner === stat.uid ? 'it belongs to' : `its folder ${dir} belongs to`
   const user = describeUser(owner, (path) => readFileSync(path, 'utf8'))
   const flag = what.includes('plugin') ? '--plugin' : '--config'

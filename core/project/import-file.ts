@@ -55,8 +55,8 @@ export const cleanMessage = (error: unknown): string =>
 export async function importFile(path: string, what: string, options: LoadFileOptions = {}): Promise<unknown> {
   const [{ existsSync }, { pathToFileURL }] = await Promise.all([import('node:fs'), import('node:url')])
   if (!existsSync(path)) throw new PortError('E_INVALID_OPTIONS', `The ${what} ${path} does not exist`)
-  await assertTrustedFile(path, `the ${what}`, options)
-  const loading = (import(pathToFileURL(path).href) as Promise<{ default?: unknown }>).then((module) => module.default)
+  const real = await assertTrustedFile(path, `the ${what}`, options)
+  const loading = (import(pathToFileURL(real).href) as Promise<{ default?: unknown }>).then((module) => module.default)
   try {
     return await withDeadline(loading, loadTimeoutOf(options), path, `Loading the ${what}`)
   } catch (error) {

@@ -74,13 +74,13 @@ describe('files that never finish loading, and plugins that leave work behind', 
 
   test('a plugin or project file whose top-level await never settles fails by the deadline, naming the file (exit 2, never 0)', async () => {
     const f = folderWith({ 'hang.ts': hang, 'berth.config.ts': hang })
-    const env = { BERTH_LOAD_TIMEOUT: '1' }
+    const env = { BERTH_LOAD_TIMEOUT: '200ms' }
     const plugin = await f.run(['get', 'web', '-q', '--no-persist', '--plugin', 'hang.ts'], env)
     expect(plugin).toMatchObject({ code: 2, stdout: '' })
-    expect(plugin.stderr).toContain(`Loading the plugin file ${join(f.dir, 'hang.ts')} did not finish within 1 s`)
+    expect(plugin.stderr).toContain(`Loading the plugin file ${join(f.dir, 'hang.ts')} did not finish within 200 ms`)
     const project = await f.run(['up', '--no-persist'], env)
     expect(project).toMatchObject({ code: 2, stdout: '' })
-    expect(project.stderr).toContain(`Loading the project file ${join(f.dir, 'berth.config.ts')} did not finish within 1 s`)
+    expect(project.stderr).toContain(`Loading the project file ${join(f.dir, 'berth.config.ts')} did not finish within 200 ms`)
     const bad = await f.run(['up', '--no-persist'], { BERTH_LOAD_TIMEOUT: 'soon' })
     expect(bad).toMatchObject({ code: 2, stdout: '' })
     expect(bad.stderr).toContain('BERTH_LOAD_TIMEOUT must be a duration such as 10, 10s or 2500ms, got "soon"')

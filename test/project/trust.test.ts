@@ -5,7 +5,7 @@
  * here writes a marker file when it runs.
  */
 import { afterAll, describe, expect, test } from 'bun:test'
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { binary, freshStateDir, runCommand } from '../helpers/binary.ts'
@@ -141,6 +141,20 @@ describe('plugin files named with --plugin', () => {
     expect(existsSync(join(home, 'plugin-ran'))).toBe(true)
     expect(await asNobody(['up'])).toMatchObject({ code: 0, stdout: `PORT=${base}\n` })
     expect(existsSync(join(home, 'config-ran'))).toBe(true)
+  })
+})
+
+describe('symlinks', () => {
+  test("a berth.config.ts of yours that links to another user's file is judged by that file", async () => {
+    const theirs = folder(NOBODY)
+    const marker = join(work, `ran-${made}`)
+    const target = codeFile(join(theirs, 'config.ts'), NOBODY, marker, config(await freeRange(1)))
+    const project = folder(0)
+    symlinkSync(target, join(project, 'berth.config.ts'))
+    const ran = await up(project)
+    expect(ran).toMatchObject({ code: 78, stdout: '' })
+    expect(ran.stderr).toContain(`(${target}): it belongs to uid ${NOBODY}`)
+    expect(existsSync(marker)).toBe(false)
   })
 })
 
