@@ -78,6 +78,11 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
   const groups = Object.entries(env.groups ?? {}).map(([name, group]) => ({
     name, span: group.span, members: group.services.map((member) => members.get(member)!),
   }))
+  // Each offset of a group tries every member: bound the trials, not only each factor.
+  const trials = groups.reduce((sum, group) => sum + (group.span + 1) * group.members.length, 0)
+  if (trials > LIMITS.groupTrials) {
+    throw new PortError('E_INVALID_OPTIONS', `${file}: the groups of ${environment} would try ${trials} placements (span + 1 times members); at most ${LIMITS.groupTrials}: lower a span or split a group`)
+  }
   return { environment, pools, groups, requests, instances, env }
 }
 

@@ -22,6 +22,8 @@ export const LIMITS = {
   plugins: 64,
   /** Ports one environment asks for, instances included. */
   ports: 4096,
+  /** Trial placements of all groups of an environment: the sum of (span + 1) x members. */
+  groupTrials: 65536,
 } as const
 
 const port = v.pipe(v.number('expected a port number'), v.integer('expected a whole number'), v.minValue(1, 'expected a port from 1 to 65535'), v.maxValue(65535, 'expected a port from 1 to 65535'))

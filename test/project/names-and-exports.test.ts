@@ -78,3 +78,24 @@ describe('exports that would change how a shell or loader runs', () => {
     expect(await p.run(['up', '--format', 'shell'])).toMatchObject({ code: 0, stdout: `export PORT=${from}\nexport NODE_ENV_PORT=${from}\nexport ENVIRONMENT=dev\n` })
   })
 })
+
+describe('bounds on a project file', () => {
+  test('too many services, too many group trials, or too big a file: exit 2 naming the key and the bound', async () => {
+    const services = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`s${i}`, { base: 10000 + i }]))
+    const many = await projectWith({ environments: { development: { services } } }).run(['up'])
+    expect(many).toMatchObject({ code: 2, stdout: '' })
+    expect(many.stderr).toContain('environments.development.services: expected at most 1024 services')
+    const members = Array.from({ length: 128 }, (_, i) => `m${i}`)
+    const groups = Object.fromEntries([0, 1].map((g) => [`g${g}`, { services: members.slice(g * 64, g * 64 + 64), span: 1000 }]))
+    const wide = projectWith({ environments: { development: { services: Object.fromEntries(members.map((m, i) => [m, { base: 2000 + i * 10 }])), groups } } })
+    const trials = await wide.run(['up'])
+    expect(trials).toMatchObject({ code: 2, stdout: '' })
+    expect(trials.stderr).toContain('the groups of development would try 128128 placements (span + 1 times members); at most 65536')
+    const big = projectWith({})
+    const text = `${JSON.stringify({ environments: { development: { services: { web: { base: 3000 } } } } })}${' '.repeat(1024 * 1024)}`
+    writeFileSync(join(big.root, 'berth.config.json'), text)
+    const huge = await big.run(['up'])
+    expect(huge).toMatchObject({ code: 2, stdout: '' })
+    expect(huge.stderr).toContain(`${join(big.root, 'berth.config.json')} is ${text.length} bytes; a project file may have at most 1048576`)
+  })
+})
