@@ -1,8 +1,6 @@
 /** The flags `get` and `up` share beyond persistence: the exclusion policy's switches and plugin files. */
-import { loadPluginFile } from '../core/project/plugin-file.ts'
 import type { PortPlugin } from '../core/types.ts'
 import { exclusions, type ExclusionOptions } from '../plugins/exclusions.ts'
-import { registerSelfImports } from './self-imports.ts'
 
 export interface PolicyFlags {
   allowUnsafe?: boolean
@@ -32,6 +30,8 @@ export function policyPlugin(flags: PolicyFlags): PortPlugin {
 export async function pluginFiles(flags: PolicyFlags, env: Record<string, string | undefined>): Promise<PortPlugin[]> {
   if (flags.plugin === undefined) return []
   const files = (Array.isArray(flags.plugin) ? flags.plugin : [flags.plugin]).map(String)
+  // Loaded only when a file is named: a plain `berth get` never pays for the loader.
+  const [{ loadPluginFile }, { registerSelfImports }] = await Promise.all([import('../core/project/plugin-file.ts'), import('./self-imports.ts')])
   registerSelfImports()
   const plugins: PortPlugin[] = []
   for (const file of files) plugins.push(await loadPluginFile(file, process.cwd(), { explicit: true, env }))
