@@ -8,7 +8,10 @@ import { describe, expect, test } from 'bun:test'
 import { allocatePort, checkPort, isPortAvailable, probeHosts } from '../../core/index.ts'
 import { checkPortsWith } from '../../core/probe.ts'
 import { loadRawBinder } from '../../core/raw-bind.ts'
-import { berth } from '../helpers/binary.ts'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { berth, binary, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
 
 const FOREIGN = ['8.8.8.8', '192.0.2.1', 'fd00::99', 'fe80::1']
@@ -44,5 +47,15 @@ describe('an address that is not on this machine', () => {
     expect(linkLocal.stderr).toContain('fe80::1 is not available on this machine (EINVAL): a link-local address needs a zone')
     expect(linkLocal.stderr).not.toContain('expand')
     expect(await berth(['get', 'web', '--base', String(base), '--host', '127.0.0.1', '--no-persist'])).toMatchObject({ code: 0, stdout: `${base}\n` })
+  })
+
+  test("berth up refuses a service whose host is not on this machine (exit 2), with nothing exported", async () => {
+    const base = await freeRange(1)
+    const dir = mkdtempSync(join(tmpdir(), 'berth-host-'))
+    writeFileSync(join(dir, 'berth.config.json'), JSON.stringify({ environments: { development: { services: { web: { base, env: 'PORT', host: '8.8.8.8' } } } } }))
+    const ran = await runCommand([binary(), 'up', '--no-persist'], { NODE_ENV: '' }, dir)
+    rmSync(dir, { recursive: true, force: true })
+    expect(ran).toMatchObject({ code: 2, stdout: '' })
+    expect(ran.stderr).toContain('8.8.8.8 is not an address of this machine (EADDRNOTAVAIL)')
   })
 })
