@@ -9,7 +9,7 @@ import { nameRecord } from './name-record.ts'
  * hostile or broken file from costing memory or time in proportion to its numbers.
  */
 export const LIMITS = {
-  /** Bytes of berth.config.json (or .ts) read at most. */
+  /** Bytes of a berth.config.json read at most (a .ts file is code: loading it has a deadline instead). */
   fileBytes: 1024 * 1024,
   environments: 64,
   services: 1024,
