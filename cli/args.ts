@@ -1,4 +1,5 @@
 import { PortError } from '../core/errors.ts'
+import type { PortEntry } from '../core/port-ranges.ts'
 import { parsePortText } from '../core/validate.ts'
 
 // cac (through mri) turns "1e3" into 1000 and "0x50" into 80 before we see them, which
@@ -39,19 +40,26 @@ export function portArg(name: string, value: unknown): number {
   return port
 }
 
-/** `3000,3001,3100-3110` → every port listed; each entry and range is checked. */
-export function portListArg(name: string, value: unknown): number[] {
+/** More entries than this in one list is a mistake (or an attack), not a port plan. */
+export const MAX_LIST_ENTRIES = 1000
+
+/**
+ * `3000,3001,3100-3110` → its ports and ranges, each checked, none expanded: `1-65535` stays one
+ * entry, so memory and time follow the length of the list, never the number of ports it covers.
+ */
+export function portListArg(name: string, value: unknown): PortEntry[] {
   const texts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','))
-  const ports: number[] = []
-  for (const text of texts) {
+  if (texts.length > MAX_LIST_ENTRIES) {
+    throw usageError(`${name} lists ${texts.length} entries; at most ${MAX_LIST_ENTRIES}: write a range such as 3000-3999 instead of many ports`)
+  }
+  return texts.map((text): PortEntry => {
     const [from, to, extra] = text.split('-')
     if (extra !== undefined) throw usageError(`${name}: ${JSON.stringify(text)} is not a port or a range like 3000-3010`)
     const start = portArg(name, from)
     const end = to === undefined ? start : portArg(name, to)
     if (end < start) throw usageError(`${name}: the range ${JSON.stringify(text)} is reversed`)
-    for (let port = start; port <= end; port++) ports.push(port)
-  }
-  return ports
+    return start === end ? start : [start, end]
+  })
 }
 
 /** A string option: present, and not a bare flag. */

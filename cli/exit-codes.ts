@@ -13,7 +13,7 @@ export const EXIT = {
   internal: 70,
   /** The registry stayed locked by another process past the busy timeout: retry. */
   busy: 75,
-  /** The registry was refused: a symlink, someone else's directory, a newer schema, no node:sqlite. */
+  /** The registry was refused (a symlink, someone else's directory, a newer schema, no node:sqlite), or a file berth would run was not trusted. */
   state: 78,
   /** Interrupted by SIGINT (128 + 2); SIGTERM gives 143 (128 + 15). Nothing was leased (`up`). */
   interrupted: 130,
@@ -28,6 +28,7 @@ const EXIT_BY_CODE: Record<PortErrorCode, number> = {
   E_PROBE: EXIT.internal,
   E_STATE: EXIT.state,
   E_STATE_BUSY: EXIT.busy,
+  E_UNTRUSTED: EXIT.state,
 }
 
 const POLICY_FLAGS: Record<string, string> = { ephemeral: '--allow-ephemeral', 'browser-unsafe': '--allow-unsafe', privileged: '--allow-privileged' }

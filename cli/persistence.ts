@@ -34,7 +34,7 @@ function pidArg(name: string, value: unknown): number {
  * `PORT=$(berth get web)` keeps the port while the script that asked runs.
  * `--ttl` alone makes a lease that outlives its owner until the time is up.
  */
-export async function persistPlugin(flags: PersistFlags): Promise<PortPlugin | null> {
+export async function persistPlugin(flags: PersistFlags, project?: string): Promise<PortPlugin | null> {
   // Each value is checked first, so a wrong one is named before the flags' combination is.
   const ttl = flags.ttl === undefined ? undefined : durationArg('--ttl', flags.ttl)
   const owner = flags.owner === undefined ? undefined : pidArg('--owner', flags.owner)
@@ -45,5 +45,5 @@ export async function persistPlugin(flags: PersistFlags): Promise<PortPlugin | n
   const ownerPid = owner ?? (ttl !== undefined ? null : process.ppid)
   // The registry's modules load only when leases are kept: `--no-persist` never evaluates them.
   const { persist } = await import('../plugins/persist.ts')
-  return persist({ ownerPid, ttl })
+  return persist({ ownerPid, ttl, project })
 }

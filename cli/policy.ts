@@ -1,5 +1,4 @@
 /** The flags `get` and `up` share beyond persistence: the exclusion policy's switches and plugin files. */
-import { loadPluginFile } from '../core/project/plugin-file.ts'
 import type { PortPlugin } from '../core/types.ts'
 import { exclusions, type ExclusionOptions } from '../plugins/exclusions.ts'
 
@@ -24,9 +23,17 @@ export function policyPlugin(flags: PolicyFlags): PortPlugin {
   return exclusions(exclusionOverrides(flags))
 }
 
-/** Plugin files named on the command line, relative to the working directory. */
-export async function pluginFiles(flags: PolicyFlags): Promise<PortPlugin[]> {
+/**
+ * Plugin files named on the command line, relative to the working directory. Named by the user,
+ * so another user's file may run (the other trust checks still apply), one after the other.
+ */
+export async function pluginFiles(flags: PolicyFlags, env: Record<string, string | undefined>): Promise<PortPlugin[]> {
   if (flags.plugin === undefined) return []
   const files = (Array.isArray(flags.plugin) ? flags.plugin : [flags.plugin]).map(String)
-  return Promise.all(files.map((file) => loadPluginFile(file, process.cwd())))
+  // Loaded only when a file is named: a plain `berth get` never pays for the loader.
+  const [{ loadPluginFile }, { registerSelfImports }] = await Promise.all([import('../core/project/plugin-file.ts'), import('./self-imports.ts')])
+  registerSelfImports()
+  const plugins: PortPlugin[] = []
+  for (const file of files) plugins.push(await loadPluginFile(file, process.cwd(), { explicit: true, env }))
+  return plugins
 }

@@ -22,7 +22,8 @@ const EXIT_HELP = `Exit codes:
   2   bad input or usage
   70  internal error
   75  the lease registry stayed locked by another process: retry
-  78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite)
+  78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite),
+      or a project/plugin file someone else could have written (see BERTH_SAFE_DIRECTORIES)
   130 / 143  interrupted by SIGINT / SIGTERM (up: every claim rolled back, no lease changed)
 
 State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
@@ -73,6 +74,7 @@ const DEFINITIONS = {
     cli
       .command('up', "Allocate every service of berth.config.ts/.json (or the spec's services) and print their exports")
       .option('--env <environment>', 'An environment of the project file (default: NODE_ENV, else development)')
+      .option('--config <file>', 'The project file to use (default: berth.config.ts/.json from here up)')
       .option('--format <format>', 'summary, env, shell or json (default: env)')
       .option('--write <file>', 'Write the exports to this file instead of stdout')
       .option('--plugin <file>', 'Load a plugin from a file (repeatable)')

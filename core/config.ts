@@ -74,7 +74,7 @@ function noSqliteWarning(error: SqliteMissing): string {
  */
 async function plan(options: GetConfigOptions, env: Record<string, string | undefined>): Promise<BerthConfig> {
   const scoped = typeof options.project === 'string' ? { ...env, BERTH_PROJECT: options.project } : env
-  const project = await projectOrSpec(globalThis.process?.cwd() ?? '.', scoped, options.project !== false)
+  const project = await projectOrSpec(globalThis.process?.cwd() ?? '.', { env: scoped }, options.project !== false)
   const environment = pickEnvironment(options.environment, env.NODE_ENV, Object.keys(project.config.environments))
   const run = (plugins: AllocatorOptions['plugins']) => upProject(project, { ...speaking(options), env: scoped, environment, plugins })
   let up

@@ -14,6 +14,8 @@ export type PortErrorCode =
   | 'E_PROBE'
   | 'E_STATE'
   | 'E_STATE_BUSY'
+  /** A file berth would run (a project or plugin file) that someone else could have written. */
+  | 'E_UNTRUSTED'
 
 export interface PortErrorOptions {
   cause?: unknown

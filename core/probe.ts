@@ -36,7 +36,7 @@ export function probeHosts(host: string | undefined, platform: string = process.
  * What one address's bind answer means for the port: a final answer, or undefined to go on
  * with the next address. `present` counts the addresses that exist here.
  */
-function interpret(port: number, host: string, code: string | null, seen: { present: number }): ProbeResult | undefined {
+function interpret(port: number, host: string, code: string | null, seen: { present: number }, asked: string | undefined): ProbeResult | undefined {
   if (code === null) {
     // On Linux a dual-stack `::` bind collides with every listener on the port, IPv4 or IPv6.
     if (host === '::' && DUAL_STACK_COVERS_ALL) return { port, free: true }
@@ -44,9 +44,18 @@ function interpret(port: number, host: string, code: string | null, seen: { pres
     return undefined
   }
   if (code in BUSY) return { port, free: false, reason: BUSY[code]!, host, code }
-  if (ABSENT.has(code)) return undefined
+  // The address the caller asked for is not on this machine: nothing can listen there, whatever the wildcard says.
+  if (ABSENT.has(code)) return host === asked ? { port, free: false, reason: 'unavailable', host, code } : undefined
   throw new PortError('E_PROBE', `Checking port ${port} on ${host} failed with ${code}`)
 }
+
+const WILDCARDS = new Set(['::', '0.0.0.0'])
+
+/**
+ * The address a caller asked for by name: `probeHosts` puts it first. Wildcards and the default
+ * list are not such a request, so an absent family among them is skipped.
+ */
+export const askedAddress = (hosts: readonly string[]): string | undefined => (WILDCARDS.has(hosts[0]!) ? undefined : hosts[0])
 
 const lastly = (port: number, seen: { present: number }): ProbeResult =>
   seen.present > 0 ? { port, free: true } : { port, free: false, reason: 'unavailable' }
@@ -54,8 +63,9 @@ const lastly = (port: number, seen: { present: number }): ProbeResult =>
 // One address at a time: binding the same port on overlapping addresses at once would collide with itself.
 async function bindAll(port: number, hosts: readonly string[], track: (close: () => void) => void): Promise<ProbeResult> {
   const seen = { present: 0 }
+  const asked = askedAddress(hosts)
   for (const host of hosts) {
-    const answer = interpret(port, host, await bindOnce(port, host, track), seen)
+    const answer = interpret(port, host, await bindOnce(port, host, track), seen, asked)
     if (answer) return answer
   }
   return lastly(port, seen)
@@ -63,8 +73,9 @@ async function bindAll(port: number, hosts: readonly string[], track: (close: ()
 
 function bindAllRaw(port: number, hosts: readonly string[], raw: RawBinder): ProbeResult {
   const seen = { present: 0 }
+  const asked = askedAddress(hosts)
   for (const host of hosts) {
-    const answer = interpret(port, host, raw.bind(port, host), seen)
+    const answer = interpret(port, host, raw.bind(port, host), seen, asked)
     if (answer) return answer
   }
   return lastly(port, seen)

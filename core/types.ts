@@ -1,4 +1,5 @@
 /** Public types of berth. Implementation files stay sparse; the documentation lives here. */
+import type { PortEntry, PortRanges } from './port-ranges.ts'
 
 export type Awaitable<T> = T | Promise<T>
 
@@ -49,7 +50,8 @@ export interface AllocationRequest {
   serviceName: string
   basePort: number
   maxPort: number
-  exclude: ReadonlySet<number>
+  /** Ports never handed out, as merged ranges (`has(port)`, `ranges()`, iterable). */
+  exclude: PortRanges
   /** The address the service will bind; `undefined` means every loopback and wildcard address. */
   host: string | undefined
   /** The environment variable whose value, when valid, is tried first. */
@@ -205,8 +207,8 @@ export interface AllocatePortOptions extends AllocatorOptions {
   maxPort?: number
   /** Names the service in logs and results. */
   serviceName: string
-  /** Ports never to hand out. */
-  exclude?: readonly number[]
+  /** Ports never to hand out: ports and inclusive ranges, `[3000, [3100, 3110]]`; at most 65535 entries. */
+  exclude?: readonly PortEntry[]
   /**
    * The address the service will bind. Without it every loopback and wildcard address
    * (`::`, `0.0.0.0`, `127.0.0.1`, `::1`) must be free.

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { PortError } from './errors.ts'
 import { probeHosts } from './probe.ts'
+import { PortRanges } from './port-ranges.ts'
 import type { AllocatePortOptions, AllocationRequest } from './types.ts'
 
 /** How far past `basePort` the range reaches when `maxPort` is not given (the spec's development tables use 100). */
@@ -19,6 +20,17 @@ const serviceNameMessage = (issue: { input: unknown }) =>
 const envVarMessage = (issue: { input: unknown }) =>
   `envVar must be an environment variable name such as PORT, got ${show(issue.input)}`
 
+/** More entries than there are ports is never a real list. */
+export const MAX_EXCLUDE_ENTRIES = 65535
+
+const excludedMessage = (issue: { input: unknown }) => `each excluded entry must be a port from 1 to 65535 or a [from, to] range of them, got ${JSON.stringify(issue.input) ?? String(issue.input)}`
+
+const excludedRangeSchema = () =>
+  v.pipe(
+    v.tuple([portSchema('an excluded range start'), portSchema('an excluded range end')]),
+    v.check(([from, to]) => from <= to, (issue) => `the excluded range ${JSON.stringify(issue.input)} is reversed`),
+  )
+
 /** Built on first use: a cold `berth get` with a plain request never needs it. */
 const buildRequestSchema = () =>
   v.pipe(
@@ -31,7 +43,13 @@ const buildRequestSchema = () =>
       ),
       basePort: portSchema('basePort'),
       maxPort: v.optional(portSchema('maxPort')),
-      exclude: v.optional(v.array(portSchema('each excluded port'), 'exclude must be an array of ports'), []),
+      exclude: v.optional(
+        v.pipe(
+          v.array(v.union([portSchema('each excluded port'), excludedRangeSchema()], excludedMessage), 'exclude must be an array of ports and [from, to] ranges'),
+          v.maxLength(MAX_EXCLUDE_ENTRIES, (issue) => `exclude has ${(issue.input as unknown[]).length} entries; at most ${MAX_EXCLUDE_ENTRIES} (merge them into [from, to] ranges)`),
+        ),
+        [],
+      ),
       host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
       envVar: v.optional(v.pipe(v.string(envVarMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envVarMessage))),
       pool: v.optional(v.pipe(v.string((issue) => `pool must be a pool name, got ${show(issue.input)}`), v.minLength(1, 'pool must not be empty'))),
@@ -96,7 +114,7 @@ function toRequest(checked: v.InferOutput<ReturnType<typeof buildRequestSchema>>
     priority,
     basePort,
     maxPort: maxPort ?? Math.min(basePort + DEFAULT_RANGE_SPAN, 65535),
-    exclude: new Set(exclude),
+    exclude: PortRanges.from(exclude),
     host,
     envVar,
     hosts: probeHosts(host),

@@ -3,6 +3,7 @@
  * batches, claimed before anyone else in this process can take it. The allocator supplies the
  * engine, its filters and its claim.
  */
+import { addressNotHereError } from './address.ts'
 import { isClaimed, tryClaim } from './claims.ts'
 import type { ProbeEngine } from './engine.ts'
 import type { AllocationRequest, Deferral, ProbeResult, SkipReason, SkippedCandidate } from './types.ts'
@@ -31,7 +32,11 @@ export interface WalkParts {
 /** An engine's `take`: the in-process claim, made the moment a probe finds the port free; `taken` remembers it. */
 const takeInto = (taken: Set<number>) => (port: number) => tryClaim(port) && taken.add(port) !== undefined
 
-const busyVerdict = (r: ProbeResult): SkippedCandidate => ({ port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) })
+/** A busy port's verdict. The requested address missing here ends the allocation: no port of it could ever be free. */
+function busyVerdict(r: ProbeResult, req: AllocationRequest): SkippedCandidate {
+  if (r.reason === 'unavailable' && r.host !== undefined && r.host === req.host) throw addressNotHereError(r.host, r.code)
+  return { port: r.port, reason: r.reason ?? 'in-use', ...(r.host ? { host: r.host } : {}) }
+}
 
 /** A port in use that the service's own process holds (its plugin says so): the line, else null. */
 async function ownHolder(pass: Pass, r: ProbeResult): Promise<string | null> {
@@ -94,7 +99,7 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
           if (!r) verdict = { port, reason: 'claimed' }
           else if (!r.free) {
             if (await ownHolder(pass, r)) return port
-            verdict = busyVerdict(r)
+            verdict = busyVerdict(r, req)
           } else {
             const refused = await claim(port, req, taken.has(port))
             if (refused) verdict = { port, reason: refused }
@@ -123,7 +128,7 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
     const [r] = await lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) })
     if (!r!.free) {
       if (await ownHolder(pass, r!)) return port
-      pass.skipped.push(busyVerdict(r!))
+      pass.skipped.push(busyVerdict(r!, pass.req))
       return null
     }
     const refused = await claim(port, pass.req, taken.has(port))

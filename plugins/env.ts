@@ -36,8 +36,9 @@ export function envPreference(options: EnvPreferenceOptions = {}): PortPlugin {
     preferred(req, ctx) {
       const variable = options.variable ?? req.envVar
       if (!variable) return null
-      const value = ctx.env[variable]
-      if (value === undefined) return null
+      // Own keys only: a variable called `constructor` is not Object's constructor.
+      const value = Object.hasOwn(ctx.env, variable) ? ctx.env[variable] : undefined
+      if (typeof value !== 'string') return null
       const port = parsePortText(value)
       if (port === null) {
         const message = invalidEnvLine(req.serviceName, variable, value, req.basePort)

@@ -1,3 +1,4 @@
+import { portRange } from '../core/candidates.ts'
 import { PortError } from '../core/errors.ts'
 import type { PortPlugin } from '../core/types.ts'
 
@@ -9,17 +10,19 @@ export interface PoolOptions {
   pools: Record<string, PoolSpec>
 }
 
-function portsOf(name: string, spec: PoolSpec): number[] {
+/** A pool's candidates: a range stays two numbers (read lazily), so a pool costs the size of its spec, not of its ports. */
+function portsOf(name: string, spec: PoolSpec): () => Iterable<number> {
   const bad = () => new PortError('E_INVALID_OPTIONS', `pool ${JSON.stringify(name)} must be a range like "3000-3099" or a list of ports, got ${JSON.stringify(spec)}`)
   if (typeof spec === 'string') {
     const match = /^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$/.exec(spec)
     if (!match) throw bad()
     const [from, to] = [Number(match[1]), Number(match[2])]
     if (to > 65535 || to < from) throw bad()
-    return Array.from({ length: to - from + 1 }, (_, i) => from + i)
+    return () => portRange(from, to)
   }
   if (!Array.isArray(spec) || spec.length === 0 || !spec.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) throw bad()
-  return [...spec]
+  const ports = [...spec]
+  return () => ports
 }
 
 /**
@@ -34,7 +37,7 @@ export function pool(options: PoolOptions): PortPlugin {
       if (req.pool === undefined) return null
       const ports = pools.get(req.pool)
       if (!ports) throw new PortError('E_INVALID_OPTIONS', `[${req.serviceName}] pool ${JSON.stringify(req.pool)} is not defined; pools: ${[...pools.keys()].join(', ') || 'none'}`)
-      return ports
+      return ports()
     },
   }
 }

@@ -1,3 +1,4 @@
+import { addressNotHere } from '../../core/address.ts'
 import { checkPort, probeHosts } from '../../core/probe.ts'
 import type { ProbeResult } from '../../core/types.ts'
 import { portArg, textArg, usageError } from '../args.ts'
@@ -9,8 +10,12 @@ export interface CheckOptions {
   json?: boolean
 }
 
-const describe = (r: ProbeResult) =>
-  r.free ? 'free' : `busy (${r.reason}${r.host ? ` on ${r.host}` : ''}${r.code ? `, ${r.code}` : ''})`
+function describe(r: ProbeResult): string {
+  if (r.free) return 'free'
+  // The address asked for is not on this machine: not "busy", and never "free".
+  if (r.reason === 'unavailable' && r.host) return `unavailable (${addressNotHere(r.host, r.code)})`
+  return `busy (${r.reason}${r.host ? ` on ${r.host}` : ''}${r.code ? `, ${r.code}` : ''})`
+}
 
 /** `berth check PORT...`: a line per port; exit 0 when all are free, 1 when any is busy. */
 export async function checkCommand(ports: string[], options: CheckOptions, io: Io): Promise<number> {

@@ -36,7 +36,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
-  const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options))]
+  const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options, io.env))]
   // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
   if (service === undefined) throw usageError('get needs a service name, e.g. "berth get web"')
   const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: stderrEvents(io, verbosityOf(options)) })

@@ -9,12 +9,15 @@ import { stderrEvents } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
+import { registerSelfImports } from '../self-imports.ts'
 import { interruptible } from '../signals.ts'
 import { checkWriteTarget, writeAtomically } from '../write-file.ts'
 import { verbosityOf } from './get.ts'
 
 export interface UpOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   env?: unknown
+  /** `--config FILE`: the project file, instead of the one found from the working directory up. */
+  config?: unknown
   format?: unknown
   write?: unknown
   quiet?: boolean
@@ -42,6 +45,16 @@ function render(format: Format, outcome: Outcome): string {
   return Object.entries({ ...outcome.exports, ...outcome.marker }).map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`).join('')
 }
 
+/** The real folder of a file (the project root of `--config FILE`), or undefined when it does not exist (loadProject says so). */
+async function folderOf(file: string): Promise<string | undefined> {
+  const [{ realpathSync }, { dirname }] = await Promise.all([import('node:fs'), import('node:path')])
+  try {
+    return dirname(realpathSync(file))
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * `berth up`: allocates every service of the project file (berth.config.ts / .json at the project
  * root) for one environment, or the spec's services when there is no file; the summary report goes
@@ -56,8 +69,12 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const explicit = textArg('--env', options.env)
   const env = projectEnv(options, io.env)
   const onEvent = stderrEvents(io, verbosityOf(options))
-  const persist = await persistPlugin(options)
-  const project = await projectOrSpec(process.cwd(), env)
+  const configFile = textArg('--config', options.config)
+  // A file named with --config makes its folder the project, for the leases too.
+  const configRoot = configFile === undefined ? undefined : await folderOf(configFile)
+  const persist = await persistPlugin(options, configRoot)
+  registerSelfImports()
+  const project = await projectOrSpec(process.cwd(), { file: configFile, env })
   const environment = pickEnvironment(explicit, env.NODE_ENV, Object.keys(project.config.environments))
   if (!Object.hasOwn(project.config.environments, environment)) {
     const names = Object.keys(project.config.environments)
@@ -67,7 +84,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
         : `--env: ${project.file} has no environment ${JSON.stringify(environment)}; it has: ${names.join(', ')}`,
     )
   }
-  const plugins = [persist, ...(await pluginFiles(options))]
+  const plugins = [persist, ...(await pluginFiles(options, io.env))]
   const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal }))
   const services = project.config.environments[environment]!.services
   const portVars = Object.values(services).flatMap((service) => (service.env ? [service.env] : []))

@@ -1,6 +1,7 @@
 /** The variables a project exports: each service's `env`, plus `exports` built from the allocations. */
 import { PortError } from '../errors.ts'
 import type { AllocationResult } from '../types.ts'
+import { DENIED_EXPORT_MESSAGE, isDeniedExport } from './denied-exports.ts'
 import type { Plan } from './plan.ts'
 import type { EnvironmentConfig } from './schema.ts'
 
@@ -27,23 +28,29 @@ export interface ServicePorts {
 }
 
 export function buildExports(plan: Plan, results: ReadonlyMap<string, AllocationResult>): Record<string, string> {
-  const services: Record<string, ServicePorts> = {}
+  // Null-prototype: `${toString.port}` must find a service called toString or none, never Object's method.
+  const services: Record<string, ServicePorts> = Object.create(null)
   for (const [name, requestNames] of Object.entries(plan.instances)) {
     const ports = requestNames.map((request) => results.get(request)!.port)
     services[name] = { port: ports[0]!, ports }
   }
-  const vars: Record<string, string> = {}
-  for (const [name, service] of Object.entries(plan.env.services)) if (service.env) vars[service.env] = String(services[name]!.port)
+  const vars: Record<string, string> = Object.create(null)
+  const set = (key: string, value: string) => {
+    // The schema refuses these names already; this keeps any other way in shut.
+    if (isDeniedExport(key)) throw new PortError('E_INVALID_OPTIONS', `exports.${key}: ${key} ${DENIED_EXPORT_MESSAGE}`)
+    vars[key] = value
+  }
+  for (const [name, service] of Object.entries(plan.env.services)) if (service.env) set(service.env, String(services[name]!.port))
   for (const [key, value] of Object.entries(plan.env.exports ?? {})) {
     if (typeof value === 'function') {
-      vars[key] = String((value as (s: Record<string, ServicePorts>) => unknown)(services))
+      set(key, String((value as (s: Record<string, ServicePorts>) => unknown)(services)))
       continue
     }
-    vars[key] = value.replace(TEMPLATE, (_, name: string, field: 'port' | 'ports') => {
+    set(key, value.replace(TEMPLATE, (_, name: string, field: 'port' | 'ports') => {
       const service = Object.hasOwn(services, name) ? services[name] : undefined
       if (!service) throw new PortError('E_INVALID_OPTIONS', notAService(key, name, plan.environment))
       return field === 'port' ? String(service.port) : service.ports.join(',')
-    })
+    }))
   }
   return vars
 }

@@ -4,7 +4,7 @@
  */
 import type { ServiceRequest } from '../api.ts'
 import { findProjectRoot } from '../state/project.ts'
-import { loadProject, type LoadedProject } from './load.ts'
+import { loadProject, type LoadedProject, type LoadProjectOptions } from './load.ts'
 import type { ProjectConfig, ServiceConfig } from './schema.ts'
 
 export type Environment = 'development' | 'production'
@@ -37,8 +37,8 @@ export const SPEC_CONFIG: ProjectConfig = {
 /** Where the spec's plan comes from when a folder has no project file. */
 export const SPEC_FILE = "(no berth.config file: the spec's services)"
 
-/** The project file of `cwd`'s project, or the spec's services recorded under the project root. */
-export async function projectOrSpec(cwd: string, env?: Readonly<Record<string, string | undefined>>, useFile = true): Promise<LoadedProject> {
-  const loaded = useFile ? await loadProject(cwd, env) : null
-  return loaded ?? { file: SPEC_FILE, root: await findProjectRoot(cwd, env), config: SPEC_CONFIG, plugins: [] }
+/** The project file of `cwd`'s project (or `options.file`), or the spec's services recorded under the project root. */
+export async function projectOrSpec(cwd: string, options: LoadProjectOptions = {}, useFile = true): Promise<LoadedProject> {
+  const loaded = useFile ? await loadProject(cwd, options) : null
+  return loaded ?? { file: SPEC_FILE, root: await findProjectRoot(cwd, options.env), config: SPEC_CONFIG, plugins: [] }
 }

@@ -81,7 +81,7 @@ describe('plugin files', () => {
     const p = projectWith({ environments: { development: { services: { web: { base: 3000 } } } } })
     writeFileSync(join(p.root, 'empty.ts'), 'export const nothing = 1\n')
     const ran = await p.run(['get', '--plugin', 'empty.ts', '--no-persist'])
-    expect(ran.code).toBe(70)
+    expect(ran.code).toBe(2)
     expect(ran.stderr).toContain('must export by default a plugin')
   })
 })
