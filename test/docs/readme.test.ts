@@ -60,6 +60,8 @@ function userProject(): string {
   const dir = tempDirs()('berth-readme')
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(ROOT, join(dir, 'node_modules', 'berth'))
+  // Shell lines name the example project as they would from a clone of this repository.
+  symlinkSync(join(ROOT, 'examples'), join(dir, 'examples'))
   const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'))
   // Snippets show values they do not use afterwards; everything else is checked as berth's own code is.
   const tsconfig = { compilerOptions: { ...compilerOptions, noUnusedLocals: false, typeRoots: [join(ROOT, 'node_modules')] }, include: ['*.ts', '*.js'] }

@@ -75,7 +75,7 @@ describe('exports that would change how a shell or loader runs', () => {
   test('ordinary names still export', async () => {
     const from = await freeRange(2)
     const p = projectWith({ environments: { development: { services: { web: { base: from, env: 'PORT' } }, exports: { NODE_ENV_PORT: '${web.port}', ENVIRONMENT: 'dev' } } } })
-    expect(await p.run(['up', '--format', 'shell'])).toMatchObject({ code: 0, stdout: `export PORT=${from}\nexport NODE_ENV_PORT=${from}\nexport ENVIRONMENT=dev\n` })
+    expect(await p.run(['up', '--format', 'shell'])).toMatchObject({ code: 0, stdout: `export PORT=${from}\nexport NODE_ENV_PORT=${from}\nexport ENVIRONMENT=dev\nexport BERTH_EXPORTS='PORT=${from}@${p.root}'\n` })
   })
 })
 
