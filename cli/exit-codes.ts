@@ -10,9 +10,14 @@ export const EXIT = {
   usage: 2,
   /** A bug or an unexpected system error. */
   internal: 70,
+  /** The registry could not be written: the disk is full or failing. */
+  io: 74,
   /** The registry stayed locked by another process past the busy timeout: retry. */
   busy: 75,
-  /** The registry was refused: a symlink, someone else's directory, a newer schema, no node:sqlite. */
+  /**
+   * The registry was refused or cannot be used: a symlink, someone else's directory or file, a
+   * loose (world-writable) parent, no permission, a read-only file system, a newer schema, no node:sqlite.
+   */
   state: 78,
 } as const
 
@@ -24,6 +29,7 @@ const EXIT_BY_CODE: Record<PortErrorCode, number> = {
   E_PROBE: EXIT.internal,
   E_STATE: EXIT.state,
   E_STATE_BUSY: EXIT.busy,
+  E_STATE_IO: EXIT.io,
 }
 
 const POLICY_FLAGS: Record<string, string> = { ephemeral: '--allow-ephemeral', 'browser-unsafe': '--allow-unsafe', privileged: '--allow-privileged' }

@@ -12,6 +12,7 @@ export type PortErrorCode =
   | 'E_PROBE'
   | 'E_STATE'
   | 'E_STATE_BUSY'
+  | 'E_STATE_IO'
 
 export interface PortErrorOptions {
   cause?: unknown

@@ -48,8 +48,14 @@ export function persist(options: PersistOptions = {}): PortPlugin {
   let byPort = new Map<number, Lease>()
   /** The port each service had last time, for the warning when it moves. */
   const remembered = new Map<string, number>()
-  /** Hooks other than setup run only after it, so the registry is open (or failed to open) by then. */
+  /**
+   * Hooks other than setup run only after it, so the registry is open (or failed to open) by then.
+   * A damaged registry can be found and repaired at any step: its warning goes out once, then.
+   */
   const open = () => registry!
+  const tell = (ctx: PluginContext, opened: Registry) => {
+    for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)
+  }
 
   return {
     name: 'persist',
@@ -57,12 +63,12 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       users++
       project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.'))
       registry ??= resolveStateDir(options.stateDir, ctx.env).then(createRegistry)
-      const opened = await registry
-      // Tell the user once that a damaged registry was moved aside.
-      for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)
+      tell(ctx, await registry)
     },
-    async preferred(req) {
-      const leases = (await open()).list()
+    async preferred(req, ctx) {
+      const opened = await open()
+      const leases = opened.list()
+      tell(ctx, opened)
       byPort = new Map(leases.map((lease) => [lease.port, lease]))
       const mine = leases.find((lease) => lease.project === project && lease.service === req.serviceName)
       remembered.delete(req.serviceName)
@@ -75,15 +81,18 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (!lease || (lease.project === project && lease.service === req.serviceName)) return true
       return lease.state === 'active' ? 'leased' : { defer: 'dormant' }
     },
-    async claim(port, req) {
+    async claim(port, req, ctx) {
       const pid = ownerPid === undefined ? globalThis.process?.pid : ownerPid
-      return (await open()).claim({
+      const opened = await open()
+      const won = opened.claim({
         port, project, service: req.serviceName, host: req.host ?? null,
         owner: pid == null ? null : ownerOf(pid),
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
         // A port seen dormant was deferred by accept(), so reaching it means nothing else was free.
         replaceDormant: byPort.get(port)?.state === 'dormant',
       })
+      tell(ctx, opened)
+      return won
     },
     allocated(result, ctx) {
       const before = remembered.get(result.serviceName)
@@ -92,8 +101,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       const why = REASON_TEXT[reason] ?? reason
       warn(ctx, result.serviceName, movedLine(result.serviceName, before, why, result.port))
     },
-    async released(port) {
-      ;(await open()).remove((lease) => lease.port === port && lease.project === project)
+    async released(port, ctx) {
+      const opened = await open()
+      opened.remove((lease) => lease.port === port && lease.project === project)
+      tell(ctx, opened)
     },
     async dispose() {
       if (--users > 0 || !registry) return

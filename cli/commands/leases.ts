@@ -8,10 +8,13 @@ import type { Io } from '../io.ts'
 
 async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
   const registry = await createRegistry(await resolveStateDir(undefined, io.env))
-  for (const warning of registry.warnings) io.stderr(`${warning}\n`)
+  // A damaged registry is repaired wherever it is found, at open or later: say so, once.
+  const tell = () => registry.warnings.splice(0).forEach((warning) => io.stderr(`${warning}\n`))
+  tell()
   try {
     return await work(registry)
   } finally {
+    tell()
     registry.close()
   }
 }

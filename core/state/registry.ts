@@ -1,5 +1,5 @@
 /** The lease table: who holds which port, read and written under SQLite's write lock. */
-import { openRegistry, stateError } from './open.ts'
+import { openRegistry } from './open.ts'
 import { isAlive, type Owner } from './owner.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
 
@@ -88,14 +88,9 @@ export interface Registry {
 }
 
 export async function createRegistry(dir: string): Promise<Registry> {
-  const { db, path, warnings } = await openRegistry(dir)
-  const guarded = <T>(work: (db: SqlDatabase) => T): T => {
-    try {
-      return work(db)
-    } catch (error) {
-      throw stateError(error, path)
-    }
-  }
+  const store = await openRegistry(dir)
+  // Each step runs through the store, which heals a damaged file and words failures.
+  const guarded = <T>(work: (db: SqlDatabase) => T): T => store.use(work)
   const all = (d: SqlDatabase) => {
     const now = Date.now()
     const alive = liveness()
@@ -103,8 +98,8 @@ export async function createRegistry(dir: string): Promise<Registry> {
   }
 
   return {
-    path,
-    warnings,
+    path: store.path,
+    warnings: store.warnings,
     list: () => guarded(all),
     leaseOf: (project, service) =>
       guarded((d) => {
@@ -140,6 +135,6 @@ export async function createRegistry(dir: string): Promise<Registry> {
           return gone
         }),
       ),
-    close: () => db.close(),
+    close: () => store.close(),
   }
 }
