@@ -8,6 +8,7 @@ import type { PluginContext, PortPlugin } from '../core/types.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
 import { findProjectRoot } from '../core/state/project.ts'
+import { isOwnLease } from '../core/state/users.ts'
 import { createRegistry, type Lease, type Registry } from '../core/state/registry.ts'
 
 export interface PersistOptions {
@@ -53,6 +54,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
    * A damaged registry can be found and repaired at any step: its warning goes out once, then.
    */
   const open = () => registry!
+  /** This service's own lease (in a shared registry, another user's service of the same name is another service). */
+  const isSelf = (lease: Lease, service: string) => lease.project === project && lease.service === service && isOwnLease(lease)
   const tell = (ctx: PluginContext, opened: Registry) => {
     for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)
   }
@@ -70,7 +73,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       const leases = opened.list()
       tell(ctx, opened)
       byPort = new Map(leases.map((lease) => [lease.port, lease]))
-      const mine = leases.find((lease) => lease.project === project && lease.service === req.serviceName)
+      const mine = leases.find((lease) => isSelf(lease, req.serviceName))
       remembered.delete(req.serviceName)
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
@@ -78,7 +81,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     },
     accept(port, req) {
       const lease = byPort.get(port)
-      if (!lease || (lease.project === project && lease.service === req.serviceName)) return true
+      if (!lease || isSelf(lease, req.serviceName)) return true
       return lease.state === 'active' ? 'leased' : { defer: 'dormant' }
     },
     async claim(port, req, ctx) {
@@ -103,7 +106,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     },
     async released(port, ctx) {
       const opened = await open()
-      opened.remove((lease) => lease.port === port && lease.project === project)
+      opened.remove((lease) => lease.port === port && lease.project === project && isOwnLease(lease))
       tell(ctx, opened)
     },
     async dispose() {

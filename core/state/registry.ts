@@ -2,6 +2,7 @@
 import { openRegistry } from './open.ts'
 import { isAlive, type Owner } from './owner.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
+import { mayRemove, scopeProject, splitProject } from './users.ts'
 
 export type LeaseState = 'active' | 'dormant'
 
@@ -19,6 +20,8 @@ export interface Lease {
   renewedAt: number
   /** Active while its owner runs (or its TTL lasts); dormant after. */
   state: LeaseState
+  /** The user who made it, in a group's shared registry; null in a private one (all the user's own). */
+  uid: number | null
 }
 
 export interface ClaimInput {
@@ -62,18 +65,21 @@ function liveness() {
 function toLease(row: LeaseRow, now: number, alive: (pid: number, start: string | null) => boolean = isAlive): Lease {
   const owned = row.owner_pid !== null && alive(row.owner_pid, row.owner_start)
   const timed = row.lease_until !== null && row.lease_until > now
+  const { project, uid } = splitProject(row.project)
   return {
-    port: row.port, project: row.project, service: row.service, host: row.host,
+    port: row.port, project, uid, service: row.service, host: row.host,
     ownerPid: row.owner_pid, ownerStart: row.owner_start, leaseUntil: row.lease_until,
     createdAt: row.created_at, renewedAt: row.renewed_at,
     state: owned || timed ? 'active' : 'dormant',
   }
 }
 
-const sameService = (lease: Lease, project: string, service: string) => lease.project === project && lease.service === service
+const sameService = (row: LeaseRow, storedProject: string, service: string) => row.project === storedProject && row.service === service
 
 export interface Registry {
   path: string
+  /** A group's shared registry: leases carry their user, and each user removes only their own (root any). */
+  shared: boolean
   warnings: string[]
   list(): Lease[]
   leaseOf(project: string, service: string): Lease | undefined
@@ -82,7 +88,7 @@ export interface Registry {
    * another process won it. Replaces this service's earlier lease.
    */
   claim(input: ClaimInput): boolean
-  /** Deletes leases matching `where`, re-checked under the lock; returns what was deleted. */
+  /** Deletes leases matching `where` that this user may remove, re-checked under the lock; returns what was deleted. */
   remove(where: (lease: Lease) => boolean): Lease[]
   close(): void
 }
@@ -91,6 +97,7 @@ export async function createRegistry(dir: string): Promise<Registry> {
   const store = await openRegistry(dir)
   // Each step runs through the store, which heals a damaged file and words failures.
   const guarded = <T>(work: (db: SqlDatabase) => T): T => store.use(work)
+  const stored = (project: string) => scopeProject(project, store.shared)
   const all = (d: SqlDatabase) => {
     const now = Date.now()
     const alive = liveness()
@@ -99,11 +106,12 @@ export async function createRegistry(dir: string): Promise<Registry> {
 
   return {
     path: store.path,
+    shared: store.shared,
     warnings: store.warnings,
     list: () => guarded(all),
     leaseOf: (project, service) =>
       guarded((d) => {
-        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
+        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', stored(project), service)
         return row && toLease(row, Date.now())
       }),
     claim: (input) =>
@@ -111,17 +119,17 @@ export async function createRegistry(dir: string): Promise<Registry> {
         immediate(d, () => {
           const now = Date.now()
           // Inside the lock: only reads, a kill(pid, 0) and a /proc read. No probing here.
+          const project = stored(input.project)
           const row = d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', input.port)
-          const holder = row && toLease(row, now)
-          if (holder && !sameService(holder, input.project, input.service)) {
-            if (holder.state === 'active' || !input.replaceDormant) return false
+          if (row && !sameService(row, project, input.service)) {
+            if (toLease(row, now).state === 'active' || !input.replaceDormant) return false
           }
-          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', input.project, input.service)
+          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, input.service)
           const createdAt = mine?.port === input.port ? mine.created_at : now
-          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, input.project, input.service)
+          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, project, input.service)
           d.run(
             'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, lease_until, created_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            input.port, input.project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
+            input.port, project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
             input.leaseUntil, createdAt, now,
           )
           return true
@@ -130,7 +138,7 @@ export async function createRegistry(dir: string): Promise<Registry> {
     remove: (where) =>
       guarded((d) =>
         immediate(d, () => {
-          const gone = all(d).filter(where)
+          const gone = all(d).filter((lease) => mayRemove(lease.uid) && where(lease))
           for (const lease of gone) d.run('DELETE FROM leases WHERE port = ?', lease.port)
           return gone
         }),
