@@ -1,7 +1,10 @@
 /**
  * The directories above the state directory. Whoever can rename an entry in one of them can move
- * the registry away (and its leases with it) or slip another one in, so each must belong to root
- * or this user, and must not be writable by other users unless its sticky bit is set (as /tmp's is).
+ * the registry away (and its leases with it) or slip another one in. One that every user can
+ * write (without the sticky bit that /tmp has) is refused. One that belongs to another user gets a
+ * warning: some setups do that on purpose (a CI container's home owned by the runner's uid), but
+ * the user should know. A group-writable one passes: with user-private groups and umask 002
+ * (Fedora, RHEL) every home folder is one, and its group is the user alone.
  */
 import { PortError } from '../errors.ts'
 import { node } from './builtins.ts'
@@ -23,12 +26,11 @@ function ancestorsOf(dir: string, real: string): string[] {
   return [...found]
 }
 
-/**
- * Refuses a state directory whose parents another user could rewrite; returns warnings for
- * parents that members of their group could rewrite (common with umask 002, and the user's choice).
- */
+/** Refuses a state directory whose parents every user could rewrite; returns warnings for the other loose parents. */
 export function checkAncestors(dir: string, real: string, uid: number | undefined): string[] {
   const warnings: string[] = []
+  // Without POSIX owners (Windows) there is nothing to compare with.
+  if (uid === undefined) return warnings
   for (const parent of ancestorsOf(dir, real)) {
     let stat: Stats
     try {
@@ -39,14 +41,11 @@ export function checkAncestors(dir: string, real: string, uid: number | undefine
     // A symlink's own mode means nothing; the directory holding it is checked as its own ancestor.
     if (stat.isSymbolicLink() || (stat.mode & STICKY) !== 0) continue
     const mode = (stat.mode & 0o777).toString(8)
-    if (uid !== undefined && stat.uid !== 0 && stat.uid !== uid) {
-      throw loose(dir, `its parent ${parent} belongs to uid ${stat.uid}, who could move it away`, `use a directory under one that only you (or root) own`)
-    }
     if ((stat.mode & 0o002) !== 0) {
       throw loose(dir, `its parent ${parent} is writable by every user (mode ${mode}), so anyone could move it away`, `chmod o-w ${parent} (or chmod +t ${parent})`)
     }
-    if ((stat.mode & 0o020) !== 0) {
-      warnings.push(`⚠️  The state directory ${dir} sits in ${parent}, which its group can write (mode ${mode}): members could move your leases away. Fix: chmod g-w ${parent}`)
+    if (stat.uid !== 0 && stat.uid !== uid) {
+      warnings.push(`⚠️  The state directory ${dir} sits in ${parent}, which belongs to uid ${stat.uid}: that user could move your leases away. Fix: point BERTH_STATE_DIR at a directory of your own`)
     }
   }
   return warnings

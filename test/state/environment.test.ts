@@ -145,6 +145,16 @@ describe('foreign or loose state', () => {
     expect((await runCommand([binary(), 'list', '--json'], { ...NO_STATE, XDG_STATE_HOME: loose }, work)).code).toBe(0)
   })
 
+  test.skipIf(!isRoot)("a state directory in another user's folder works, with a warning that names that user", async () => {
+    const work = workDir()
+    const theirs = join(work, 'theirs')
+    mkdirSync(theirs, { mode: 0o755 })
+    chownSync(theirs, NOBODY, NOBODY)
+    const ran = await runCommand([binary(), 'list', '--json'], { ...NO_STATE, XDG_STATE_HOME: theirs }, work)
+    expect(ran).toMatchObject({ code: 0, stdout: '[]\n' })
+    expect(ran.stderr).toContain(`The state directory ${theirs}/berth sits in ${theirs}, which belongs to uid ${NOBODY}: that user could move your leases away`)
+  })
+
   test('a relative HOME is refused: the registry never lands under the working directory', async () => {
     const work = workDir()
     const ran = await runCommand([binary(), 'get', 'web'], { ...NO_STATE, HOME: 'relative-home' }, work)
