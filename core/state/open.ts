@@ -76,6 +76,9 @@ function configure(db: SqlDatabase, path: string): void {
   // NORMAL in WAL mode survives a crashed process; a power loss may forget the last lease,
   // which is safe because every remembered port is probed again before it is handed out.
   db.exec('PRAGMA synchronous = NORMAL')
+  // The last connection to close checkpoints and truncates the WAL to nothing (the file stays, so
+  // the next run need not create it): an empty WAL is one the next open need not inspect.
+  db.exec('PRAGMA journal_size_limit = 0')
   migrate(db, path)
   ensureIdentity(db, readIdentity(db))
 }
@@ -145,7 +148,7 @@ export async function openRegistry(dir: string): Promise<RegistryStore> {
       try {
         if (hasForeignWal(path)) {
           const aside = moveAside(path, connection.inode, 'foreign-wal', SIDECARS)
-          warnings.push(`⚠️  The registry ${path} had a write-ahead log (-wal) from another registry: moved it to ${aside}-wal and kept the registry's own contents`)
+          if (aside) warnings.push(`⚠️  The registry ${path} had a write-ahead log (-wal) from another registry: moved it to ${aside}-wal and kept the registry's own contents`)
         }
         connection.db = openSqliteSync(path)
         configure(connection.db, path)
