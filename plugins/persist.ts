@@ -12,7 +12,7 @@ import { isOwnLease } from '../core/state/users.ts'
 import { createRegistry, type Lease, type Registry } from '../core/state/registry.ts'
 
 export interface PersistOptions {
-  /** Where the registry lives. @default BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth */
+  /** Where the registry lives. @default BERTH_STATE_DIR, else BERTH_SHARED_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth */
   stateDir?: string
   /** The project root leases are recorded under. @default the nearest berth config or git root above the working directory */
   project?: string

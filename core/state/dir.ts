@@ -11,6 +11,13 @@ type Env = Readonly<Record<string, string | undefined>>
 
 const SETGID = 0o2000
 
+/** The directory named by the caller or the environment, with where it came from. */
+function namedDir(option: string | undefined, env: Env): [string, string | undefined] {
+  if (option !== undefined) return ['stateDir', option]
+  if (env.BERTH_STATE_DIR) return ['BERTH_STATE_DIR', env.BERTH_STATE_DIR]
+  return ['BERTH_SHARED_STATE_DIR', env.BERTH_SHARED_STATE_DIR]
+}
+
 /**
  * `stateDir` option, else `BERTH_STATE_DIR`, else `BERTH_SHARED_STATE_DIR` (a group's shared
  * registry), else `$XDG_STATE_HOME/berth` when that is set and absolute (the XDG spec says to
@@ -18,8 +25,7 @@ const SETGID = 0o2000
  */
 export async function resolveStateDir(option: string | undefined, env: Env): Promise<string> {
   const { path: { isAbsolute, join } } = await loadBuiltins()
-  const [from, chosen] =
-    option !== undefined ? ['stateDir', option] : env.BERTH_STATE_DIR ? ['BERTH_STATE_DIR', env.BERTH_STATE_DIR] : ['BERTH_SHARED_STATE_DIR', env.BERTH_SHARED_STATE_DIR]
+  const [from, chosen] = namedDir(option, env)
   if (chosen !== undefined && chosen !== '') {
     if (!isAbsolute(chosen)) throw new PortError('E_STATE', `${from} must be an absolute path, got ${JSON.stringify(chosen)}`)
     if (from === 'BERTH_SHARED_STATE_DIR') requireSharedLayout(chosen)
