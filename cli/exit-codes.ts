@@ -11,9 +11,15 @@ export const EXIT = {
   usage: 2,
   /** A bug or an unexpected system error. */
   internal: 70,
+  /** The registry could not be written: the disk is full or failing. */
+  io: 74,
   /** The registry stayed locked by another process past the busy timeout: retry. */
   busy: 75,
-  /** The registry was refused (a symlink, someone else's directory, a newer schema, no node:sqlite), or a file berth would run was not trusted. */
+  /**
+   * The registry was refused or cannot be used: a symlink, someone else's directory or file, a
+   * loose (world-writable) parent, no permission, a read-only file system, a newer schema, no
+   * node:sqlite; or a file berth would run was not trusted.
+   */
   state: 78,
   /** Interrupted by SIGINT (128 + 2); SIGTERM gives 143 (128 + 15). Nothing was leased (`up`). */
   interrupted: 130,
@@ -29,6 +35,7 @@ const EXIT_BY_CODE: Record<PortErrorCode, number> = {
   E_STATE: EXIT.state,
   E_STATE_BUSY: EXIT.busy,
   E_UNTRUSTED: EXIT.state,
+  E_STATE_IO: EXIT.io,
 }
 
 const POLICY_FLAGS: Record<string, string> = { ephemeral: '--allow-ephemeral', 'browser-unsafe': '--allow-unsafe', privileged: '--allow-privileged' }

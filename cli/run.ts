@@ -21,12 +21,15 @@ const EXIT_HELP = `Exit codes:
   1   check: a port is busy; get/up: no free port in the range; release: no such lease; port: no lease
   2   bad input or usage
   70  internal error
+  74  the lease registry could not be written: disk full or failing
   75  the lease registry stayed locked by another process: retry
-  78  the lease registry was refused (symlink, permissions, newer schema, no node:sqlite),
-      or a project/plugin file someone else could have written (see BERTH_SAFE_DIRECTORIES)
+  78  the lease registry was refused or cannot be used (symlink, another user's, permissions,
+      read-only file system, newer schema, no node:sqlite), or a project/plugin file someone
+      else could have written (see BERTH_SAFE_DIRECTORIES)
   130 / 143  interrupted by SIGINT / SIGTERM (up: every claim rolled back, no lease changed)
 
-State: leases live in $BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
+State: leases live in $BERTH_STATE_DIR, else $BERTH_SHARED_STATE_DIR (a group's shared registry),
+else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
 
 /**
  * Each command's definition. Only the command being run is registered: cac builds every option

@@ -16,6 +16,7 @@ export type PortErrorCode =
   | 'E_STATE_BUSY'
   /** A file berth would run (a project or plugin file) that someone else could have written. */
   | 'E_UNTRUSTED'
+  | 'E_STATE_IO'
 
 export interface PortErrorOptions {
   cause?: unknown

@@ -8,6 +8,7 @@ import type { PluginContext, PortPlugin } from '../core/types.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
 import { findProjectRoot } from '../core/state/project.ts'
+import { isOwnLease } from '../core/state/users.ts'
 import { createRegistry, type Lease, type Registry, type SavedRow } from '../core/state/registry.ts'
 import { findHolder, isDescendant } from '../core/holder.ts'
 
@@ -20,7 +21,7 @@ async function ownHolderLine(service: string, port: number, owner: number): Prom
 }
 
 export interface PersistOptions {
-  /** Where the registry lives. @default BERTH_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth */
+  /** Where the registry lives. @default BERTH_STATE_DIR, else BERTH_SHARED_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth */
   stateDir?: string
   /** The project root leases are recorded under. @default BERTH_PROJECT, else the nearest berth config or git root above the working directory */
   project?: string
@@ -50,8 +51,16 @@ export function persist(options: PersistOptions = {}): PortPlugin {
   const remembered = new Map<string, number>()
   /** What each claim of this plugin replaced, as stored: a rollback puts it back. */
   const replaced = new Map<number, { service: string; rows: SavedRow[] }>()
-  /** Hooks other than setup run only after it, so the registry is open (or failed to open) by then. */
+  /**
+   * Hooks other than setup run only after it, so the registry is open (or failed to open) by then.
+   * A damaged registry can be found and repaired at any step: its warning goes out once, then.
+   */
   const open = () => registry!
+  /** This service's own lease (in a shared registry, another user's service of the same name is another service). */
+  const isSelf = (lease: Lease, service: string) => lease.project === project && lease.service === service && isOwnLease(lease)
+  const tell = (ctx: PluginContext, opened: Registry) => {
+    for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)
+  }
 
   return {
     name: 'persist',
@@ -59,14 +68,14 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       users++
       project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.', ctx.env))
       registry ??= resolveStateDir(options.stateDir, ctx.env).then(createRegistry)
-      const opened = await registry
-      // Tell the user once that a damaged registry was moved aside.
-      for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)
+      tell(ctx, await registry)
     },
-    async preferred(req) {
-      const leases = (await open()).list()
+    async preferred(req, ctx) {
+      const opened = await open()
+      const leases = opened.list()
+      tell(ctx, opened)
       byPort = new Map(leases.map((lease) => [lease.port, lease]))
-      const mine = leases.find((lease) => lease.project === project && lease.service === req.serviceName)
+      const mine = leases.find((lease) => isSelf(lease, req.serviceName))
       remembered.delete(req.serviceName)
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
@@ -77,14 +86,14 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     },
     accept(port, req) {
       const lease = byPort.get(port)
-      if (!lease || (lease.project === project && lease.service === req.serviceName)) return true
+      if (!lease || isSelf(lease, req.serviceName)) return true
       return lease.state === 'active' ? 'leased' : { defer: 'dormant' }
     },
-    async claim(port, req) {
+    async claim(port, req, ctx) {
       const pid = ownerPid === undefined ? globalThis.process?.pid : ownerPid
-      const registry = await open()
-      const rows = registry.snapshot(port, project, req.serviceName)
-      const won = registry.claim({
+      const opened = await open()
+      const rows = opened.snapshot(port, project, req.serviceName)
+      const won = opened.claim({
         port, project, service: req.serviceName, host: req.host ?? null,
         owner: pid == null ? null : ownerOf(pid),
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
@@ -92,6 +101,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
         replaceDormant: byPort.get(port)?.state === 'dormant',
       })
       if (won) replaced.set(port, { service: req.serviceName, rows })
+      tell(ctx, opened)
       return won
     },
     allocated(result, ctx) {
@@ -101,9 +111,11 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       const why = reasonText(reason)
       warn(ctx, result.serviceName, movedLine(result.serviceName, before, why, result.port))
     },
-    async released(port) {
+    async released(port, ctx) {
       replaced.delete(port)
-      ;(await open()).remove((lease) => lease.port === port && lease.project === project)
+      const opened = await open()
+      opened.remove((lease) => lease.port === port && lease.project === project && isOwnLease(lease))
+      tell(ctx, opened)
     },
     async rollback(port) {
       const claim = replaced.get(port)

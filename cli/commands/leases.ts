@@ -2,25 +2,30 @@
 import {
   checkPort, createRegistry, findProjectRoot, parsePortText, probeHosts, resolveStateDir, type Lease, type Registry,
 } from '../../core/index.ts'
+import { mayRemove } from '../../core/state/users.ts'
 import { usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import { escapeLines, escapeText } from '../escape.ts'
 import type { Io } from '../io.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
+import { userName } from '../user-names.ts'
 
 export async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> | T): Promise<T> {
   const registry = await createRegistry(await resolveStateDir(undefined, io.env))
-  for (const warning of registry.warnings) io.stderr(`${escapeLines(warning)}\n`)
+  // A damaged registry is repaired wherever it is found, at open or later: say so, once.
+  const tell = () => registry.warnings.splice(0).forEach((warning) => io.stderr(`${escapeLines(warning)}\n`))
+  tell()
   try {
     return await work(registry)
   } finally {
+    tell()
     registry.close()
   }
 }
 
 export const toJson = (lease: Lease) => ({
   project: lease.project, service: lease.service, port: lease.port, host: lease.host, pid: lease.ownerPid,
-  state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
+  uid: lease.uid, state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
   createdAt: new Date(lease.createdAt).toISOString(), renewedAt: new Date(lease.renewedAt).toISOString(),
 })
 
@@ -42,9 +47,12 @@ export function listCommand(options: { json?: boolean }, io: Io): Promise<number
       return EXIT.ok
     }
     const { green, dim } = io.out
-    // Names are escaped before padding, so the columns line up with what the terminal shows.
-    const rows = leases.map((l) => [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), l.state, l.project].map(escapeText))
-    const lines = table([['SERVICE', 'PORT', 'HOST', 'PID', 'STATE', 'PROJECT'], ...rows]).split('\n')
+    // A shared registry's leases show whose they are. Names are escaped before padding, so the
+    // columns line up with what the terminal shows.
+    const user = (l: Lease) => (registry.shared ? [userName(l.uid)] : [])
+    const rows = leases.map((l) => [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), ...user(l), l.state, l.project].map(escapeText))
+    const header = ['SERVICE', 'PORT', 'HOST', 'PID', ...(registry.shared ? ['USER'] : []), 'STATE', 'PROJECT']
+    const lines = table([header, ...rows]).split('\n')
     // Colour after padding, so escape codes do not upset the column widths.
     io.stdout(lines.map((line, i) => (i === 0 ? line : leases[i - 1]?.state === 'active' ? green(line) : dim(line))).join('\n'))
     return EXIT.ok
@@ -61,6 +69,11 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
     const project = await findProjectRoot(process.cwd(), projectEnv(options, io.env))
     const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
+    const others = port !== null && gone.length === 0 ? registry.list().find((l) => l.port === port && !mayRemove(l.uid)) : undefined
+    if (others) {
+      io.stderr(`Port ${port} is leased to ${others.service} of user ${userName(others.uid)} in the shared registry: only that user (or root) can release it\n`)
+      return EXIT.unavailable
+    }
     if (gone.length === 0) {
       io.stderr(port !== null ? `No lease holds port ${port}\n` : `${escapeText(`No lease for service ${JSON.stringify(target)} in ${project}`)}\n`)
       return EXIT.unavailable
@@ -82,6 +95,8 @@ export function gcCommand(options: { json?: boolean }, io: Io): Promise<number> 
     const gone = registry.remove((l) => l.state === 'dormant' && free.has(l.port))
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     io.stderr(`${escapeText(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}`)}\n`)
+    const theirs = registry.list().filter((l) => l.state === 'dormant' && !mayRemove(l.uid)).length
+    if (theirs > 0) io.stderr(`Left ${theirs} dormant lease${theirs === 1 ? '' : 's'} of other users alone: each user (or root) forgets their own\n`)
     return EXIT.ok
   })
 }

@@ -1,7 +1,8 @@
 /** The lease table: who holds which port, read and written under SQLite's write lock. */
-import { openRegistry, stateError } from './open.ts'
+import { openRegistry } from './open.ts'
 import { isAlive, type Owner } from './owner.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
+import { mayRemove, scopeProject, splitProject } from './users.ts'
 
 export type LeaseState = 'active' | 'dormant'
 
@@ -19,6 +20,8 @@ export interface Lease {
   renewedAt: number
   /** Active while its owner runs (or its TTL lasts); dormant after. */
   state: LeaseState
+  /** The user who made it, in a group's shared registry; null in a private one (all the user's own). */
+  uid: number | null
 }
 
 export interface ClaimInput {
@@ -62,18 +65,21 @@ function liveness() {
 function toLease(row: LeaseRow, now: number, alive: (pid: number, start: string | null) => boolean = isAlive): Lease {
   const owned = row.owner_pid !== null && alive(row.owner_pid, row.owner_start)
   const timed = row.lease_until !== null && row.lease_until > now
+  const { project, uid } = splitProject(row.project)
   return {
-    port: row.port, project: row.project, service: row.service, host: row.host,
+    port: row.port, project, uid, service: row.service, host: row.host,
     ownerPid: row.owner_pid, ownerStart: row.owner_start, leaseUntil: row.lease_until,
     createdAt: row.created_at, renewedAt: row.renewed_at,
     state: owned || timed ? 'active' : 'dormant',
   }
 }
 
-const sameService = (lease: Lease, project: string, service: string) => lease.project === project && lease.service === service
+const sameService = (row: LeaseRow, storedProject: string, service: string) => row.project === storedProject && row.service === service
 
 export interface Registry {
   path: string
+  /** A group's shared registry: leases carry their user, and each user removes only their own (root any). */
+  shared: boolean
   warnings: string[]
   list(): Lease[]
   leaseOf(project: string, service: string): Lease | undefined
@@ -84,7 +90,7 @@ export interface Registry {
    * another process won it. Replaces this service's earlier lease.
    */
   claim(input: ClaimInput): boolean
-  /** Deletes leases matching `where`, re-checked under the lock; returns what was deleted. */
+  /** Deletes leases matching `where` that this user may remove, re-checked under the lock; returns what was deleted. */
   remove(where: (lease: Lease) => boolean): Lease[]
   /** The rows a claim of `port` by (project, service) would replace, as stored: what `restore` puts back. */
   snapshot(port: number, project: string, service: string): SavedRow[]
@@ -100,14 +106,10 @@ export interface Registry {
 export type SavedRow = Record<string, string | number | null>
 
 export async function createRegistry(dir: string): Promise<Registry> {
-  const { db, path, warnings } = await openRegistry(dir)
-  const guarded = <T>(work: (db: SqlDatabase) => T): T => {
-    try {
-      return work(db)
-    } catch (error) {
-      throw stateError(error, path)
-    }
-  }
+  const store = await openRegistry(dir)
+  // Each step runs through the store, which heals a damaged file and words failures.
+  const guarded = <T>(work: (db: SqlDatabase) => T): T => store.use(work)
+  const stored = (project: string) => scopeProject(project, store.shared)
   const all = (d: SqlDatabase) => {
     const now = Date.now()
     const alive = liveness()
@@ -115,18 +117,19 @@ export async function createRegistry(dir: string): Promise<Registry> {
   }
 
   return {
-    path,
-    warnings,
+    path: store.path,
+    shared: store.shared,
+    warnings: store.warnings,
     list: () => guarded(all),
     leaseOf: (project, service) =>
       guarded((d) => {
-        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
+        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', stored(project), service)
         return row && toLease(row, Date.now())
       }),
     leasesOf: (project, service) =>
       guarded((d) => {
         const now = Date.now()
-        const rows = d.all<LeaseRow>('SELECT * FROM leases WHERE project = ? AND (service = ? OR substr(service, 1, ?) = ?)', project, service, service.length + 1, `${service}#`)
+        const rows = d.all<LeaseRow>('SELECT * FROM leases WHERE project = ? AND (service = ? OR substr(service, 1, ?) = ?)', stored(project), service, service.length + 1, `${service}#`)
         const instance = (row: LeaseRow) => (row.service === service ? 0 : Number(row.service.slice(service.length + 1)))
         return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now))
       }),
@@ -135,17 +138,17 @@ export async function createRegistry(dir: string): Promise<Registry> {
         immediate(d, () => {
           const now = Date.now()
           // Inside the lock: only reads, a kill(pid, 0) and a /proc read. No probing here.
+          const project = stored(input.project)
           const row = d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', input.port)
-          const holder = row && toLease(row, now)
-          if (holder && !sameService(holder, input.project, input.service)) {
-            if (holder.state === 'active' || !input.replaceDormant) return false
+          if (row && !sameService(row, project, input.service)) {
+            if (toLease(row, now).state === 'active' || !input.replaceDormant) return false
           }
-          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', input.project, input.service)
+          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, input.service)
           const createdAt = mine?.port === input.port ? mine.created_at : now
-          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, input.project, input.service)
+          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, project, input.service)
           d.run(
             'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, lease_until, created_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            input.port, input.project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
+            input.port, project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
             input.leaseUntil, createdAt, now,
           )
           return true
@@ -154,17 +157,17 @@ export async function createRegistry(dir: string): Promise<Registry> {
     remove: (where) =>
       guarded((d) =>
         immediate(d, () => {
-          const gone = all(d).filter(where)
+          const gone = all(d).filter((lease) => mayRemove(lease.uid) && where(lease))
           for (const lease of gone) d.run('DELETE FROM leases WHERE port = ?', lease.port)
           return gone
         }),
       ),
     snapshot: (port, project, service) =>
-      guarded((d) => d.all<SavedRow>('SELECT * FROM leases WHERE port = ? OR (project = ? AND service = ?)', port, project, service)),
+      guarded((d) => d.all<SavedRow>('SELECT * FROM leases WHERE port = ? OR (project = ? AND service = ?)', port, stored(project), service)),
     restore: (port, project, service, saved) =>
       guarded((d) =>
         immediate(d, () => {
-          d.run('DELETE FROM leases WHERE port = ? AND project = ? AND service = ?', port, project, service)
+          d.run('DELETE FROM leases WHERE port = ? AND project = ? AND service = ?', port, stored(project), service)
           for (const row of saved) {
             const taken = d.get('SELECT 1 AS x FROM leases WHERE port = ? OR (project = ? AND service = ?)', row.port!, row.project!, row.service!)
             if (taken) continue
@@ -173,6 +176,6 @@ export async function createRegistry(dir: string): Promise<Registry> {
           }
         }),
       ),
-    close: () => db.close(),
+    close: () => store.close(),
   }
 }

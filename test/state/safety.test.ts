@@ -49,7 +49,7 @@ describe('the registry file', () => {
     const base = await freeRange(1)
     const ran = await s.run(['get', 'web', '--base', String(base)])
     expect(ran).toMatchObject({ code: 0, stdout: `${base}\n` })
-    expect(ran.stderr).toContain(`⚠️  The registry ${s.db} is corrupt: moved it to ${s.db}.`)
+    expect(ran.stderr).toContain(`⚠️  The registry ${s.db} is corrupt (file is not a database): moved it to ${s.db}.`)
     const aside = readdirSync(s.state).filter((name) => name.endsWith('.corrupt'))
     expect(aside).toHaveLength(1)
     expect(readFileSync(join(s.state, aside[0]!), 'utf8')).toStartWith('this is not a database')
