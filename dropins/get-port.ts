@@ -3,6 +3,7 @@
  * port; ports locked 15-30 s, or for the process with `reserve`), on berth's probe, so a port
  * held on the other address family is never called free.
  */
+import { addressNotAvailable, isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
 import { release, takeIfFree, takeRandom } from './shared.ts'
 
 export { setPersistence } from './shared.ts'
@@ -39,7 +40,8 @@ function rotate(): void {
 const isLocked = (port: number) => young.has(port) || old.has(port) || reserved.has(port)
 
 function excludeSet(exclude: unknown): Set<number> {
-  if (exclude === undefined || exclude === null) return new Set()
+  // As in get-port: a falsy `exclude` (0, null, '') is no exclusion at all.
+  if (!exclude) return new Set()
   if (typeof (exclude as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new TypeError('The `exclude` option must be an iterable.')
   for (const element of exclude as Iterable<unknown>) {
     if (typeof element !== 'number') {
@@ -50,33 +52,48 @@ function excludeSet(exclude: unknown): Set<number> {
   return new Set(exclude as Iterable<number>)
 }
 
-function checkedPort(port: unknown): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > MAX_PORT) {
-    throw new RangeError(`Port should be >= 0 and < 65536. Received ${String(port)}.`)
-  }
-  return port
+/** get-port's order: the preferred ports as given (a falsy `port` is none), then 0 for a random port. */
+function* candidates(port: Options['port'] | null): Generator<unknown> {
+  if (port) yield* typeof port === 'number' ? [port] : port
+  yield 0
+}
+
+/**
+ * The address a `host` option binds, resolved as `listen()` would. The resolver's error, or
+ * EADDRNOTAVAIL for an address this machine does not have, is get-port's answer (it throws them).
+ */
+async function bindableHost(host: string, port: number): Promise<string> {
+  const address = await resolveHost(host)
+  if (!(await isLocalAddress(address))) throw addressNotAvailable(address, port)
+  return address
 }
 
 /** Get an available TCP port number: the first free preferred port, else a random one. */
 export default async function getPort(options?: Options): Promise<number> {
   const exclude = excludeSet(options?.exclude)
-  const preferred = options?.port === undefined || options.port === 0 ? [] : typeof options.port === 'number' ? [options.port] : options.port
   if (rotation === undefined) {
     rotation = setTimeout(rotate, ROTATE_MS)
     rotation.unref?.()
   }
   const lock = (port: number) => (options?.reserve ? reserved : young).add(port)
-  for (const candidate of preferred) {
-    const port = checkedPort(candidate)
-    if (port === 0 || exclude.has(port) || isLocked(port)) continue
-    if (await takeIfFree('get-port', port, options?.host)) {
+  let host: string | undefined
+  for (const candidate of candidates(options?.port)) {
+    if (exclude.has(candidate as number)) continue
+    // A port `listen()` refuses is its RangeError, as with get-port; 0 (given or the fallback) is a random port.
+    const port = socketPort(candidate)
+    if (options?.host && host === undefined) host = await bindableHost(options.host, port)
+    if (port === 0) {
+      const random = await takeRandom('get-port', host, (p) => exclude.has(p) || isLocked(p))
+      lock(random)
+      return random
+    }
+    if (isLocked(port)) continue
+    if (await takeIfFree('get-port', port, host)) {
       lock(port)
       return port
     }
   }
-  const port = await takeRandom('get-port', options?.host, (p) => exclude.has(p) || isLocked(p))
-  lock(port)
-  return port
+  throw new Error('No available ports found')
 }
 
 /** Port numbers `from`...`to`, both in 1024...65535. */

@@ -1,6 +1,7 @@
 /**
  * What the four drop-ins share: berth's probe (a port held on either address family is busy),
  * the in-process claim, and, behind one switch, the cross-process lease registry.
+ * Hosts reach these functions already resolved (see node-compat.ts): an IP literal or `localhost`.
  */
 import { kernelPort } from '../core/bind.ts'
 import { releaseClaim, tryClaim } from '../core/claims.ts'
@@ -33,7 +34,6 @@ export async function isFree(port: number, host?: string): Promise<boolean> {
   return (await checkPort(port, probeHosts(host || undefined))).free
 }
 
-let calls = 0
 /** Old drop-in leases are swept once per process, not on every claim (each sweep is a write). */
 let swept = false
 
@@ -43,25 +43,66 @@ async function leaseAcrossProcesses(pkg: string, port: number, host: string | un
   const registry = await createRegistry(await resolveStateDir(options.stateDir, env))
   try {
     const pid = globalThis.process?.pid ?? 0
-    // Drop-ins ask for no stickiness: each call is its own lease, and dormant ones are anyone's.
+    // Drop-ins ask for no stickiness: one lease per port and process, and dormant ones are anyone's.
+    // The same process may lease its port again (the in-process claim already decided that).
     if (!swept) registry.remove((lease) => lease.state === 'dormant' && lease.service.startsWith('drop-in:'))
     swept = true
     return registry.claim({
       port, project: options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.')),
-      service: `drop-in:${pkg}:${pid}:${++calls}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,
+      service: `drop-in:${pkg}:${pid}:${port}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,
     })
   } finally {
     registry.close()
   }
 }
 
+/**
+ * How long a drop-in's claim on a port lasts. `locked`: until the drop-in releases it (get-port's
+ * locks). `answer`: for an API without a release call, until the answer is delivered; while calls
+ * overlap, their ports stay claimed until the last of them has answered, so overlapping calls
+ * never get the same port and a later call may get the same port again, as with the original.
+ */
+export type ClaimLifetime = 'locked' | 'answer'
+
+let answering = 0
+const endWithTheAnswers = new Set<number>()
+
+/**
+ * Opens one call of an API without release; the returned function closes it, just before the
+ * answer is delivered. The ports such calls claimed are freed when no call is left open.
+ */
+export function openAnswer(): () => void {
+  answering++
+  let open = true
+  return () => {
+    if (!open) return
+    open = false
+    if (--answering === 0) {
+      for (const port of endWithTheAnswers) releaseClaim(port)
+      endWithTheAnswers.clear()
+    }
+  }
+}
+
+/** Runs one call of an API without release (see `openAnswer`). */
+export async function whileAnswering<T>(work: () => Promise<T>): Promise<T> {
+  const close = openAnswer()
+  try {
+    return await work()
+  } finally {
+    // Before the caller's continuation runs: `detect(await detect())` gets the same port twice.
+    close()
+  }
+}
+
 /** Claims `port` if it is free: in this process always, across processes when persistence is on. */
-export async function takeIfFree(pkg: string, port: number, host?: string): Promise<boolean> {
+export async function takeIfFree(pkg: string, port: number, host?: string, lifetime: ClaimLifetime = 'locked'): Promise<boolean> {
   if (!tryClaim(port)) return false
   try {
     const options = persistenceOptions()
     const taken = (await isFree(port, host)) && (!options || (await leaseAcrossProcesses(pkg, port, host, options)))
     if (!taken) releaseClaim(port)
+    else if (lifetime === 'answer') endWithTheAnswers.add(port)
     return taken
   } catch (error) {
     releaseClaim(port)
@@ -70,10 +111,10 @@ export async function takeIfFree(pkg: string, port: number, host?: string): Prom
 }
 
 /** A port the kernel picks, then claimed like any other; retried when someone else got it first. */
-export async function takeRandom(pkg: string, host?: string, skip: (port: number) => boolean = () => false): Promise<number> {
+export async function takeRandom(pkg: string, host?: string, skip: (port: number) => boolean = () => false, lifetime: ClaimLifetime = 'locked'): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const port = await kernelPort(host && host !== 'localhost' ? host : '::')
-    if (!skip(port) && (await takeIfFree(pkg, port, host))) return port
+    if (!skip(port) && (await takeIfFree(pkg, port, host, lifetime))) return port
   }
   throw new Error(`No free random port found${host ? ` on ${host}` : ''} after 50 tries`)
 }
