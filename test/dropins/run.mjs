@@ -9,6 +9,6 @@ const [name, format = 'import', which = 'berth'] = process.argv.slice(2)
 const specifier = which === 'original' ? name : `berth/${name}`
 const lib = format === 'require' ? createRequire(import.meta.url)(specifier) : await import(specifier)
 const { scenarios } = await import(`./${name}.scenarios.mjs`)
-const all = Object.entries(scenarios(lib, format))
+const all = Object.entries(scenarios(lib, format, which))
 const chosen = which === 'original' ? all.filter(([title]) => !title.startsWith('berth:')) : all
 console.log(JSON.stringify(await runAll(Object.fromEntries(chosen))))
