@@ -8,7 +8,8 @@
  * `detect(await detect())` gets the same one, as with detect-port.
  */
 import { addressNotAvailable, isLocalAddress, isSocketPort, resolveHost } from './node-compat.ts'
-import { isFree, takeIfFree, takeRandom, whileAnswering } from './shared.ts'
+import { isFree, openAnswer, takeRandom } from './shared.ts'
+import { takeFirst } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 
@@ -53,20 +54,24 @@ async function hostToCheck(hostname: string, port: number): Promise<{ host: stri
 }
 
 async function detect(first: number, hostname: string | undefined): Promise<number> {
-  const target = hostname ? await hostToCheck(hostname, first) : undefined
-  const host = target && 'host' in target ? target.host : undefined
-  // A port `listen()` refuses (below 0, above 65535) counts as busy: detect-port moves on.
-  const maxPort = Math.min(first + 10, 65535)
-  for (let port = first; ; port++) {
-    if (port !== first && port >= maxPort) break
-    if (!isSocketPort(port)) continue
-    if (target && 'notFound' in target) return port
-    if (port === 0) break
-    if (await takeIfFree(PKG, port, host, 'answer')) return port
+  // Closed as this function returns, before the caller's continuation runs (see whileAnswering).
+  const close = openAnswer()
+  try {
+    const target = hostname ? await hostToCheck(hostname, first) : undefined
+    const host = target && 'host' in target ? target.host : undefined
+    // The port, then the ones after it below `port + 10`; a port `listen()` refuses (below 0, above
+    // 65535) counts as busy, and 0 asks for a random port.
+    const maxPort = Math.min(first + 10, 65535)
+    const ports: number[] = []
+    for (let port = first; port === first || port < maxPort; port++) if (isSocketPort(port)) ports.push(port)
+    if (target && 'notFound' in target) return ports[0] ?? 0
+    return (await takeFirst(PKG, ports, asPort, host, 'answer')) || (await takeRandom(PKG, host, undefined, 'answer'))
+  } finally {
+    close()
   }
-  if (target && 'notFound' in target) return 0
-  return takeRandom(PKG, host, undefined, 'answer')
 }
+
+const asPort = (port: unknown) => port as number
 
 export function detectPort(port?: number | PortConfig | string): Promise<number>
 export function detectPort(callback: DetectPortCallback): void
@@ -86,7 +91,7 @@ export function detectPort(
     callback = port
     value = undefined
   }
-  const work = whileAnswering(() => detect(parseInt(value as string) || 0, hostname))
+  const work = detect(parseInt(value as string) || 0, hostname)
   if (typeof callback !== 'function') return work
   const done = callback
   // detect-port's chain: a callback that throws is called again with its own error.

@@ -10,7 +10,8 @@
 import { kernelPort } from '../core/bind.ts'
 import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
-import { isFree, takeIfFree, takeRandom, whileAnswering } from './shared.ts'
+import { isFree, openAnswer, takeRandom, whileAnswering } from './shared.ts'
+import { takeFirst } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 export { getSocketAddress, isSocketSupported, cleanSocket, type GetSocketOptions } from './sockets.ts'
@@ -75,65 +76,65 @@ async function bindable(host: HostAddress): Promise<string | undefined | null> {
   }
 }
 
-/** get-port-please's `_tryPort`: the port when it was free (and safe), else false. */
-async function tryPort(port: unknown, where: string | undefined | null): Promise<number | false> {
-  const number = socketPort(port)
-  if (where === null) return false
-  if (number === 0) return findRandom(where)
-  return (await takeIfFree(PKG, number, where, 'answer')) && isSafePort(number) && number
-}
-
 async function findRandom(where: string | undefined | null): Promise<number | false> {
   if (where === null) return false
   return takeRandom(PKG, where, isUnsafePort, 'answer').catch(() => false as const)
 }
 
+/** get-port-please's `_findPort`: the first free (and safe) port, in order; a port `listen()` refuses is its RangeError. */
 async function findPort(ports: unknown[], where: string | undefined | null): Promise<number | false> {
-  for (const port of ports) {
-    const found = await tryPort(port, where)
-    if (found) return found
+  if (where === null) {
+    // Every port fails to bind; listen() still reads each one first.
+    for (const port of ports) socketPort(port)
+    return false
   }
-  return false
+  const found = await takeFirst(PKG, ports, (port) => {
+    const number = socketPort(port)
+    return isUnsafePort(number) ? undefined : number
+  }, where, 'answer')
+  return found === 0 ? findRandom(where) : (found ?? false)
 }
 
-export function getPort(input: GetPortInput = {}): Promise<PortNumber> {
-  return whileAnswering(() => find(input))
-}
-
-async function find(input: GetPortInput): Promise<PortNumber> {
-  const user: Partial<GetPortOptions> = typeof input === 'number' || typeof input === 'string' ? { port: Number.parseInt(`${input}`) || 0 } : input
-  // Not given and PORT unset is NaN, not 0: get-port-please then tries 3000, not a random port.
-  const port = Number(user.port ?? env().PORT)
-  const askedForAny = Boolean(user.port || user.ports?.length || user.portRange?.length)
-  const options = {
-    random: port === 0, ports: [] as number[], portRange: [] as number[], alternativePortRange: askedForAny ? [] : [3000, 3100], verbose: false,
-    ...user, port, host: validHost(user.host ?? env().HOST, user.public, user.verbose),
-  }
-  if (options.random && !askedForAny) return getRandomPort(options.host)
-  const where = await bindable(options.host)
-  const candidates = [options.port, ...options.ports, ...range(...(options.portRange as [number, number]))].filter((p) => {
-    if (!p) return false
-    if (!isSafePort(p)) {
-      log(options.verbose, `Ignoring unsafe port: ${p}`)
-      return false
+export async function getPort(input: GetPortInput = {}): Promise<PortNumber> {
+  // Closed as this function returns, before the caller's continuation runs (see whileAnswering).
+  const close = openAnswer()
+  try {
+    const user: Partial<GetPortOptions> = typeof input === 'number' || typeof input === 'string' ? { port: Number.parseInt(`${input}`) || 0 } : input
+    // Not given and PORT unset is NaN, not 0: get-port-please then tries 3000, not a random port.
+    const port = Number(user.port ?? env().PORT)
+    const askedForAny = Boolean(user.port || user.ports?.length || user.portRange?.length)
+    const options = {
+      random: port === 0, ports: [] as number[], portRange: [] as number[], alternativePortRange: askedForAny ? [] : [3000, 3100], verbose: false,
+      ...user, port, host: validHost(user.host ?? env().HOST, user.public, user.verbose),
     }
-    return true
-  })
-  if (candidates.length === 0) candidates.push(3000)
-  let found = await findPort(candidates, where)
-  if (!found && options.alternativePortRange.length > 0) {
-    found = await findPort(range(...(options.alternativePortRange as [number, number])), where)
-    log(options.verbose, `Unable to find an available port (tried ${candidates.join('-')} ${onHost(options.host)}).${found ? ` Using alternative port ${found}.` : ''}`)
+    if (options.random && !askedForAny) return getRandomPort(options.host)
+    const where = options.host ? await bindable(options.host) : undefined
+    const candidates = [options.port, ...options.ports, ...range(...(options.portRange as [number, number]))].filter((p) => {
+      if (!p) return false
+      if (!isSafePort(p)) {
+        log(options.verbose, `Ignoring unsafe port: ${p}`)
+        return false
+      }
+      return true
+    })
+    if (candidates.length === 0) candidates.push(3000)
+    let found = await findPort(candidates, where)
+    if (!found && options.alternativePortRange.length > 0) {
+      found = await findPort(range(...(options.alternativePortRange as [number, number])), where)
+      log(options.verbose, `Unable to find an available port (tried ${candidates.join('-')} ${onHost(options.host)}).${found ? ` Using alternative port ${found}.` : ''}`)
+    }
+    if (!found && user.random !== false) {
+      found = await getRandomPort(options.host)
+      log(options.verbose, `Using random port ${found}`)
+    }
+    if (!found) {
+      const tried = [options.port, options.portRange.join('-'), options.alternativePortRange.join('-')].filter(Boolean).join(', ')
+      throw new GetPortError(`Unable to find an available port ${onHost(options.host)} (tried ${tried})`)
+    }
+    return found
+  } finally {
+    close()
   }
-  if (!found && user.random !== false) {
-    found = await getRandomPort(options.host)
-    log(options.verbose, `Using random port ${found}`)
-  }
-  if (!found) {
-    const tried = [options.port, options.portRange.join('-'), options.alternativePortRange.join('-')].filter(Boolean).join(', ')
-    throw new GetPortError(`Unable to find an available port ${onHost(options.host)} (tried ${tried})`)
-  }
-  return found
 }
 
 export function getRandomPort(host?: HostAddress): Promise<number> {
@@ -166,7 +167,7 @@ export async function waitForPort(port: PortNumber, options: WaitForPortOptions 
   for (let left = retries; left > 0; left--) {
     // get-port-please's check answers false for an unsafe port or a host it cannot bind: done waiting.
     const number = socketPort(port)
-    const where = await bindable(options.host)
+    const where = options.host ? await bindable(options.host) : undefined
     if (where === null || isUnsafePort(number) || !(await isFree(number, where))) return
     await new Promise((resolve) => setTimeout(resolve, delay))
   }

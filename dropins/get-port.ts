@@ -4,7 +4,8 @@
  * held on the other address family is never called free.
  */
 import { addressNotAvailable, isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
-import { release, takeIfFree, takeRandom } from './shared.ts'
+import { release, takeRandom } from './shared.ts'
+import { takeFirst } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 
@@ -58,6 +59,12 @@ function* candidates(port: Options['port'] | null): Generator<unknown> {
   yield 0
 }
 
+/** `first`, then what is left of `rest`, pulled one at a time. */
+function* chain(first: unknown[], rest: Iterator<unknown>): Generator<unknown> {
+  yield* first
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value
+}
+
 /**
  * The address a `host` option binds, resolved as `listen()` would. The resolver's error, or
  * EADDRNOTAVAIL for an address this machine does not have, is get-port's answer (it throws them).
@@ -75,25 +82,27 @@ export default async function getPort(options?: Options): Promise<number> {
     rotation = setTimeout(rotate, ROTATE_MS)
     rotation.unref?.()
   }
-  const lock = (port: number) => (options?.reserve ? reserved : young).add(port)
-  let host: string | undefined
-  for (const candidate of candidates(options?.port)) {
-    if (exclude.has(candidate as number)) continue
-    // A port `listen()` refuses is its RangeError, as with get-port; 0 (given or the fallback) is a random port.
+  // A port `listen()` refuses is its RangeError, as with get-port; 0 (given or the fallback) is a random port.
+  const read = (candidate: unknown) => {
+    if (exclude.has(candidate as number)) return undefined
     const port = socketPort(candidate)
-    if (options?.host && host === undefined) host = await bindableHost(options.host, port)
-    if (port === 0) {
-      const random = await takeRandom('get-port', host, (p) => exclude.has(p) || isLocked(p))
-      lock(random)
-      return random
-    }
-    if (isLocked(port)) continue
-    if (await takeIfFree('get-port', port, host)) {
-      lock(port)
-      return port
-    }
+    return port !== 0 && isLocked(port) ? undefined : port
   }
-  throw new Error('No available ports found')
+  const rest = candidates(options?.port)
+  const first: unknown[] = []
+  let host: string | undefined
+  // get-port's listen() reads the first port it tries, then resolves the host: errors come in that order.
+  for (let next = options?.host ? rest.next() : { done: true as const, value: undefined }; !next.done; next = rest.next()) {
+    if (exclude.has(next.value as number)) continue
+    host = await bindableHost(options!.host!, socketPort(next.value))
+    first.push(next.value)
+    break
+  }
+  const found = await takeFirst('get-port', first.length > 0 ? chain(first, rest) : rest, read, host, 'locked')
+  if (found === undefined) throw new Error('No available ports found')
+  const port = found !== 0 ? found : await takeRandom('get-port', host, (p) => exclude.has(p) || isLocked(p))
+  ;(options?.reserve ? reserved : young).add(port)
+  return port
 }
 
 /** Port numbers `from`...`to`, both in 1024...65535. */

@@ -11,6 +11,7 @@ import { mkdir, stat } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
 import { isFree, openAnswer, setPersistence, takeIfFree } from './shared.ts'
+import { takeFirst } from './walk.ts'
 
 export interface PortFinderOptions {
   host?: string
@@ -59,26 +60,59 @@ async function userHost(host: string | null): Promise<string | undefined> {
   return address
 }
 
-async function search({ port, host, startPort, stopPort }: Search): Promise<number> {
-  const where = await userHost(host)
-  const free = async (candidate: number, take: boolean) => {
-    const onHost = where === undefined || where === 'localhost' || (await isFree(candidate, where))
-    return onHost && (take ? takeIfFree(PKG, candidate, undefined, 'answer') : isFree(candidate))
-  }
-  // portfinder walks up to highestPort and only then compares with stopPort: past stopPort, a free
-  // port means "none in between", running out means "none available". Only ports up to stopPort are claimed.
-  for (let candidate = port; ; ) {
-    if (await free(socketPort(candidate), candidate <= stopPort)) {
-      if (candidate <= stopPort) return candidate
-      throw Error(`No open ports found in between ${startPort} and ${stopPort}`)
-    }
+/**
+ * The ports portfinder tries from `port` up to `stopPort`, by `nextPort` (the first left out with
+ * `pastFirst`); `end.beyond` is the first one past `stopPort`, unset when the walk passed `highestPort` first.
+ */
+function* upTo(port: number, stopPort: number, end: { beyond?: number }, pastFirst = false): Generator<number> {
+  let candidate = port
+  while (candidate <= stopPort) {
+    if (pastFirst) pastFirst = false
+    else yield candidate
     candidate = portfinder.nextPort(candidate)
-    if (candidate > portfinder.highestPort) throw Error('No open ports available')
+    if (candidate > portfinder.highestPort) return
+  }
+  end.beyond = candidate
+}
+
+/** Hosts that a check of every address covers (on Linux a dual-stack bind covers any address). */
+const COVERED = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'])
+
+/** The search; `close` ends the call's claims as it returns, before the caller's continuation runs. */
+async function search({ port, host, startPort, stopPort }: Search, close: () => void): Promise<number> {
+  try {
+    const where = host ? await userHost(host) : undefined
+    // portfinder checks every address, and the user's host besides.
+    const alsoOnHost = where !== undefined && !COVERED.has(where) && globalThis.process?.platform !== 'linux'
+    const end: { beyond?: number } = {}
+    if (alsoOnHost) {
+      for (const candidate of upTo(port, stopPort, end)) {
+        if ((await isFree(socketPort(candidate), where)) && (await takeIfFree(PKG, candidate, undefined, 'answer'))) return candidate
+      }
+    } else {
+      // Most calls: the first port is free, and no walk is needed.
+      if (port <= stopPort && (await takeIfFree(PKG, socketPort(port), undefined, 'answer'))) return port
+      const found = await takeFirst(PKG, upTo(port, stopPort, end, true), socketPort, undefined, 'answer')
+      if (found) return found
+    }
+    // portfinder walks on to highestPort before it compares with stopPort: past stopPort, a free port
+    // means "none in between", running out means "none available". Ports past stopPort are not claimed.
+    for (let candidate = end.beyond; candidate !== undefined; ) {
+      if ((await isFree(socketPort(candidate))) && (!alsoOnHost || (await isFree(candidate, where)))) {
+        throw Error(`No open ports found in between ${startPort} and ${stopPort}`)
+      }
+      candidate = portfinder.nextPort(candidate)
+      if (candidate > portfinder.highestPort) break
+    }
+    throw Error('No open ports available')
+  } finally {
+    close()
   }
 }
 
-/** portfinder's `internals.getPort`: its checks answer synchronously, the search later. */
-function findPort(options: Record<string, unknown>, callback: Callback<number>, close: () => void = openAnswer()): void {
+/** portfinder's `internals.getPort`: its checks answer at once (an Error; a port listen() refuses throws), the search later. */
+function startSearch(options: Record<string, unknown>): Error | Promise<number> {
+  const close = openAnswer()
   let prepared: Error | Search
   try {
     prepared = prepare(options)
@@ -88,59 +122,77 @@ function findPort(options: Record<string, unknown>, callback: Callback<number>, 
   }
   if (prepared instanceof Error) {
     close()
-    return callback(prepared)
+    return prepared
   }
-  search(prepared).then(
-    (port) => (close(), callback(null, port)),
-    (error: Error) => (close(), callback(error)),
-  )
+  return search(prepared, close)
 }
 
-/** Calls back when a callback is given, else returns a promise (portfinder's two forms). */
-function both<T>(run: (options: Record<string, unknown>, callback: Callback<T>) => void, options: unknown, callback?: Callback<T>): Promise<T> | void {
+/** portfinder's two forms: with a callback, called at once for a failed check; else a promise. */
+function forms<T>(start: (options: Record<string, unknown>) => Error | Promise<T>, options: unknown, callback?: Callback<T>): Promise<T> | void {
   if (typeof options === 'function') {
     callback = options as Callback<T>
     options = {}
   }
   const given = (options || {}) as Record<string, unknown>
-  if (!callback) return new Promise((resolve, reject) => run(given, (error, value) => (error ? reject(error) : resolve(value as T))))
-  run(given, callback)
+  if (!callback) {
+    try {
+      const started = start(given)
+      return started instanceof Error ? Promise.reject(started) : started
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+  const done = callback
+  const started = start(given)
+  if (started instanceof Error) return done(started)
+  started.then((value) => done(null, value), (error: Error) => done(error))
 }
 
 function getPort(options?: PortFinderOptions): Promise<number>
 function getPort(callback: PortfinderCallback): void
 function getPort(options: PortFinderOptions, callback: PortfinderCallback): void
 function getPort(options?: PortFinderOptions | PortfinderCallback, callback?: PortfinderCallback): Promise<number> | void {
-  return both((given, done) => findPort(given, done), options, callback)
+  return forms(startSearch, options, callback)
 }
 
 /** portfinder's `internals.getPorts`: one port after another, each search from the port after the last. */
-function findPorts(count: number, options: Record<string, unknown>, callback: Callback<number[]>): void {
-  const ports: number[] = []
+function startPorts(count: number, options: Record<string, unknown>): Error | Promise<number[]> {
   // One open call for all of them: a caller that overlaps gets none of these ports.
   const close = openAnswer()
-  const next = (): void => {
-    if (ports.length >= count) return close(), callback(null, ports)
+  const ports: number[] = []
+  const step = (): Error | Promise<number[]> => {
+    if (ports.length >= count) return Promise.resolve(ports)
     if (ports.length > 0) options.port = portfinder.nextPort(ports.at(-1)!)
-    findPort(options, (error, port) => {
-      if (error) return close(), callback(error)
-      ports.push(port!)
-      next()
-    }, openAnswer())
+    const started = startSearch(options)
+    if (started instanceof Error) return started
+    return started.then((port) => {
+      ports.push(port)
+      const next = step()
+      return next instanceof Error ? Promise.reject(next) : next
+    })
   }
+  let first: Error | Promise<number[]>
   try {
-    next()
+    first = step()
   } catch (error) {
     close()
     throw error
   }
+  if (first instanceof Error) {
+    close()
+    return first
+  }
+  return first.then((ports) => (close(), ports), (error: unknown) => {
+    close()
+    throw error
+  })
 }
 
 function getPorts(count: number, options?: PortFinderOptions): Promise<number[]>
 function getPorts(count: number, callback: Callback<number[]>): void
 function getPorts(count: number, options: PortFinderOptions, callback: Callback<number[]>): void
 function getPorts(count: number, options?: PortFinderOptions | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> | void {
-  return both((given, done) => findPorts(count, given, done), options, callback)
+  return forms((given) => startPorts(count, given), options, callback)
 }
 
 /** portfinder's unix-socket helper: the first `<basePath>N.sock` that does not exist yet, creating its folder. */
@@ -169,7 +221,7 @@ function getSocket(options?: SocketFinderOptions): Promise<string>
 function getSocket(callback: Callback<string>): void
 function getSocket(options: SocketFinderOptions, callback: Callback<string>): void
 function getSocket(options?: SocketFinderOptions | Callback<string>, callback?: Callback<string>): Promise<string> | void {
-  return both(findSocket, options, callback)
+  return forms((given) => new Promise<string>((resolve, reject) => findSocket(given, (error, path) => (error ? reject(error) : resolve(path!)))), options, callback)
 }
 
 const portfinder = {

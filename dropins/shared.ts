@@ -23,6 +23,9 @@ export function setPersistence(value: boolean | Pick<PersistOptions, 'stateDir' 
   persistence = value === true ? {} : value === false ? null : value
 }
 
+/** True when the cross-process switch is on: every claim also becomes a lease. */
+export const persisting = (): boolean => persistenceOptions() !== null
+
 function persistenceOptions() {
   if (persistence !== undefined) return persistence
   const flag = globalThis.process?.env.BERTH_PERSIST
@@ -85,14 +88,25 @@ export function openAnswer(): () => void {
 }
 
 /** Runs one call of an API without release (see `openAnswer`). */
-export async function whileAnswering<T>(work: () => Promise<T>): Promise<T> {
+export function whileAnswering<T>(work: () => Promise<T>): Promise<T> {
   const close = openAnswer()
+  let running: Promise<T>
   try {
-    return await work()
-  } finally {
-    // Before the caller's continuation runs: `detect(await detect())` gets the same port twice.
+    running = work()
+  } catch (error) {
     close()
+    throw error
   }
+  // Closed before the caller's continuation runs: `detect(await detect())` gets the same port twice.
+  return running.then((value) => (close(), value), (error: unknown) => {
+    close()
+    throw error
+  })
+}
+
+/** Records how long the claim on `port`, just made, lasts. */
+export function claimed(port: number, lifetime: ClaimLifetime): void {
+  if (lifetime === 'answer') endWithTheAnswers.add(port)
 }
 
 /** Claims `port` if it is free: in this process always, across processes when persistence is on. */
@@ -102,7 +116,7 @@ export async function takeIfFree(pkg: string, port: number, host?: string, lifet
     const options = persistenceOptions()
     const taken = (await isFree(port, host)) && (!options || (await leaseAcrossProcesses(pkg, port, host, options)))
     if (!taken) releaseClaim(port)
-    else if (lifetime === 'answer') endWithTheAnswers.add(port)
+    else claimed(port, lifetime)
     return taken
   } catch (error) {
     releaseClaim(port)
