@@ -85,11 +85,11 @@ async function findRandom(where: string | undefined | null): Promise<number | fa
 async function findPort(ports: unknown[], where: string | undefined | null): Promise<number | false> {
   if (where === null) {
     // Every port fails to bind; listen() still reads each one first.
-    for (const port of ports) socketPort(port)
+    for (const port of ports) socketPort(port, where ?? undefined)
     return false
   }
   const found = await takeFirst(PKG, ports, (port) => {
-    const number = socketPort(port)
+    const number = socketPort(port, where)
     return isUnsafePort(number) ? undefined : number
   }, where, 'answer')
   return found === 0 ? findRandom(where) : (found ?? false)
@@ -146,10 +146,14 @@ export function getRandomPort(host?: HostAddress): Promise<number> {
   })
 }
 
-/** The port when a server could listen there now, else false; 0 asks for a random free port. Claims nothing. */
+/**
+ * The port when a server could listen there now, else false; 0 asks for a random free port. Claims
+ * nothing. As in get-port-please, the port comes back as it was given unless one host was given.
+ */
 export async function checkPort(port: PortNumber, host: HostAddress | HostAddress[] = env().HOST, verbose?: boolean): Promise<PortNumber | false> {
-  let number = socketPort(port)
-  for (const one of Array.isArray(host) ? host : [host]) {
+  const hosts = host && !Array.isArray(host) ? [host] : Array.isArray(host) ? host : [undefined]
+  let number = socketPort(port, hosts[0])
+  for (const one of hosts) {
     const where = await bindable(one)
     if (where !== null && number === 0) number = await kernelPort(where && where !== 'localhost' ? where : '::').catch(() => 0)
     if (where === null || number === 0 || !(await isFree(number, where))) {
@@ -157,7 +161,8 @@ export async function checkPort(port: PortNumber, host: HostAddress | HostAddres
       return false
     }
   }
-  return isSafePort(number) && number
+  if (!isSafePort(number)) return false
+  return (host && !Array.isArray(host)) || port === 0 ? number : port
 }
 
 /** Resolves once `port` cannot be listened on (something listens there); throws after `retries` checks `delay` ms apart. */

@@ -82,11 +82,15 @@ export default async function getPort(options?: Options): Promise<number> {
     rotation = setTimeout(rotate, ROTATE_MS)
     rotation.unref?.()
   }
-  // A port `listen()` refuses is its RangeError, as with get-port; 0 (given or the fallback) is a random port.
+  // A port `listen()` refuses is its error, as with get-port; 0 (given or the fallback) is a random port.
+  // Without a host, get-port answers a port as it was given (text stays text).
+  const given = new Map<number, unknown>()
   const read = (candidate: unknown) => {
     if (exclude.has(candidate as number)) return undefined
-    const port = socketPort(candidate)
-    return port !== 0 && isLocked(port) ? undefined : port
+    const port = socketPort(candidate, options?.host)
+    if (port !== 0 && isLocked(port)) return undefined
+    if (!given.has(port)) given.set(port, candidate)
+    return port
   }
   const rest = candidates(options?.port)
   const first: unknown[] = []
@@ -94,15 +98,17 @@ export default async function getPort(options?: Options): Promise<number> {
   // get-port's listen() reads the first port it tries, then resolves the host: errors come in that order.
   for (let next = options?.host ? rest.next() : { done: true as const, value: undefined }; !next.done; next = rest.next()) {
     if (exclude.has(next.value as number)) continue
-    host = await bindableHost(options!.host!, socketPort(next.value))
+    host = await bindableHost(options!.host!, socketPort(next.value, options!.host))
     first.push(next.value)
     break
   }
   const found = await takeFirst('get-port', first.length > 0 ? chain(first, rest) : rest, read, host, 'locked')
   if (found === undefined) throw new Error('No available ports found')
+  // get-port binds `undefined`, `null` or "0" as any port and answers them as given; only the number 0 means a random port.
+  if (found === 0 && !options?.host && given.get(0) !== 0) return given.get(0) as number
   const port = found !== 0 ? found : await takeRandom('get-port', host, (p) => exclude.has(p) || isLocked(p))
   ;(options?.reserve ? reserved : young).add(port)
-  return port
+  return found !== 0 && !options?.host ? (given.get(port) as number) : port
 }
 
 /** Port numbers `from`...`to`, both in 1024...65535. */

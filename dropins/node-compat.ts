@@ -6,20 +6,37 @@
 import { isIPv4, isIPv6 } from '../core/ip.ts'
 import { kernelPort } from '../core/bind.ts'
 
-/** Node's own wording for a value (`type number (70000)`), as in its argument errors. */
-function specificType(value: unknown): string {
-  if (value === null || value === undefined) return String(value)
-  if (typeof value === 'function') return value.name ? `function ${value.name}` : 'function'
-  if (typeof value === 'object') return value.constructor?.name ? `an instance of ${value.constructor.name}` : 'object'
-  const shown = typeof value === 'string' ? `'${value}'` : Object.is(value, -0) ? '-0' : typeof value === 'bigint' ? `${value}n` : String(value)
+/** Node's own wording for a number or text in its argument errors: `type number (70000)`. */
+function specificType(value: number | string): string {
+  const shown = show(value)
   return `type ${typeof value} (${shown.length > 28 ? `${shown.slice(0, 25)}...` : shown})`
 }
 
-/** `server.listen({ port })` reads a port like this: a whole number (or its text) from 0 to 65535, else a RangeError. */
-export function socketPort(value: unknown): number {
-  const text = typeof value === 'string' ? value.trim() : undefined
+/** A short `util.inspect`, for the values `listen()` names in its errors. */
+function show(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return `'${value}'`
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : depth > 1 ? '[Array]' : `[ ${value.map((item) => show(item, depth + 1)).join(', ')} ]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+    return entries.length === 0 ? '{}' : depth > 1 ? '[Object]' : `{ ${entries.map(([key, item]) => `${key}: ${show(item, depth + 1)}`).join(', ')} }`
+  }
+  return Object.is(value, -0) ? '-0' : String(value)
+}
+
+/**
+ * `server.listen({ port, host })` reads a port like this: undefined or null is 0 (any port); a whole
+ * number (or its text) from 0 to 65535; a RangeError for other numbers and text, a TypeError for
+ * anything else. `host` only appears in that TypeError's message, as in Node's.
+ */
+export function socketPort(value: unknown, host?: string): number {
+  if (value === undefined || value === null) return 0
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    const error = new TypeError(`The argument 'options' is invalid. Received ${show({ port: value, host })}`)
+    throw Object.assign(error, { code: 'ERR_INVALID_ARG_VALUE' })
+  }
   const number = Number(value)
-  if ((typeof value !== 'number' && text === undefined) || text === '' || number !== number >>> 0 || number > 0xffff) {
+  if ((typeof value === 'string' && value.trim() === '') || number !== number >>> 0 || number > 0xffff) {
     const error = new RangeError(`options.port should be >= 0 and < 65536. Received ${specificType(value)}.`)
     throw Object.assign(error, { code: 'ERR_SOCKET_BAD_PORT' })
   }

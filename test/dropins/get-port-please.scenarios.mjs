@@ -105,6 +105,9 @@ export function scenarios(lib, _format, which = 'berth') {
       await assert.rejects(getPort({ port: port + 0.5 }), refused)
       await assert.rejects(getPort({ ports: [-1] }), refused)
       await assert.rejects(checkPort(70000), refused)
+      await assert.rejects(getPort({ ports: [true] }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' })
+      // checkPort answers the port as it was given.
+      assert.equal(await checkPort(String(port)), String(port))
     },
     'a host name the resolver does not know finds no port, and says so': async () => {
       await withEnv({ HOST: undefined }, async () => {

@@ -60,6 +60,11 @@ export function scenarios(lib) {
       // Excluded first, so never read.
       assert.equal(await getPort({ port: [-1, port], exclude: [-1] }), port)
     },
+    "a port given as text comes back as text; a value listen() cannot read is its TypeError": async () => {
+      const port = await freeRange(1)
+      assert.equal(await getPort({ port: [String(port)] }), String(port))
+      await assert.rejects(getPort({ port: [true] }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: "The argument 'options' is invalid. Received { port: true, host: undefined }" })
+    },
     'host: a name the resolver does not know is its error; an address this machine lacks is EADDRNOTAVAIL': async () => {
       const port = await freeRange(1)
       await assert.rejects(getPort({ port, host: 'example.invalid' }), { code: 'ENOTFOUND', hostname: 'example.invalid' })
