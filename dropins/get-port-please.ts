@@ -82,14 +82,14 @@ async function findRandom(where: string | undefined | null): Promise<number | fa
 }
 
 /** get-port-please's `_findPort`: the first free (and safe) port, in order; a port `listen()` refuses is its RangeError. */
-async function findPort(ports: unknown[], where: string | undefined | null): Promise<number | false> {
+async function findPort(ports: unknown[], where: string | undefined | null, host: HostAddress): Promise<number | false> {
   if (where === null) {
     // Every port fails to bind; listen() still reads each one first.
-    for (const port of ports) socketPort(port, where ?? undefined)
+    for (const port of ports) socketPort(port, host)
     return false
   }
   const found = await takeFirst(PKG, ports, (port) => {
-    const number = socketPort(port, where)
+    const number = socketPort(port, host)
     return isUnsafePort(number) ? undefined : number
   }, where, 'answer')
   return found === 0 ? findRandom(where) : (found ?? false)
@@ -118,9 +118,9 @@ export async function getPort(input: GetPortInput = {}): Promise<PortNumber> {
       return true
     })
     if (candidates.length === 0) candidates.push(3000)
-    let found = await findPort(candidates, where)
+    let found = await findPort(candidates, where, options.host)
     if (!found && options.alternativePortRange.length > 0) {
-      found = await findPort(range(...(options.alternativePortRange as [number, number])), where)
+      found = await findPort(range(...(options.alternativePortRange as [number, number])), where, options.host)
       log(options.verbose, `Unable to find an available port (tried ${candidates.join('-')} ${onHost(options.host)}).${found ? ` Using alternative port ${found}.` : ''}`)
     }
     if (!found && user.random !== false) {

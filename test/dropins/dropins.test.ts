@@ -31,12 +31,17 @@ async function scenarios(cmd: string[]) {
 
 for (const name of PACKAGES) {
   describe(`berth/${name}`, () => {
-    test('under Bun', () => scenarios([process.execPath, RUN, name]))
-    test('under Bun (require)', () => scenarios([process.execPath, RUN, name, 'require']))
-    test('under Node (import)', () => scenarios(['node', RUN, name]))
-    test('under Node (require)', () => scenarios(['node', RUN, name, 'require']))
+    test('under Bun', () => scenarios([process.execPath, RUN, name]), 30_000)
+    test('under Bun (require)', () => scenarios([process.execPath, RUN, name, 'require']), 30_000)
+    test('under Node (import)', () => scenarios(['node', RUN, name]), 30_000)
+    test('under Node (require)', () => scenarios(['node', RUN, name, 'require']), 30_000)
     // get-port is ESM only; the others are required as their users do.
-    test(`the scenarios hold for ${name} itself`, () => scenarios(['node', RUN, name, name === 'get-port' ? 'import' : 'require', 'original']))
+    test(`the scenarios hold for ${name} itself`, () => scenarios(['node', RUN, name, name === 'get-port' ? 'import' : 'require', 'original']), 30_000)
+    test(`odd inputs and hosts get the answers ${name} gives (differential, Node)`, async () => {
+      const ran = await runCommand(['node', join(ROOT, 'test', 'dropins', 'differential.mjs'), name], { PORT: undefined, HOST: undefined })
+      expect(ran.code, ran.stderr).toBe(0)
+      expect(JSON.parse(ran.stdout)).toEqual([])
+    }, 30_000)
   })
 }
 
@@ -62,7 +67,7 @@ describe('inside the test runners', () => {
       const ran = await runCommand(cmd, { NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' }, cwd)
       const output = ran.stdout + ran.stderr
       expect({ code: ran.code, passed: output.includes(passed) }, output).toEqual({ code: 0, passed: true })
-    })
+    }, 30_000)
   }
 })
 
