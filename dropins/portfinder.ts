@@ -7,9 +7,8 @@
  * assigning them works; `require('berth/portfinder')` returns that object. A claim lasts until
  * the answer is delivered (portfinder has no release), so overlapping calls get different ports.
  */
-import { mkdir, stat } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
+import { findSocket, nextSocket } from './portfinder-socket.ts'
 import { isFree, openAnswer, setPersistence, takeIfFree } from './shared.ts'
 import { takeFirst } from './walk.ts'
 
@@ -195,33 +194,13 @@ function getPorts(count: number, options?: PortFinderOptions | Callback<number[]
   return forms((given) => startPorts(count, given), options, callback)
 }
 
-/** portfinder's unix-socket helper: the first `<basePath>N.sock` that does not exist yet, creating its folder. */
-function findSocket(options: Record<string, unknown>, callback: Callback<string>): void {
-  options.mod = options.mod || 0o755
-  options.path = options.path || `${portfinder.basePath}.sock`
-  const test = () =>
-    stat(options.path as string, (error) => {
-      if (error) return error.code === 'ENOENT' ? callback(null, options.path as string) : callback(error)
-      options.path = portfinder.nextSocket(options.path as string)
-      findSocket(options, callback)
-    })
-  if (options.exists) return test()
-  const dir = dirname(options.path as string)
-  stat(dir, (error, stats) => {
-    if (!error && stats.isDirectory()) return (options.exists = true), test()
-    mkdir(dir, { mode: options.mod as number, recursive: true }, (failed) => {
-      if (failed) return callback(failed)
-      options.exists = true
-      test()
-    })
-  })
-}
-
 function getSocket(options?: SocketFinderOptions): Promise<string>
 function getSocket(callback: Callback<string>): void
 function getSocket(options: SocketFinderOptions, callback: Callback<string>): void
 function getSocket(options?: SocketFinderOptions | Callback<string>, callback?: Callback<string>): Promise<string> | void {
-  return forms((given) => new Promise<string>((resolve, reject) => findSocket(given, (error, path) => (error ? reject(error) : resolve(path!)))), options, callback)
+  const find = (given: Record<string, unknown>) =>
+    new Promise<string>((resolve, reject) => findSocket(given, portfinder, (error, path) => (error ? reject(error) : resolve(path!))))
+  return forms(find, options, callback)
 }
 
 const portfinder = {
@@ -238,12 +217,7 @@ const portfinder = {
     portfinder.basePath = path
   },
   nextPort: (port: number) => port + 1,
-  /** portfinder's: `app.sock` → `app1.sock` → `app2.sock`; a name that is not letters then digits throws, as there. */
-  nextSocket(socketPath: string): string {
-    const match = basename(socketPath, '.sock').match(/^([a-zA-z]+)(\d*)$/i)!
-    const index = parseInt(match[2]!)
-    return join(dirname(socketPath), `${match[1]}${(Number.isNaN(index) ? 0 : index) + 1}.sock`)
-  },
+  nextSocket,
   getPort,
   getPortPromise: getPort as (options?: PortFinderOptions) => Promise<number>,
   getPorts,
