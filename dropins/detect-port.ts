@@ -7,7 +7,7 @@
  * delivered (detect-port has no release), so overlapping calls get different ports and
  * `detect(await detect())` gets the same one, as with detect-port.
  */
-import { addressNotAvailable, isLocalAddress, isSocketPort, resolveHost } from './node-compat.ts'
+import { addressNotAvailable, isLocalAddress, resolveHost } from './node-compat.ts'
 import { isFree, openAnswer, takeRandom } from './shared.ts'
 import { takeFirst } from './walk.ts'
 
@@ -63,7 +63,7 @@ async function detect(first: number, hostname: string | undefined): Promise<numb
     // 65535) counts as busy, and 0 asks for a random port.
     const maxPort = Math.min(first + 10, 65535)
     const ports: number[] = []
-    for (let port = first; port === first || port < maxPort; port++) if (isSocketPort(port)) ports.push(port)
+    for (let port = first; port === first || port < maxPort; port++) if (port >= 0 && port <= 65535) ports.push(port)
     if (target && 'notFound' in target) return ports[0] ?? 0
     return (await takeFirst(PKG, ports, asPort, host, 'answer')) || (await takeRandom(PKG, host, undefined, 'answer'))
   } finally {

@@ -10,8 +10,8 @@
 import { kernelPort } from '../core/bind.ts'
 import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
-import { isFree, openAnswer, takeRandom, whileAnswering } from './shared.ts'
-import { takeFirst } from './walk.ts'
+import { isFree, openAnswer, takeIfFree, takeRandom, whileAnswering } from './shared.ts'
+import { readFirst, takeRest } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 export { getSocketAddress, isSocketSupported, cleanSocket, type GetSocketOptions } from './sockets.ts'
@@ -88,10 +88,13 @@ async function findPort(ports: unknown[], where: string | undefined | null, host
     for (const port of ports) socketPort(port, host)
     return false
   }
-  const found = await takeFirst(PKG, ports, (port) => {
+  const read = (port: unknown) => {
     const number = socketPort(port, host)
     return isUnsafePort(number) ? undefined : number
-  }, where, 'answer')
+  }
+  const candidates = ports[Symbol.iterator]()
+  const first = readFirst(candidates, read)
+  const found = !first || (await takeIfFree(PKG, first, where, 'answer')) ? first : await takeRest(PKG, candidates, read, where, 'answer')
   return found === 0 ? findRandom(where) : (found ?? false)
 }
 

@@ -6,8 +6,8 @@
  * held on the other address family is never called free.
  */
 import { addressNotAvailable, isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
-import { release, takeRandom } from './shared.ts'
-import { takeFirst } from './walk.ts'
+import { release, takeIfFree, takeRandom } from './shared.ts'
+import { readFirst, takeRest } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 
@@ -86,12 +86,12 @@ export default async function getPort(options?: Options): Promise<number> {
   }
   // A port `listen()` refuses is its error, as with get-port; 0 (given or the fallback) is a random port.
   // Without a host, get-port answers a port as it was given (text stays text).
-  const given = new Map<number, unknown>()
+  let given: Map<number, unknown> | undefined
   const read = (candidate: unknown) => {
     if (exclude.has(candidate as number)) return undefined
     const port = socketPort(candidate, options?.host)
     if (port !== 0 && isLocked(port)) return undefined
-    if (!given.has(port)) given.set(port, candidate)
+    if (typeof candidate !== 'number' && !given?.has(port)) (given ??= new Map()).set(port, candidate)
     return port
   }
   const rest = candidates(options?.port)
@@ -104,13 +104,15 @@ export default async function getPort(options?: Options): Promise<number> {
     first.push(next.value)
     break
   }
-  const found = await takeFirst('get-port', first.length > 0 ? chain(first, rest) : rest, read, host, 'locked')
+  const sequence = first.length > 0 ? chain(first, rest) : rest
+  const firstPort = readFirst(sequence, read)
+  const found = !firstPort || (await takeIfFree('get-port', firstPort, host)) ? firstPort : await takeRest('get-port', sequence, read, host, 'locked')
   if (found === undefined) throw new Error('No available ports found')
   // get-port binds `undefined`, `null` or "0" as any port and answers them as given; only the number 0 means a random port.
-  if (found === 0 && !options?.host && given.get(0) !== 0) return given.get(0) as number
+  if (found === 0 && !options?.host && given?.has(0)) return given.get(0) as number
   const port = found !== 0 ? found : await takeRandom('get-port', host, (p) => exclude.has(p) || isLocked(p))
   ;(options?.reserve ? reserved : young).add(port)
-  return found !== 0 && !options?.host ? (given.get(port) as number) : port
+  return found !== 0 && !options?.host && given?.has(port) ? (given.get(port) as number) : port
 }
 
 /** Port numbers `from`...`to`, both in 1024...65535. */

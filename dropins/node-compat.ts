@@ -43,16 +43,6 @@ export function socketPort(value: unknown, host?: string): number {
   return number
 }
 
-/** True when `value` is a port `server.listen()` accepts. */
-export function isSocketPort(value: unknown): boolean {
-  try {
-    socketPort(value)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** The error `server.listen()` emits for an address this machine does not have. */
 export function addressNotAvailable(host: string, port: number): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(`listen EADDRNOTAVAIL: address not available ${host}:${port}`)

@@ -10,7 +10,7 @@
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
 import { findSocket, nextSocket } from './portfinder-socket.ts'
 import { isFree, openAnswer, setPersistence, takeIfFree } from './shared.ts'
-import { takeFirst } from './walk.ts'
+import { readFirst, takeRest } from './walk.ts'
 
 export interface PortFinderOptions {
   host?: string
@@ -60,14 +60,13 @@ async function userHost(host: string | null): Promise<string | undefined> {
 }
 
 /**
- * The ports portfinder tries from `port` up to `stopPort`, by `nextPort` (the first left out with
- * `pastFirst`); `end.beyond` is the first one past `stopPort`, unset when the walk passed `highestPort` first.
+ * The ports portfinder tries from `port` up to `stopPort`, by `nextPort`; `end.beyond` is the
+ * first one past `stopPort`, left unset when the walk passed `highestPort` first.
  */
-function* upTo(port: number, stopPort: number, end: { beyond?: number }, pastFirst = false): Generator<number> {
+function* upTo(port: number, stopPort: number, end: { beyond?: number }): Generator<number> {
   let candidate = port
   while (candidate <= stopPort) {
-    if (pastFirst) pastFirst = false
-    else yield candidate
+    yield candidate
     candidate = portfinder.nextPort(candidate)
     if (candidate > portfinder.highestPort) return
   }
@@ -89,9 +88,9 @@ async function search({ port, host, startPort, stopPort }: Search, close: () => 
         if ((await isFree(socketPort(candidate), where)) && (await takeIfFree(PKG, candidate, undefined, 'answer'))) return candidate
       }
     } else {
-      // Most calls: the first port is free, and no walk is needed.
-      if (port <= stopPort && (await takeIfFree(PKG, socketPort(port), undefined, 'answer'))) return port
-      const found = await takeFirst(PKG, upTo(port, stopPort, end, true), socketPort, undefined, 'answer')
+      const candidates = upTo(port, stopPort, end)
+      const first = readFirst(candidates, socketPort)
+      const found = !first || (await takeIfFree(PKG, first, undefined, 'answer')) ? first : await takeRest(PKG, candidates, socketPort, undefined, 'answer')
       if (found) return found
     }
     // portfinder walks on to highestPort before it compares with stopPort: past stopPort, a free port
