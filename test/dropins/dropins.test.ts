@@ -1,6 +1,6 @@
 /**
  * The four drop-ins, tested from their originals' READMEs and source (the *.scenarios.mjs files)
- * under Bun (TypeScript source and require()), Node (the ESM bundle and the CommonJS build), and
+ * under Bun (TypeScript source and require()), Node (the ESM bundle and the CommonJS build), Deno, and
  * the same scenarios against each original under Node, so every expectation is the original's
  * answer. Then each drop-in inside the test runners its users run: jest, vitest, mocha, node:test.
  */
@@ -12,6 +12,7 @@ import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
 const RUN = join(ROOT, 'test', 'dropins', 'run.mjs')
+const DENO = join(ROOT, 'node_modules', '.bin', 'deno')
 const PACKAGES = ['get-port', 'portfinder', 'detect-port', 'get-port-please'] as const
 
 interface Outcome {
@@ -35,6 +36,7 @@ for (const name of PACKAGES) {
     test('under Bun (require)', () => scenarios([process.execPath, RUN, name, 'require']), 30_000)
     test('under Node (import)', () => scenarios(['node', RUN, name]), 30_000)
     test('under Node (require)', () => scenarios(['node', RUN, name, 'require']), 30_000)
+    test('under Deno', () => scenarios([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', RUN, name]), 30_000)
     // get-port is ESM only; the others are required as their users do.
     test(`the scenarios hold for ${name} itself`, () => scenarios(['node', RUN, name, name === 'get-port' ? 'import' : 'require', 'original']), 30_000)
     test(`odd inputs and hosts get the answers ${name} gives (differential, Node)`, async () => {
