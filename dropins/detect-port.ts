@@ -8,7 +8,8 @@
  * `detect(await detect())` gets the same one, as with detect-port.
  */
 import { addressNotAvailable, isLocalAddress, resolveHost } from './node-compat.ts'
-import { isFree, openAnswer, takeRandom } from './shared.ts'
+import { openAnswer } from './answers.ts'
+import { isFree, takeRandom } from './shared.ts'
 import { takeFirst } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
@@ -54,7 +55,7 @@ async function hostToCheck(hostname: string, port: number): Promise<{ host: stri
 }
 
 async function detect(first: number, hostname: string | undefined): Promise<number> {
-  // Closed as this function returns, before the caller's continuation runs (see whileAnswering).
+  // Closed as this function returns, before the caller's continuation runs (see answers.ts).
   const close = openAnswer()
   try {
     const target = hostname ? await hostToCheck(hostname, first) : undefined

@@ -10,7 +10,8 @@
 import { kernelPort } from '../core/bind.ts'
 import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
-import { isFree, openAnswer, takeIfFree, takeRandom, whileAnswering } from './shared.ts'
+import { openAnswer, whileAnswering } from './answers.ts'
+import { isFree, takeIfFree, takeRandom } from './shared.ts'
 import { readFirst, takeRest } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
@@ -99,7 +100,7 @@ async function findPort(ports: unknown[], where: string | undefined | null, host
 }
 
 export async function getPort(input: GetPortInput = {}): Promise<PortNumber> {
-  // Closed as this function returns, before the caller's continuation runs (see whileAnswering).
+  // Closed as this function returns, before the caller's continuation runs (see answers.ts).
   const close = openAnswer()
   try {
     const user: Partial<GetPortOptions> = typeof input === 'number' || typeof input === 'string' ? { port: Number.parseInt(`${input}`) || 0 } : input

@@ -9,7 +9,8 @@
  */
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
 import { findSocket, nextSocket } from './portfinder-socket.ts'
-import { isFree, openAnswer, setPersistence, takeIfFree } from './shared.ts'
+import { openAnswer } from './answers.ts'
+import { isFree, setPersistence, takeIfFree } from './shared.ts'
 import { readFirst, takeRest } from './walk.ts'
 
 export interface PortFinderOptions {

@@ -5,6 +5,7 @@
  */
 import { kernelPort } from '../core/bind.ts'
 import { releaseClaim, tryClaim } from '../core/claims.ts'
+import { type ClaimLifetime, claimed } from './answers.ts'
 import { checkPort, probeHosts } from '../core/probe.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
@@ -57,56 +58,6 @@ async function leaseAcrossProcesses(pkg: string, port: number, host: string | un
   } finally {
     registry.close()
   }
-}
-
-/**
- * How long a drop-in's claim on a port lasts. `locked`: until the drop-in releases it (get-port's
- * locks). `answer`: for an API without a release call, until the answer is delivered; while calls
- * overlap, their ports stay claimed until the last of them has answered, so overlapping calls
- * never get the same port and a later call may get the same port again, as with the original.
- */
-export type ClaimLifetime = 'locked' | 'answer'
-
-let answering = 0
-const endWithTheAnswers = new Set<number>()
-
-/**
- * Opens one call of an API without release; the returned function closes it, just before the
- * answer is delivered. The ports such calls claimed are freed when no call is left open.
- */
-export function openAnswer(): () => void {
-  answering++
-  let open = true
-  return () => {
-    if (!open) return
-    open = false
-    if (--answering === 0) {
-      for (const port of endWithTheAnswers) releaseClaim(port)
-      endWithTheAnswers.clear()
-    }
-  }
-}
-
-/** Runs one call of an API without release (see `openAnswer`). */
-export function whileAnswering<T>(work: () => Promise<T>): Promise<T> {
-  const close = openAnswer()
-  let running: Promise<T>
-  try {
-    running = work()
-  } catch (error) {
-    close()
-    throw error
-  }
-  // Closed before the caller's continuation runs: `detect(await detect())` gets the same port twice.
-  return running.then((value) => (close(), value), (error: unknown) => {
-    close()
-    throw error
-  })
-}
-
-/** Records how long the claim on `port`, just made, lasts. */
-export function claimed(port: number, lifetime: ClaimLifetime): void {
-  if (lifetime === 'answer') endWithTheAnswers.add(port)
 }
 
 /** Claims `port` if it is free: in this process always, across processes when persistence is on. */

@@ -8,7 +8,8 @@
  */
 import { isClaimed, tryClaim } from '../core/claims.ts'
 import { DEFAULT_TIMEOUT_MS, checkPorts, probeHosts } from '../core/probe.ts'
-import { type ClaimLifetime, claimed, persisting, takeIfFree } from './shared.ts'
+import { type ClaimLifetime, claimed } from './answers.ts'
+import { persisting, takeIfFree } from './shared.ts'
 
 const BATCHES = [1, 8, 32, 64]
 
