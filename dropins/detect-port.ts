@@ -1,10 +1,16 @@
 /**
- * `berth/detect-port`: detect-port 2's API and documented behaviour: the port itself when free,
- * else the next of the following nine, else a random port (detect-port's answer, even though it
- * lies outside that range). Built on berth's probe and claim.
+ * `berth/detect-port`: detect-port 2's API and behaviour, read from its source: the port is read
+ * with `parseInt(port) || 0`; the port itself when free, else the next ones below `port + 10`,
+ * else a random port; with a `hostname`, only that host is checked, a name the resolver does not
+ * know (ENOTFOUND) answers the port as it is, and an address this machine does not have is an
+ * IPAddressNotAvailableError. Built on berth's probe and claim: a claim lasts until the answer is
+ * delivered (detect-port has no release), so overlapping calls get different ports and
+ * `detect(await detect())` gets the same one, as with detect-port.
  */
-import { kernelPort } from '../core/bind.ts'
-import { isFree, takeIfFree, takeRandom } from './shared.ts'
+import { addressNotAvailable, isLocalAddress, resolveHost } from './node-compat.ts'
+import { openAnswer } from './answers.ts'
+import { isFree, takeRandom } from './shared.ts'
+import { takeFirst } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 
@@ -33,30 +39,40 @@ export class WaitPortRetryError extends Error {
   }
 }
 
-/** detect-port reads the port with `parseInt(port) || 0`; berth takes digits only and refuses other text. */
-function portOf(value: unknown): number {
-  if (value === undefined || value === null || value === '') return 0
-  const text = String(value)
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
-    throw new TypeError(`detect-port: ${JSON.stringify(value)} is not a port from 0 to 65535`)
+const PKG = 'detect-port'
+
+/** The address to check: detect-port's `listen(port, hostname)` resolves it, and ENOTFOUND means "take the port". */
+async function hostToCheck(hostname: string, port: number): Promise<{ host: string } | { notFound: true }> {
+  let host: string
+  try {
+    host = await resolveHost(hostname)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND') return { notFound: true }
+    throw error
   }
-  return Number(text)
+  if (!(await isLocalAddress(host))) throw new IPAddressNotAvailableError({ cause: addressNotAvailable(host, port) })
+  return { host }
 }
 
-async function detect(port: number, hostname: string): Promise<number> {
-  if (hostname) {
-    // detect-port fails for an address this machine does not have, rather than answering for another.
-    await kernelPort(hostname).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRNOTAVAIL') throw new IPAddressNotAvailableError({ cause: error })
-    })
+async function detect(first: number, hostname: string | undefined): Promise<number> {
+  // Closed as this function returns, before the caller's continuation runs (see answers.ts).
+  const close = openAnswer()
+  try {
+    const target = hostname ? await hostToCheck(hostname, first) : undefined
+    const host = target && 'host' in target ? target.host : undefined
+    // The port, then the ones after it below `port + 10`; a port `listen()` refuses (below 0, above
+    // 65535) counts as busy, and 0 asks for a random port.
+    const maxPort = Math.min(first + 10, 65535)
+    const ports: number[] = []
+    for (let port = first; port === first || port < maxPort; port++) if (port >= 0 && port <= 65535) ports.push(port)
+    if (target && 'notFound' in target) return ports[0] ?? 0
+    return (await takeFirst(PKG, ports, asPort, host, 'answer')) || (await takeRandom(PKG, host, undefined, 'answer'))
+  } finally {
+    close()
   }
-  if (port === 0) return takeRandom('detect-port', hostname || undefined)
-  const maxPort = Math.min(port + 10, 65535)
-  for (let candidate = port; candidate < maxPort; candidate++) {
-    if (await takeIfFree('detect-port', candidate, hostname || undefined)) return candidate
-  }
-  return takeRandom('detect-port', hostname || undefined)
 }
+
+const asPort = (port: unknown) => port as number
 
 export function detectPort(port?: number | PortConfig | string): Promise<number>
 export function detectPort(callback: DetectPortCallback): void
@@ -64,35 +80,40 @@ export function detectPort(port: number | PortConfig | string | undefined, callb
 export function detectPort(
   port?: number | PortConfig | string | DetectPortCallback,
   callback?: DetectPortCallback,
-): Promise<number> | void {
-  let hostname = ''
+): Promise<number> | Promise<void> {
+  let hostname: string | undefined = ''
   let value: unknown = port
-  if (typeof port === 'function') {
+  if (port && typeof port === 'object') {
+    // As in detect-port: the object's callback replaces a second argument, even when it has none.
+    hostname = port.hostname
+    callback = port.callback
+    value = port.port
+  } else if (typeof port === 'function') {
     callback = port
     value = undefined
-  } else if (port && typeof port === 'object') {
-    hostname = port.hostname ?? ''
-    callback = port.callback ?? callback
-    value = port.port
   }
-  const work = (async () => detect(portOf(value), hostname))()
+  const work = detect(parseInt(value as string) || 0, hostname)
   if (typeof callback !== 'function') return work
   const done = callback
-  work.then((found) => done(null, found), (error: Error) => done(error))
+  // detect-port's chain: a callback that throws is called again with its own error.
+  return work.then((found) => done(null, found)).catch(done)
 }
-
 
 export interface WaitPortOptions {
   retryInterval?: number
   retries?: number
 }
 
-/** Resolves true once something listens on `port` (checked every `retryInterval` ms). */
+/**
+ * Resolves true once something listens on `port` (checked every `retryInterval` ms). As in
+ * detect-port, a port it would never answer as it is (text, 0, out of range) counts as listened on.
+ */
 export async function waitPort(port: number, options: WaitPortOptions = {}): Promise<boolean> {
   const { retryInterval = 1000, retries = Infinity } = options
+  const answerable = typeof port === 'number' && Number.isInteger(port) && port > 0 && port <= 65535
   for (let count = 1; ; count++) {
     if (count > retries) throw new WaitPortRetryError('retries exceeded', retries, count)
-    if (!(await isFree(port))) return true
+    if (!answerable || !(await isFree(port))) return true
     await new Promise((resolve) => setTimeout(resolve, retryInterval))
   }
 }

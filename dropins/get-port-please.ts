@@ -1,11 +1,18 @@
 /**
  * `berth/get-port-please`: get-port-please 3's API (`getPort`, `getRandomPort`, `checkPort`,
- * `waitForPort`, the unsafe-port and socket helpers) and its documented order: `port`, `ports`,
- * `portRange`, then `alternativePortRange` (3000-3100 when nothing was asked), then a random port.
+ * `waitForPort`, the unsafe-port and socket helpers), following its source step by step: the
+ * port read with `Number()` (or `parseInt` for a bare number or text), `PORT` and `HOST` from the
+ * environment, then `port`, `ports`, `portRange`, then 3000-3100 when nothing was asked, then a
+ * random port; a port `listen()` refuses is its RangeError; a host is resolved like `listen()`
+ * does, and a host that cannot be bound makes every port unavailable. Underneath, berth's probe
+ * and claim: a claim lasts until the answer is delivered (get-port-please has no release).
  */
 import { kernelPort } from '../core/bind.ts'
 import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
+import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
+import { openAnswer, whileAnswering } from './answers.ts'
 import { isFree, takeIfFree, takeRandom } from './shared.ts'
+import { readFirst, takeRest } from './walk.ts'
 
 export { setPersistence } from './shared.ts'
 export { getSocketAddress, isSocketSupported, cleanSocket, type GetSocketOptions } from './sockets.ts'
@@ -34,85 +41,143 @@ export class GetPortError extends Error {
   override name = 'GetPortError'
 }
 
-export const isUnsafePort = (port: number): boolean => isBrowserUnsafe(port)
+/** The WHATWG list, a superset of get-port-please's (it adds 4190 and 6679, which browsers refuse too). */
+export const isUnsafePort = (port: number): boolean => port !== 0 && isBrowserUnsafe(port)
 export const isSafePort = (port: number): boolean => !isUnsafePort(port)
 
+const PKG = 'get-port-please'
 const HOSTNAME_RE = /^(?!-)[\d.:A-Za-z-]{1,63}(?<!-)$/
-const log = (verbose: boolean | undefined, message: string) => verbose && console.log(`[get-port] ${message}`)
+const env = () => globalThis.process?.env ?? {}
+const log = (verbose: unknown, message: string) => verbose && console.log(`[get-port] ${message}`)
 const onHost = (host: HostAddress) => (host ? `on host ${JSON.stringify(host)}` : 'on any host')
-const range = (from?: number, to?: number) => (from === undefined || to === undefined || to < from ? [] : Array.from({ length: to - from + 1 }, (_, i) => from + i))
 
-/** get-port-please reads text with `parseInt(...) || 0`; berth refuses text that is not a port (PORT="abc" is an error, not 3000). */
-function portText(name: string, value: unknown): number {
-  if (value === undefined || value === null || value === '') return 0
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535) return value
-  if (typeof value === 'string' && /^[0-9]{1,5}$/.test(value) && Number(value) <= 65535) return Number(value)
-  throw new GetPortError(`Invalid port in ${name}: ${JSON.stringify(value)} (expected a whole number from 0 to 65535)`)
+function range(from: number, to: number): number[] {
+  const ports: number[] = []
+  for (let port = from; port <= to; port++) ports.push(port)
+  return ports
 }
 
-function hostOf(options: Partial<GetPortOptions>): HostAddress {
-  const host = options.host ?? globalThis.process?.env.HOST
+function validHost(host: string | undefined, isPublic: unknown, verbose: unknown): string | undefined {
   if (host && !HOSTNAME_RE.test(host)) {
-    const fallback = options.public ? '0.0.0.0' : '127.0.0.1'
-    log(options.verbose, `Invalid hostname: ${JSON.stringify(host)}. Using ${JSON.stringify(fallback)} as fallback.`)
+    const fallback = isPublic ? '0.0.0.0' : '127.0.0.1'
+    log(verbose, `Invalid hostname: ${JSON.stringify(host)}. Using ${JSON.stringify(fallback)} as fallback.`)
     return fallback
   }
-  return host || undefined
+  return host
 }
 
-async function firstTaken(ports: number[], host: HostAddress): Promise<number | undefined> {
-  for (const port of ports) if (await takeIfFree('get-port-please', port, host)) return port
-  return undefined
+/** Where to check: the resolved address, undefined for every address, or null when `host` cannot be bound here. */
+async function bindable(host: HostAddress): Promise<string | undefined | null> {
+  if (!host) return undefined
+  try {
+    const address = await resolveHost(host)
+    return (await isLocalAddress(address)) ? address : null
+  } catch {
+    return null
+  }
+}
+
+async function findRandom(where: string | undefined | null): Promise<number | false> {
+  if (where === null) return false
+  return takeRandom(PKG, where, isUnsafePort, 'answer').catch(() => false as const)
+}
+
+/** get-port-please's `_findPort`: the first free (and safe) port, in order; a port `listen()` refuses is its RangeError. */
+async function findPort(ports: unknown[], where: string | undefined | null, host: HostAddress): Promise<number | false> {
+  if (where === null) {
+    // Every port fails to bind; listen() still reads each one first.
+    for (const port of ports) socketPort(port, host)
+    return false
+  }
+  const read = (port: unknown) => {
+    const number = socketPort(port, host)
+    return isUnsafePort(number) ? undefined : number
+  }
+  const candidates = ports[Symbol.iterator]()
+  const first = readFirst(candidates, read)
+  const found = !first || (await takeIfFree(PKG, first, where, 'answer')) ? first : await takeRest(PKG, candidates, read, where, 'answer')
+  return found === 0 ? findRandom(where) : (found ?? false)
 }
 
 export async function getPort(input: GetPortInput = {}): Promise<PortNumber> {
-  const user: Partial<GetPortOptions> = typeof input === 'object' ? input : { port: portText('getPort()', input) }
-  const port = user.port !== undefined ? portText('port', user.port) : portText('PORT', globalThis.process?.env.PORT)
-  const askedForAny = Boolean(user.port || user.ports?.length || user.portRange?.length)
-  const host = hostOf(user)
-  const alternative = user.alternativePortRange ?? (askedForAny ? [] : [3000, 3100])
-  if ((user.random ?? port === 0) && !askedForAny) return getRandomPort(host)
-  const candidates = [port, ...(user.ports ?? []), ...range(...(user.portRange ?? []))].filter((p) => {
-    if (!p) return false
-    if (isUnsafePort(p)) log(user.verbose, `Ignoring unsafe port: ${p}`)
-    return isSafePort(p)
-  })
-  if (candidates.length === 0) candidates.push(3000)
-  let found = await firstTaken(candidates, host)
-  if (found === undefined && alternative.length > 0) {
-    found = await firstTaken(range(...alternative).filter(isSafePort), host)
-    log(user.verbose, `Unable to find an available port (tried ${candidates.join('-')} ${onHost(host)}).${found ? ` Using alternative port ${found}.` : ''}`)
-  }
-  if (found === undefined && user.random !== false) found = await getRandomPort(host)
-  if (found === undefined) {
-    const tried = [port, (user.portRange ?? []).join('-'), alternative.join('-')].filter(Boolean).join(', ')
-    throw new GetPortError(`Unable to find an available port ${onHost(host)} (tried ${tried})`)
-  }
-  return found
-}
-
-export async function getRandomPort(host?: HostAddress): Promise<number> {
+  // Closed as this function returns, before the caller's continuation runs (see answers.ts).
+  const close = openAnswer()
   try {
-    return await takeRandom('get-port-please', host, isUnsafePort)
-  } catch (error) {
-    throw new GetPortError(`Unable to find a random port ${onHost(host)}`, { cause: error })
+    const user: Partial<GetPortOptions> = typeof input === 'number' || typeof input === 'string' ? { port: Number.parseInt(`${input}`) || 0 } : input
+    // Not given and PORT unset is NaN, not 0: get-port-please then tries 3000, not a random port.
+    const port = Number(user.port ?? env().PORT)
+    const askedForAny = Boolean(user.port || user.ports?.length || user.portRange?.length)
+    const options = {
+      random: port === 0, ports: [] as number[], portRange: [] as number[], alternativePortRange: askedForAny ? [] : [3000, 3100], verbose: false,
+      ...user, port, host: validHost(user.host ?? env().HOST, user.public, user.verbose),
+    }
+    if (options.random && !askedForAny) return getRandomPort(options.host)
+    const where = options.host ? await bindable(options.host) : undefined
+    const candidates = [options.port, ...options.ports, ...range(...(options.portRange as [number, number]))].filter((p) => {
+      if (!p) return false
+      if (!isSafePort(p)) {
+        log(options.verbose, `Ignoring unsafe port: ${p}`)
+        return false
+      }
+      return true
+    })
+    if (candidates.length === 0) candidates.push(3000)
+    let found = await findPort(candidates, where, options.host)
+    if (!found && options.alternativePortRange.length > 0) {
+      found = await findPort(range(...(options.alternativePortRange as [number, number])), where, options.host)
+      log(options.verbose, `Unable to find an available port (tried ${candidates.join('-')} ${onHost(options.host)}).${found ? ` Using alternative port ${found}.` : ''}`)
+    }
+    if (!found && user.random !== false) {
+      found = await getRandomPort(options.host)
+      log(options.verbose, `Using random port ${found}`)
+    }
+    if (!found) {
+      const tried = [options.port, options.portRange.join('-'), options.alternativePortRange.join('-')].filter(Boolean).join(', ')
+      throw new GetPortError(`Unable to find an available port ${onHost(options.host)} (tried ${tried})`)
+    }
+    return found
+  } finally {
+    close()
   }
 }
 
-/** The port when a server could listen there now, else false; 0 asks for a random free port. Claims nothing. */
-export async function checkPort(port: PortNumber, host: HostAddress | HostAddress[] = globalThis.process?.env.HOST, _verbose?: boolean): Promise<PortNumber | false> {
-  const hosts = Array.isArray(host) ? host : [host]
-  if (port === 0) port = await kernelPort(hosts[0] || '::')
-  for (const h of hosts) if (!(await isFree(port, h || undefined))) return false
-  return isSafePort(port) && port
+export function getRandomPort(host?: HostAddress): Promise<number> {
+  return whileAnswering(async () => {
+    // get-port-please's checkPort(0, host) falls back to HOST when no host is given.
+    const found = await findRandom(await bindable(host === undefined ? env().HOST : host))
+    if (found === false) throw new GetPortError(`Unable to find a random port ${onHost(host)}`)
+    return found
+  })
 }
 
-/** Resolves once something listens on `port`; throws after `retries` checks `delay` ms apart. */
+/**
+ * The port when a server could listen there now, else false; 0 asks for a random free port. Claims
+ * nothing. As in get-port-please, the port comes back as it was given unless one host was given.
+ */
+export async function checkPort(port: PortNumber, host: HostAddress | HostAddress[] = env().HOST, verbose?: boolean): Promise<PortNumber | false> {
+  const hosts = host && !Array.isArray(host) ? [host] : Array.isArray(host) ? host : [undefined]
+  let number = socketPort(port, hosts[0])
+  for (const one of hosts) {
+    const where = await bindable(one)
+    if (where !== null && number === 0) number = await kernelPort(where && where !== 'localhost' ? where : '::').catch(() => 0)
+    if (where === null || number === 0 || !(await isFree(number, where))) {
+      if (number < 1024) log(verbose, `Unable to listen to the privileged port ${number} ${onHost(one)}`)
+      return false
+    }
+  }
+  if (!isSafePort(number)) return false
+  return (host && !Array.isArray(host)) || port === 0 ? number : port
+}
+
+/** Resolves once `port` cannot be listened on (something listens there); throws after `retries` checks `delay` ms apart. */
 export async function waitForPort(port: PortNumber, options: WaitForPortOptions = {}): Promise<void> {
   const delay = options.delay || 500
   const retries = options.retries || 4
   for (let left = retries; left > 0; left--) {
-    if (!(await isFree(port, options.host))) return
+    // get-port-please's check answers false for an unsafe port or a host it cannot bind: done waiting.
+    const number = socketPort(port)
+    const where = options.host ? await bindable(options.host) : undefined
+    if (where === null || isUnsafePort(number) || !(await isFree(number, where))) return
     await new Promise((resolve) => setTimeout(resolve, delay))
   }
   throw new GetPortError(`Timeout waiting for port ${port} after ${retries} retries with ${delay}ms interval.`)

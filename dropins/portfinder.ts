@@ -1,10 +1,17 @@
 /**
  * `berth/portfinder`: portfinder 1.0's API (callbacks and promises, `basePort` / `highestPort`
- * and their setters, `getPorts`, `nextPort`, `getSocket`) on berth's probe and claim. As in
- * portfinder, `basePort`, `highestPort` and `nextPort` are read from the exported object on every
- * call, so assigning them works; `require('berth/portfinder')` returns that object.
+ * and their setters, `getPorts`, `nextPort`, `getSocket`) on berth's probe and claim, following
+ * portfinder's source: options read with `Number()` and written back to the caller's object,
+ * its checks answered at once (the callback is called before `getPort` returns), `basePort`,
+ * `highestPort`, `nextPort` and `nextSocket` read from the exported object on every call, so
+ * assigning them works; `require('berth/portfinder')` returns that object. A claim lasts until
+ * the answer is delivered (portfinder has no release), so overlapping calls get different ports.
  */
-import { setPersistence, takeIfFree } from './shared.ts'
+import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
+import { findSocket, nextSocket } from './portfinder-socket.ts'
+import { openAnswer } from './answers.ts'
+import { isFree, setPersistence, takeIfFree } from './shared.ts'
+import { readFirst, takeRest } from './walk.ts'
 
 export interface PortFinderOptions {
   host?: string
@@ -18,74 +25,182 @@ export interface SocketFinderOptions {
 }
 export type PortfinderCallback = (err: Error | null, port?: number) => void
 type Callback<T> = (err: Error | null, value?: T) => void
-
-/** portfinder reads numbers with `Number()`; berth refuses text that is not a port instead of guessing one. */
-function numberOption(name: string, value: unknown): number {
-  if (value === undefined || value === null || value === '' || value === 0) return 0
-  const number = Number(value)
-  if (!Number.isInteger(number) || (typeof value === 'string' && !/^[0-9]+$/.test(value))) {
-    throw new Error(`Provided options.${name} (${JSON.stringify(value)}) is not a port number`)
-  }
-  return number
+/** portfinder writes these back to the caller's options object. */
+interface Search {
+  port: number
+  host: string | null
+  startPort: number
+  stopPort: number
 }
 
-/** Calls back when a callback is given, else returns a promise (portfinder's two forms). */
-function both<T>(work: () => Promise<T>, callback?: Callback<T>): Promise<T> | void {
-  if (!callback) return work()
-  work().then((value) => callback(null, value), (error: Error) => callback(error))
-}
+const PKG = 'portfinder'
 
-async function findPort(options: PortFinderOptions = {}): Promise<number> {
-  const port = numberOption('port', options.port) || numberOption('startPort', options.startPort) || Number(portfinder.basePort)
-  const startPort = numberOption('startPort', options.startPort) || port
-  const stopPort = numberOption('stopPort', options.stopPort) || Number(portfinder.highestPort)
-  if (port < 0) throw new Error(`Provided options.port(${port}) is less than 0, which are cannot be bound.`)
-  if (stopPort < startPort) throw new Error(`Provided options.stopPort(${stopPort}) is less than options.port(${startPort})`)
-  for (let candidate = port; candidate <= stopPort && candidate <= 65535; candidate = portfinder.nextPort(candidate)) {
-    if (await takeIfFree('portfinder', candidate, options.host)) return candidate
-  }
-  throw new Error(`No open ports found in between ${startPort} and ${stopPort}`)
-}
-
-function getPort(options?: PortFinderOptions | PortfinderCallback, callback?: PortfinderCallback): Promise<number> | void {
-  if (typeof options === 'function') return both(() => findPort({}), options)
-  return both(() => findPort(options ?? {}), callback)
-}
-
-async function findPorts(count: number, options: PortFinderOptions = {}): Promise<number[]> {
-  const ports: number[] = []
-  for (let i = 0; i < count; i++) {
-    const last = ports.at(-1)
-    ports.push(await findPort(last === undefined ? options : { ...options, port: portfinder.nextPort(last) }))
-  }
-  return ports
-}
-
-function getPorts(count: number, options?: PortFinderOptions | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> | void {
-  if (typeof options === 'function') return both(() => findPorts(count), options)
-  return both(() => findPorts(count, options ?? {}), callback)
-}
-
-/** The first `<basePath>N.sock` that does not exist yet, creating its folder (portfinder's unix-socket helper). */
-async function findSocket(options: SocketFinderOptions = {}): Promise<string> {
-  const { mkdir, stat } = await import('node:fs/promises')
-  const { dirname } = await import('node:path')
-  let path = options.path || `${portfinder.basePath}.sock`
-  await mkdir(dirname(path), { mode: options.mod ?? 0o755, recursive: true })
-  for (;;) {
-    try {
-      await stat(path)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path
-      throw error
+/** portfinder's checks, made before any port is tried: an Error to answer at once, or the search. */
+function prepare(options: Record<string, unknown>): Error | Search {
+  options.port = Number(options.port) || Number(options.startPort) || Number(portfinder.basePort)
+  options.host = options.host || null
+  options.stopPort = Number(options.stopPort) || Number(portfinder.highestPort)
+  if (!options.startPort) {
+    options.startPort = options.port
+    if ((options.startPort as number) < 0) return Error(`Provided options.port(${options.port}) is less than 0, which are cannot be bound.`)
+    if ((options.stopPort as number) < (options.startPort as number)) {
+      return Error(`Provided options.stopPort(${options.stopPort}) is less than options.port(${options.startPort})`)
     }
-    path = portfinder.nextSocket(path)
+  }
+  // listen() refuses a port it cannot read before anything else happens: portfinder throws that at once.
+  socketPort(options.port)
+  return options as unknown as Search
+}
+
+/** The user's host, resolved as `listen()` does; portfinder's own error when it cannot be bound here. */
+async function userHost(host: string | null): Promise<string | undefined> {
+  if (!host) return undefined
+  const address = await resolveHost(host)
+  if (!(await isLocalAddress(address))) throw Error(`Provided host ${host} could NOT be bound. Please provide a different host address or hostname`)
+  return address
+}
+
+/**
+ * The ports portfinder tries from `port` up to `stopPort`, by `nextPort`; `end.beyond` is the
+ * first one past `stopPort`, left unset when the walk passed `highestPort` first.
+ */
+function* upTo(port: number, stopPort: number, end: { beyond?: number }): Generator<number> {
+  let candidate = port
+  while (candidate <= stopPort) {
+    yield candidate
+    candidate = portfinder.nextPort(candidate)
+    if (candidate > portfinder.highestPort) return
+  }
+  end.beyond = candidate
+}
+
+/** Hosts that a check of every address covers (on Linux a dual-stack bind covers any address). */
+const COVERED = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'])
+
+/** The search; `close` ends the call's claims as it returns, before the caller's continuation runs. */
+async function search({ port, host, startPort, stopPort }: Search, close: () => void): Promise<number> {
+  try {
+    const where = host ? await userHost(host) : undefined
+    // portfinder checks every address, and the user's host besides.
+    const alsoOnHost = where !== undefined && !COVERED.has(where) && globalThis.process?.platform !== 'linux'
+    const end: { beyond?: number } = {}
+    if (alsoOnHost) {
+      for (const candidate of upTo(port, stopPort, end)) {
+        if ((await isFree(socketPort(candidate), where)) && (await takeIfFree(PKG, candidate, undefined, 'answer'))) return candidate
+      }
+    } else {
+      const candidates = upTo(port, stopPort, end)
+      const first = readFirst(candidates, socketPort)
+      const found = !first || (await takeIfFree(PKG, first, undefined, 'answer')) ? first : await takeRest(PKG, candidates, socketPort, undefined, 'answer')
+      if (found) return found
+    }
+    // portfinder walks on to highestPort before it compares with stopPort: past stopPort, a free port
+    // means "none in between", running out means "none available". Ports past stopPort are not claimed.
+    for (let candidate = end.beyond; candidate !== undefined; ) {
+      if ((await isFree(socketPort(candidate))) && (!alsoOnHost || (await isFree(candidate, where)))) {
+        throw Error(`No open ports found in between ${startPort} and ${stopPort}`)
+      }
+      candidate = portfinder.nextPort(candidate)
+      if (candidate > portfinder.highestPort) break
+    }
+    throw Error('No open ports available')
+  } finally {
+    close()
   }
 }
 
+/** portfinder's `internals.getPort`: its checks answer at once (an Error; a port listen() refuses throws), the search later. */
+function startSearch(options: Record<string, unknown>): Error | Promise<number> {
+  const close = openAnswer()
+  let prepared: Error | Search
+  try {
+    prepared = prepare(options)
+  } catch (error) {
+    close()
+    throw error
+  }
+  if (prepared instanceof Error) {
+    close()
+    return prepared
+  }
+  return search(prepared, close)
+}
+
+/** portfinder's two forms: with a callback, called at once for a failed check; else a promise. */
+function forms<T>(start: (options: Record<string, unknown>) => Error | Promise<T>, options: unknown, callback?: Callback<T>): Promise<T> | void {
+  if (typeof options === 'function') {
+    callback = options as Callback<T>
+    options = {}
+  }
+  const given = (options || {}) as Record<string, unknown>
+  if (!callback) {
+    try {
+      const started = start(given)
+      return started instanceof Error ? Promise.reject(started) : started
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+  const done = callback
+  const started = start(given)
+  if (started instanceof Error) return done(started)
+  started.then((value) => done(null, value), (error: Error) => done(error))
+}
+
+function getPort(options?: PortFinderOptions): Promise<number>
+function getPort(callback: PortfinderCallback): void
+function getPort(options: PortFinderOptions, callback: PortfinderCallback): void
+function getPort(options?: PortFinderOptions | PortfinderCallback, callback?: PortfinderCallback): Promise<number> | void {
+  return forms(startSearch, options, callback)
+}
+
+/** portfinder's `internals.getPorts`: one port after another, each search from the port after the last. */
+function startPorts(count: number, options: Record<string, unknown>): Error | Promise<number[]> {
+  // One open call for all of them: a caller that overlaps gets none of these ports.
+  const close = openAnswer()
+  const ports: number[] = []
+  const step = (): Error | Promise<number[]> => {
+    if (ports.length >= count) return Promise.resolve(ports)
+    if (ports.length > 0) options.port = portfinder.nextPort(ports.at(-1)!)
+    const started = startSearch(options)
+    if (started instanceof Error) return started
+    return started.then((port) => {
+      ports.push(port)
+      const next = step()
+      return next instanceof Error ? Promise.reject(next) : next
+    })
+  }
+  let first: Error | Promise<number[]>
+  try {
+    first = step()
+  } catch (error) {
+    close()
+    throw error
+  }
+  if (first instanceof Error) {
+    close()
+    return first
+  }
+  return first.then((ports) => (close(), ports), (error: unknown) => {
+    close()
+    throw error
+  })
+}
+
+function getPorts(count: number, options?: PortFinderOptions): Promise<number[]>
+function getPorts(count: number, callback: Callback<number[]>): void
+function getPorts(count: number, options: PortFinderOptions, callback: Callback<number[]>): void
+function getPorts(count: number, options?: PortFinderOptions | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> | void {
+  return forms((given) => startPorts(count, given), options, callback)
+}
+
+function getSocket(options?: SocketFinderOptions): Promise<string>
+function getSocket(callback: Callback<string>): void
+function getSocket(options: SocketFinderOptions, callback: Callback<string>): void
 function getSocket(options?: SocketFinderOptions | Callback<string>, callback?: Callback<string>): Promise<string> | void {
-  if (typeof options === 'function') return both(() => findSocket(), options)
-  return both(() => findSocket(options ?? {}), callback)
+  const find = (given: Record<string, unknown>) =>
+    new Promise<string>((resolve, reject) => findSocket(given, portfinder, (error, path) => (error ? reject(error) : resolve(path!))))
+  return forms(find, options, callback)
 }
 
 const portfinder = {
@@ -102,17 +217,13 @@ const portfinder = {
     portfinder.basePath = path
   },
   nextPort: (port: number) => port + 1,
-  nextSocket(socketPath: string): string {
-    const slash = socketPath.lastIndexOf('/')
-    const [, base = 'portfinder', index = '0'] = /^([a-zA-Z]+)(\d*)$/.exec(socketPath.slice(slash + 1).replace(/\.sock$/, '')) ?? []
-    return `${socketPath.slice(0, slash + 1)}${base}${Number(index || 0) + 1}.sock`
-  },
+  nextSocket,
   getPort,
-  getPortPromise: (options?: PortFinderOptions) => findPort(options),
+  getPortPromise: getPort as (options?: PortFinderOptions) => Promise<number>,
   getPorts,
-  getPortsPromise: (count: number, options?: PortFinderOptions) => findPorts(count, options),
+  getPortsPromise: getPorts as (count: number, options?: PortFinderOptions) => Promise<number[]>,
   getSocket,
-  getSocketPromise: (options?: SocketFinderOptions) => findSocket(options),
+  getSocketPromise: getSocket as (options?: SocketFinderOptions) => Promise<string>,
   setPersistence,
 }
 

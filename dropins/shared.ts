@@ -1,9 +1,11 @@
 /**
  * What the four drop-ins share: berth's probe (a port held on either address family is busy),
  * the in-process claim, and, behind one switch, the cross-process lease registry.
+ * Hosts reach these functions already resolved (see node-compat.ts): an IP literal or `localhost`.
  */
 import { kernelPort } from '../core/bind.ts'
 import { releaseClaim, tryClaim } from '../core/claims.ts'
+import { type ClaimLifetime, claimed } from './answers.ts'
 import { checkPort, probeHosts } from '../core/probe.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
@@ -22,6 +24,9 @@ export function setPersistence(value: boolean | Pick<PersistOptions, 'stateDir' 
   persistence = value === true ? {} : value === false ? null : value
 }
 
+/** True when the cross-process switch is on: every claim also becomes a lease. */
+export const persisting = (): boolean => persistenceOptions() !== null
+
 function persistenceOptions() {
   if (persistence !== undefined) return persistence
   const flag = globalThis.process?.env.BERTH_PERSIST
@@ -33,7 +38,6 @@ export async function isFree(port: number, host?: string): Promise<boolean> {
   return (await checkPort(port, probeHosts(host || undefined))).free
 }
 
-let calls = 0
 /** Old drop-in leases are swept once per process, not on every claim (each sweep is a write). */
 let swept = false
 
@@ -43,12 +47,13 @@ async function leaseAcrossProcesses(pkg: string, port: number, host: string | un
   const registry = await createRegistry(await resolveStateDir(options.stateDir, env))
   try {
     const pid = globalThis.process?.pid ?? 0
-    // Drop-ins ask for no stickiness: each call is its own lease, and dormant ones are anyone's.
+    // Drop-ins ask for no stickiness: one lease per port and process, and dormant ones are anyone's.
+    // The same process may lease its port again (the in-process claim already decided that).
     if (!swept) registry.remove((lease) => lease.state === 'dormant' && lease.service.startsWith('drop-in:'))
     swept = true
     return registry.claim({
       port, project: options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.')),
-      service: `drop-in:${pkg}:${pid}:${++calls}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,
+      service: `drop-in:${pkg}:${pid}:${port}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,
     })
   } finally {
     registry.close()
@@ -56,12 +61,13 @@ async function leaseAcrossProcesses(pkg: string, port: number, host: string | un
 }
 
 /** Claims `port` if it is free: in this process always, across processes when persistence is on. */
-export async function takeIfFree(pkg: string, port: number, host?: string): Promise<boolean> {
+export async function takeIfFree(pkg: string, port: number, host?: string, lifetime: ClaimLifetime = 'locked'): Promise<boolean> {
   if (!tryClaim(port)) return false
   try {
     const options = persistenceOptions()
     const taken = (await isFree(port, host)) && (!options || (await leaseAcrossProcesses(pkg, port, host, options)))
     if (!taken) releaseClaim(port)
+    else claimed(port, lifetime)
     return taken
   } catch (error) {
     releaseClaim(port)
@@ -70,10 +76,10 @@ export async function takeIfFree(pkg: string, port: number, host?: string): Prom
 }
 
 /** A port the kernel picks, then claimed like any other; retried when someone else got it first. */
-export async function takeRandom(pkg: string, host?: string, skip: (port: number) => boolean = () => false): Promise<number> {
+export async function takeRandom(pkg: string, host?: string, skip: (port: number) => boolean = () => false, lifetime: ClaimLifetime = 'locked'): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const port = await kernelPort(host && host !== 'localhost' ? host : '::')
-    if (!skip(port) && (await takeIfFree(pkg, port, host))) return port
+    if (!skip(port) && (await takeIfFree(pkg, port, host, lifetime))) return port
   }
   throw new Error(`No free random port found${host ? ` on ${host}` : ''} after 50 tries`)
 }

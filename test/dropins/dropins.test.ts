@@ -1,6 +1,8 @@
 /**
- * The four drop-ins, tested from their originals' READMEs (the *.scenarios.mjs files) under Bun
- * (TypeScript source), Node (the ESM bundle) and, for portfinder and detect-port, Node's require().
+ * The four drop-ins, tested from their originals' READMEs and source (the *.scenarios.mjs files)
+ * under Bun (TypeScript source and require()), Node (the ESM bundle and the CommonJS build), Deno, and
+ * the same scenarios against each original under Node, so every expectation is the original's
+ * answer. Then each drop-in inside the test runners its users run: jest, vitest, mocha, node:test.
  */
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
@@ -10,6 +12,7 @@ import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
 const RUN = join(ROOT, 'test', 'dropins', 'run.mjs')
+const DENO = join(ROOT, 'node_modules', '.bin', 'deno')
 const PACKAGES = ['get-port', 'portfinder', 'detect-port', 'get-port-please'] as const
 
 interface Outcome {
@@ -29,11 +32,46 @@ async function scenarios(cmd: string[]) {
 
 for (const name of PACKAGES) {
   describe(`berth/${name}`, () => {
-    test('under Bun', () => scenarios([process.execPath, RUN, name]))
-    test('under Node (import)', () => scenarios(['node', RUN, name]))
-    if (name === 'portfinder' || name === 'detect-port') test('under Node (require)', () => scenarios(['node', RUN, name, 'require']))
+    test('under Bun', () => scenarios([process.execPath, RUN, name]), 30_000)
+    test('under Bun (require)', () => scenarios([process.execPath, RUN, name, 'require']), 30_000)
+    test('under Node (import)', () => scenarios(['node', RUN, name]), 30_000)
+    test('under Node (require)', () => scenarios(['node', RUN, name, 'require']), 30_000)
+    test('under Deno', () => scenarios([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', RUN, name]), 30_000)
+    // get-port is ESM only; the others are required as their users do.
+    test(`the scenarios hold for ${name} itself`, () => scenarios(['node', RUN, name, name === 'get-port' ? 'import' : 'require', 'original']), 30_000)
+    test(`odd inputs and hosts get the answers ${name} gives (differential, Node)`, async () => {
+      const ran = await runCommand(['node', join(ROOT, 'test', 'dropins', 'differential.mjs'), name], { PORT: undefined, HOST: undefined })
+      expect(ran.code, ran.stderr).toBe(0)
+      expect(JSON.parse(ran.stdout)).toEqual([])
+    }, 30_000)
   })
 }
+
+describe('inside the test runners', () => {
+  const RUNNERS = join(ROOT, 'test', 'dropins', 'runners')
+  const bin = (path: string) => join(ROOT, 'node_modules', path)
+  const jest = [bin('jest/bin/jest.js'), '--config', join(RUNNERS, 'jest/jest.config.cjs'), '--rootDir', join(RUNNERS, 'jest')]
+  const vitest = [bin('vitest/vitest.mjs'), 'run', '--root', join(RUNNERS, 'vitest')]
+  const mocha = [bin('mocha/bin/mocha.js'), join(RUNNERS, 'mocha/dropins.check.cjs')]
+  const cases: Array<[string, string[], string]> = [
+    ['jest, CommonJS require (Node)', ['node', ...jest], 'Tests:       4 passed, 4 total'],
+    ['jest, CommonJS require (Bun)', [process.execPath, '--bun', ...jest], 'Tests:       4 passed, 4 total'],
+    ['vitest, import (Node)', ['node', ...vitest], '4 passed'],
+    ['vitest, import (Bun)', [process.execPath, '--bun', ...vitest], '4 passed'],
+    ['mocha, require (Node)', ['node', ...mocha], '4 passing'],
+    ['mocha, require (Bun)', [process.execPath, ...mocha], '4 passing'],
+    ['node:test, import (Node)', ['node', '--test', join(RUNNERS, 'node-test/dropins.check.mjs')], '# pass 4'],
+    ['node:test, import (Bun)', [process.execPath, 'test', './dropins.check.mjs'], '4 pass'],
+  ]
+  for (const [title, cmd, passed] of cases) {
+    test(title, async () => {
+      const cwd = title.startsWith('node:test, import (Bun)') ? join(RUNNERS, 'node-test') : ROOT
+      const ran = await runCommand(cmd, { NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' }, cwd)
+      const output = ran.stdout + ran.stderr
+      expect({ code: ran.code, passed: output.includes(passed) }, output).toEqual({ code: 0, passed: true })
+    }, 30_000)
+  }
+})
 
 describe('the persistence switch (BERTH_PERSIST=1)', () => {
   const tempDir = tempDirs()
@@ -80,6 +118,23 @@ describe('the persistence switch as an option', () => {
     } finally {
       setPersistence(false)
       clearLockedPorts()
+    }
+  })
+
+  test('with the switch on, sequential detect-port calls in one process still answer the same port', async () => {
+    const { setPersistence, default: detect } = await import('../../dropins/detect-port.ts')
+    const { createRegistry } = await import('../../core/index.ts')
+    const stateDir = freshStateDir()
+    setPersistence({ stateDir })
+    try {
+      const port = await freeRange(1)
+      expect([await detect(port), await detect(port)]).toEqual([port, port])
+      const registry = await createRegistry(stateDir)
+      const leases = registry.list()
+      registry.close()
+      expect(leases.map((l) => [l.port, l.ownerPid, l.state])).toEqual([[port, process.pid, 'active']])
+    } finally {
+      setPersistence(false)
     }
   })
 })

@@ -1,5 +1,6 @@
-// portfinder 1.0's README, scenario by scenario, against berth/portfinder.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+// portfinder 1.0's README and source, scenario by scenario. Each runs against berth/portfinder and,
+// except the "berth: …" ones, against portfinder itself, so the expectations are the original's.
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assert, canBind, freeRange } from './helpers.mjs'
@@ -50,8 +51,11 @@ export function scenarios(lib, format) {
       await hold('::', from)
       portfinder.basePort = from
       portfinder.setHighestPort(from)
-      await assert.rejects(portfinder.getPortPromise(), /No open ports found/)
-      restore()
+      try {
+        await assert.rejects(portfinder.getPortPromise(), { message: 'No open ports available' })
+      } finally {
+        restore()
+      }
     },
     'getPorts(count) gives ascending distinct ports': async () => {
       const from = await freeRange(3)
@@ -64,8 +68,78 @@ export function scenarios(lib, format) {
       writeFileSync(path, '')
       assert.equal(await portfinder.getSocketPromise({ path }), join(dir, 'nested', 'app1.sock'))
     },
-    'berth: text that is not a port is refused, not replaced by basePort': async () => {
-      await assert.rejects(portfinder.getPortPromise({ port: 'abc' }), /options\.port \("abc"\) is not a port number/)
+    'options are read with Number(): text that is not a number means basePort': async () => {
+      const from = await freeRange(2)
+      portfinder.basePort = from
+      try {
+        assert.equal(await portfinder.getPortPromise({ port: 'abc' }), from)
+        assert.equal(await portfinder.getPortPromise({ port: ` ${from + 1} ` }), from + 1)
+        assert.equal(await portfinder.getPortPromise({ port: 0 }), from)
+      } finally {
+        restore()
+      }
+    },
+    "the caller's options object gets the search written back, as portfinder does": async () => {
+      const from = await freeRange(2)
+      const options = { port: from }
+      assert.deepEqual(await portfinder.getPortsPromise(2, options), [from, from + 1])
+      assert.deepEqual(options, { port: from + 1, host: null, stopPort: 65535, startPort: from })
+    },
+    'checks fail through the callback before getPort returns; a port listen() refuses throws': async () => {
+      let during = true
+      let seen
+      portfinder.getPort({ port: -1 }, (err) => (seen = [during, err.message]))
+      during = false
+      assert.deepEqual(seen, [true, 'Provided options.port(-1) is less than 0, which are cannot be bound.'])
+      assert.throws(() => portfinder.getPort({ port: 3000.5 }, () => {}), { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' })
+      await assert.rejects(portfinder.getPortPromise({ port: 3000.5 }), { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' })
+      await assert.rejects(portfinder.getPortPromise({ port: 70000 }), { message: 'Provided options.stopPort(65535) is less than options.port(70000)' })
+    },
+    'with startPort given nothing is checked first: a free port above stopPort is "none in between"': async ({ hold }) => {
+      const from = await freeRange(2)
+      await assert.rejects(portfinder.getPortPromise({ startPort: from, stopPort: from - 1 }), { message: `No open ports found in between ${from} and ${from - 1}` })
+      await hold('::', from)
+      await assert.rejects(portfinder.getPortPromise({ port: from, stopPort: from }), { message: `No open ports found in between ${from} and ${from}` })
+    },
+    'sequential calls answer the same free port again: nothing is remembered': async () => {
+      const port = await freeRange(1)
+      assert.equal(await portfinder.getPortPromise({ port }), port)
+      assert.equal(await portfinder.getPortPromise({ port }), port)
+      assert.deepEqual(await portfinder.getPortsPromise(1, { port: await portfinder.getPortPromise({ port }) }), [port])
+    },
+    'nextSocket: letters then digits, else a TypeError; getSocket makes its folder 0755 when mod is 0': async () => {
+      assert.equal(portfinder.nextSocket('/x/app.sock'), '/x/app1.sock')
+      assert.equal(portfinder.nextSocket('/x/app9.sock'), '/x/app10.sock')
+      assert.throws(() => portfinder.nextSocket('/x/my-app.sock'), TypeError)
+      const dir = join(mkdtempSync(join(tmpdir(), 'berth-pf-')), 'made')
+      await portfinder.getSocketPromise({ path: join(dir, 'app.sock'), mod: 0 })
+      assert.equal(statSync(dir).mode & 0o700, 0o700)
+    },
+    'a host this machine does not have: "could NOT be bound"': async () => {
+      await assert.rejects(portfinder.getPortPromise({ port: await freeRange(1), host: '192.0.2.1' }), {
+        message: 'Provided host 192.0.2.1 could NOT be bound. Please provide a different host address or hostname',
+      })
+    },
+    // Last: portfinder keeps a host it was given, so after this one every call of the original fails.
+    'a host name the resolver does not know is its error': async () => {
+      await assert.rejects(portfinder.getPortPromise({ port: await freeRange(1), host: 'example.invalid' }), { code: 'ENOTFOUND', hostname: 'example.invalid' })
+    },
+    'berth: calls that overlap in time get different ports': async () => {
+      const port = await freeRange(4)
+      const answers = await Promise.all([portfinder.getPortPromise({ port }), portfinder.getPortPromise({ port }), portfinder.getPortsPromise(2, { port })])
+      assert.equal(new Set(answers.flat()).size, 4)
+      assert.equal(await portfinder.getPortPromise({ port }), port)
+    },
+    'berth: an unknown host name fails that call only': async () => {
+      const port = await freeRange(1)
+      await assert.rejects(portfinder.getPortPromise({ port, host: 'example.invalid' }), { code: 'ENOTFOUND' })
+      assert.equal(await portfinder.getPortPromise({ port }), port)
+    },
+    'berth: a port held only on ::1 (IPv6) is busy, with a host too': async ({ hold }) => {
+      const port = await freeRange(2)
+      await hold('::1', port, true)
+      assert.equal(await portfinder.getPortPromise({ port }), port + 1)
+      assert.equal(await portfinder.getPortPromise({ port, host: '127.0.0.1' }), port + 1)
     },
   }
 }

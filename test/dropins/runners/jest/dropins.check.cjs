@@ -1,0 +1,10 @@
+// The drop-ins as a CommonJS project's jest tests load them: require() inside jest's vm context.
+const { checks } = require('../checks.cjs')
+
+const libs = {
+  getPort: require('berth/get-port').default,
+  portfinder: require('berth/portfinder'),
+  detect: require('berth/detect-port').detect,
+  getPortPlease: require('berth/get-port-please'),
+}
+for (const [name, check] of checks(libs)) test(name, check)

@@ -1,0 +1,2 @@
+// A CommonJS project's jest setup: node environment, no transform, require('berth/...').
+module.exports = { testEnvironment: 'node', transform: {}, testMatch: ['**/dropins.check.cjs'], cache: false }
