@@ -47,7 +47,7 @@ function checkFile(path: string, dir: StateDir): import('node:fs').Stats | null 
  * copy that mode whatever the umask; checks an existing file and its sidecars.
  */
 export function prepareFile(path: string, dir: StateDir): void {
-  const { chmodSync, closeSync, constants, fchmodSync, openSync } = node.fs
+  const { chmodSync, closeSync, constants, fchmodSync, linkSync, openSync, rmSync } = node.fs
   const mode = dir.shared ? 0o660 : 0o600
   for (const suffix of SIDECARS) checkFile(path + suffix, dir)
   const stat = checkFile(path, dir)
@@ -56,9 +56,17 @@ export function prepareFile(path: string, dir: StateDir): void {
       if ((stat.mode & 0o777) !== mode && stat.uid === euid()) chmodSync(path, mode)
       return
     }
-    const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode)
-    fchmodSync(fd, mode)
-    closeSync(fd)
+    // Made under a private name and linked into place with its final mode: the umask would
+    // otherwise leave a moment in which another process finds a file it cannot write.
+    const temp = `${path}.${globalThis.process?.pid ?? 0}.${Math.random().toString(36).slice(2)}.new`
+    const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode)
+    try {
+      fchmodSync(fd, mode)
+      closeSync(fd)
+      linkSync(temp, path)
+    } finally {
+      rmSync(temp, { force: true })
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsFailure(error, path)
   }

@@ -35,7 +35,7 @@ describe.skipIf(!isRoot)('a shared registry', () => {
     const base = await freeRange(40)
     const args = (n: number) => ['get', `web${n}`, '--base', String(base), '--max', String(base + 39), '-q']
     const runs = await Promise.all(Array.from({ length: 8 }, (_, n) => [s.asRoot(args(n)), s.asMember(args(n))]).flat())
-    expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0))
+    expect(runs.filter((r) => r.code !== 0)).toEqual([])
     expect(runs.filter((r) => !/^(⚠️ .* Allocated fallback port .*\n)?$/.test(r.stderr))).toEqual([])
     const ports = runs.map((r) => Number(r.stdout))
     expect(new Set(ports).size).toBe(16)
