@@ -8,6 +8,7 @@ import type { PluginContext, PortPlugin } from '../core/types.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
 import { findProjectRoot } from '../core/state/project.ts'
+import { pruneAfterFromEnv } from '../core/state/prune.ts'
 import { createRegistry, type Lease, type Registry } from '../core/state/registry.ts'
 
 export interface PersistOptions {
@@ -19,6 +20,11 @@ export interface PersistOptions {
   ownerPid?: number | null
   /** Keeps the lease active this many milliseconds even after its owner exits. */
   ttl?: number
+  /**
+   * Leases of any project that stayed dormant this many milliseconds are deleted by later claims;
+   * `Infinity` never deletes. @default BERTH_PRUNE_AFTER, else 30 days
+   */
+  pruneAfter?: number
 }
 
 const warn = (ctx: PluginContext, serviceName: string, message: string) =>
@@ -34,18 +40,32 @@ const REASON_TEXT: Record<string, string> = {
 }
 
 export function persist(options: PersistOptions = {}): PortPlugin {
-  const { ttl, ownerPid } = options
+  const { ttl, ownerPid, pruneAfter } = options
   if (ttl !== undefined && !(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0)) {
     throw new PortError('E_INVALID_OPTIONS', `persist({ ttl }) must be a positive number of milliseconds, got ${String(ttl)}`)
   }
   if (ownerPid != null && !(Number.isSafeInteger(ownerPid) && ownerPid > 0)) {
     throw new PortError('E_INVALID_OPTIONS', `persist({ ownerPid }) must be a process id, got ${String(ownerPid)}`)
   }
+  if (pruneAfter !== undefined && !(typeof pruneAfter === 'number' && pruneAfter > 0)) {
+    throw new PortError('E_INVALID_OPTIONS', `persist({ pruneAfter }) must be a positive number of milliseconds (or Infinity), got ${String(pruneAfter)}`)
+  }
   let registry: Promise<Registry> | undefined
+  /** The open registry, once setup has awaited it: accept() reads it synchronously. */
+  let current: Registry | undefined
   let users = 0
   let project = ''
-  /** Leases by port, read once per allocation; the claim re-checks under the lock. */
-  let byPort = new Map<number, Lease>()
+  /**
+   * The leases this allocation looked at, by port (null: none), each read once through the
+   * primary key: only the candidates the walk reaches, never the whole registry. The claim
+   * re-checks under the lock.
+   */
+  let byPort = new Map<number, Lease | null>()
+  const leaseAt = (port: number) => {
+    let lease = byPort.get(port)
+    if (lease === undefined) byPort.set(port, (lease = current!.leaseAt(port) ?? null))
+    return lease
+  }
   /** The port each service had last time, for the warning when it moves. */
   const remembered = new Map<string, number>()
   /** Hooks other than setup run only after it, so the registry is open (or failed to open) by then. */
@@ -56,22 +76,23 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     async setup(ctx) {
       users++
       project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.'))
-      registry ??= resolveStateDir(options.stateDir, ctx.env).then(createRegistry)
-      const opened = await registry
+      registry ??= resolveStateDir(options.stateDir, ctx.env).then((dir) =>
+        createRegistry(dir, { pruneAfter: pruneAfter ?? pruneAfterFromEnv(ctx.env) }),
+      )
+      const opened = (current = await registry)
       // Tell the user once that a damaged registry was moved aside.
       for (const message of opened.warnings.splice(0)) warn(ctx, '*', message)
     },
     async preferred(req) {
-      const leases = (await open()).list()
-      byPort = new Map(leases.map((lease) => [lease.port, lease]))
-      const mine = leases.find((lease) => lease.project === project && lease.service === req.serviceName)
+      const mine = (await open()).leaseOf(project, req.serviceName)
+      byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
       return mine.port
     },
     accept(port, req) {
-      const lease = byPort.get(port)
+      const lease = leaseAt(port)
       if (!lease || (lease.project === project && lease.service === req.serviceName)) return true
       return lease.state === 'active' ? 'leased' : { defer: 'dormant' }
     },
@@ -93,12 +114,12 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       warn(ctx, result.serviceName, movedLine(result.serviceName, before, why, result.port))
     },
     async released(port) {
-      ;(await open()).remove((lease) => lease.port === port && lease.project === project)
+      ;(await open()).forget({ port, project })
     },
     async dispose() {
       if (--users > 0 || !registry) return
       const closing = registry
-      registry = undefined
+      registry = current = undefined
       // A registry that failed to open has nothing to close; setup already reported why.
       ;(await closing.catch(() => null))?.close()
     },

@@ -18,6 +18,8 @@ async function withRegistry<T>(io: Io, work: (registry: Registry) => Promise<T> 
 
 const toJson = (lease: Lease) => ({
   project: lease.project, service: lease.service, port: lease.port, host: lease.host, pid: lease.ownerPid,
+  // Every process the port was handed to that kept the lease: the latest first.
+  owners: [...(lease.ownerPid === null ? [] : [lease.ownerPid]), ...lease.otherOwners.map((o) => o.pid)],
   state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
   createdAt: new Date(lease.createdAt).toISOString(), renewedAt: new Date(lease.renewedAt).toISOString(),
 })
@@ -56,7 +58,7 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
   if (isNumber && port === null) throw usageError(`release: ${JSON.stringify(target)} is not a port from 1 to 65535`)
   return withRegistry(io, async (registry) => {
     const project = await findProjectRoot(process.cwd())
-    const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
+    const gone = registry.forget(port !== null ? { port } : { project, service: target })
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     if (gone.length === 0) {
       io.stderr(port !== null ? `No lease holds port ${port}\n` : `No lease for service ${JSON.stringify(target)} in ${project}\n`)

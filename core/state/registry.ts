@@ -1,25 +1,18 @@
-/** The lease table: who holds which port, read and written under SQLite's write lock. */
+/**
+ * The lease table: who holds which port, read and written under SQLite's write lock. An
+ * allocation reads only the rows it needs, through the table's indexes, and checks only their
+ * owners, so its cost does not grow with the registry.
+ */
+import {
+  ownerChecks, primaryOwner, sameOwner, stateOf, toLease, toOwner, keepsActive,
+  type Lease, type LeaseRow, type OwnerCheck, type OwnerRow,
+} from './lease.ts'
 import { openRegistry, stateError } from './open.ts'
-import { isAlive, type Owner } from './owner.ts'
+import type { Owner } from './owner.ts'
+import { DEFAULT_PRUNE_AFTER_MS, pruneDormant } from './prune.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
 
-export type LeaseState = 'active' | 'dormant'
-
-export interface Lease {
-  port: number
-  /** The project root the lease was made in. */
-  project: string
-  service: string
-  host: string | null
-  ownerPid: number | null
-  ownerStart: string | null
-  /** Milliseconds since the epoch; the lease stays active until then even without a live owner. */
-  leaseUntil: number | null
-  createdAt: number
-  renewedAt: number
-  /** Active while its owner runs (or its TTL lasts); dormant after. */
-  state: LeaseState
-}
+export type { Lease, LeaseState } from './lease.ts'
 
 export interface ClaimInput {
   port: number
@@ -36,58 +29,42 @@ export interface ClaimInput {
   replaceDormant: boolean
 }
 
-interface LeaseRow {
-  port: number
-  project: string
-  service: string
-  host: string | null
-  owner_pid: number | null
-  owner_start: string | null
-  lease_until: number | null
-  created_at: number
-  renewed_at: number
-}
+/** Which leases `forget` deletes: the one on a port (of one project, if given), or a service's. */
+export type LeaseKey = { port: number; project?: string } | { project: string; service: string }
 
-/** Asks about each owner once per read: many leases usually share one owner. */
-function liveness() {
-  const seen = new Map<string, boolean>()
-  return (pid: number, start: string | null) => {
-    const key = `${pid}/${start}`
-    let alive = seen.get(key)
-    if (alive === undefined) seen.set(key, (alive = isAlive(pid, start)))
-    return alive
-  }
+export interface RegistryOptions {
+  /** Leases dormant (not renewed, nor seen active) this many milliseconds are deleted by the next claim. `Infinity`: never. */
+  pruneAfter?: number
 }
-
-function toLease(row: LeaseRow, now: number, alive: (pid: number, start: string | null) => boolean = isAlive): Lease {
-  const owned = row.owner_pid !== null && alive(row.owner_pid, row.owner_start)
-  const timed = row.lease_until !== null && row.lease_until > now
-  return {
-    port: row.port, project: row.project, service: row.service, host: row.host,
-    ownerPid: row.owner_pid, ownerStart: row.owner_start, leaseUntil: row.lease_until,
-    createdAt: row.created_at, renewedAt: row.renewed_at,
-    state: owned || timed ? 'active' : 'dormant',
-  }
-}
-
-const sameService = (lease: Lease, project: string, service: string) => lease.project === project && lease.service === service
 
 export interface Registry {
   path: string
   warnings: string[]
+  /** Every lease, ordered by project and service: reads the whole table. */
   list(): Lease[]
+  /** One service's lease, through the (project, service) index. */
   leaseOf(project: string, service: string): Lease | undefined
+  /** The lease on one port, through the primary key. */
+  leaseAt(port: number): Lease | undefined
   /**
    * Records the lease unless another service holds the port (see `replaceDormant`); false means
-   * another process won it. Replaces this service's earlier lease.
+   * another process won it. Replaces this service's earlier lease; earlier owners of the same
+   * service and port that still run stay owners. Prunes a few long-dormant leases on the way.
    */
   claim(input: ClaimInput): boolean
-  /** Deletes leases matching `where`, re-checked under the lock; returns what was deleted. */
+  /** Deletes leases matching `where`, re-checked under the lock; reads the whole table. Returns what was deleted. */
   remove(where: (lease: Lease) => boolean): Lease[]
+  /** Deletes the leases `key` names, through the indexes; returns what was deleted. */
+  forget(key: LeaseKey): Lease[]
   close(): void
 }
 
-export async function createRegistry(dir: string): Promise<Registry> {
+const INSERT_LEASE =
+  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, lease_until, created_at, renewed_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+const INSERT_OWNER = 'INSERT INTO lease_owners (port, pid, start, ns) VALUES (?, ?, ?, ?)'
+
+export async function createRegistry(dir: string, options: RegistryOptions = {}): Promise<Registry> {
+  const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
   const { db, path, warnings } = await openRegistry(dir)
   const guarded = <T>(work: (db: SqlDatabase) => T): T => {
     try {
@@ -96,39 +73,75 @@ export async function createRegistry(dir: string): Promise<Registry> {
       throw stateError(error, path)
     }
   }
+  const othersAt = (d: SqlDatabase, port: number) => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', port).map(toOwner)
+  /** One row as a lease, its other owners read only when they decide its state. */
+  const seen = (d: SqlDatabase, row: LeaseRow | undefined, check: OwnerCheck = ownerChecks()) => {
+    if (!row) return undefined
+    const others = othersAt(d, row.port)
+    return toLease(row, others, stateOf(row, () => others, Date.now(), check))
+  }
   const all = (d: SqlDatabase) => {
     const now = Date.now()
-    const alive = liveness()
-    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, now, alive))
+    const check = ownerChecks(true)
+    const others = new Map<number, ReturnType<typeof toOwner>[]>()
+    for (const row of d.all<OwnerRow>('SELECT * FROM lease_owners')) {
+      const list = others.get(row.port) ?? []
+      list.push(toOwner(row))
+      others.set(row.port, list)
+    }
+    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => {
+      const mine = others.get(row.port) ?? []
+      return toLease(row, mine, stateOf(row, () => mine, now, check))
+    })
+  }
+  const deleteLease = (d: SqlDatabase, port: number) => {
+    d.run('DELETE FROM leases WHERE port = ?', port)
+    d.run('DELETE FROM lease_owners WHERE port = ?', port)
+  }
+  const leaseAt = (d: SqlDatabase, port: number) => d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', port)
+  const serviceLease = (d: SqlDatabase, project: string, service: string) =>
+    d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
+
+  /** The owners of `mine` that still keep it active, except the new owner: they were handed this port too. */
+  function ownersToKeep(d: SqlDatabase, mine: LeaseRow, owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
+    const before = [primaryOwner(mine), ...othersAt(d, mine.port)].filter((o): o is Owner => o !== null)
+    const kept: Owner[] = []
+    for (const o of before) {
+      if (owner && sameOwner(o, owner)) continue
+      if (kept.some((k) => sameOwner(k, o))) continue
+      if (keepsActive(o, mine, now, check)) kept.push(o)
+    }
+    return kept
   }
 
   return {
     path,
     warnings,
     list: () => guarded(all),
-    leaseOf: (project, service) =>
-      guarded((d) => {
-        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
-        return row && toLease(row, Date.now())
-      }),
+    leaseOf: (project, service) => guarded((d) => seen(d, serviceLease(d, project, service))),
+    leaseAt: (port) => guarded((d) => seen(d, leaseAt(d, port))),
     claim: (input) =>
       guarded((d) =>
         immediate(d, () => {
           const now = Date.now()
-          // Inside the lock: only reads, a kill(pid, 0) and a /proc read. No probing here.
-          const row = d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', input.port)
-          const holder = row && toLease(row, now)
-          if (holder && !sameService(holder, input.project, input.service)) {
+          const check = ownerChecks()
+          // Inside the lock: only indexed reads, kill(pid, 0) and /proc reads. No probing here.
+          const holder = seen(d, leaseAt(d, input.port), check)
+          if (holder && !(holder.project === input.project && holder.service === input.service)) {
             if (holder.state === 'active' || !input.replaceDormant) return false
           }
-          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', input.project, input.service)
-          const createdAt = mine?.port === input.port ? mine.created_at : now
-          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, input.project, input.service)
+          const mine = serviceLease(d, input.project, input.service)
+          const samePort = mine?.port === input.port
+          const kept = samePort ? ownersToKeep(d, mine, input.owner, now, check) : []
+          if (holder) deleteLease(d, input.port)
+          if (mine && !samePort) deleteLease(d, mine.port)
+          const { owner } = input
           d.run(
-            'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, lease_until, created_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            input.port, input.project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
-            input.leaseUntil, createdAt, now,
+            INSERT_LEASE, input.port, input.project, input.service, input.host, owner?.pid ?? null, owner?.start ?? null,
+            owner?.ns ?? null, input.leaseUntil, samePort ? mine.created_at : now, now, Math.max(now, input.leaseUntil ?? 0),
           )
+          for (const o of kept) d.run(INSERT_OWNER, input.port, o.pid, o.start, o.ns ?? null)
+          pruneDormant(d, { now, after: pruneAfter, check, remove: (port) => deleteLease(d, port) })
           return true
         }),
       ),
@@ -136,8 +149,18 @@ export async function createRegistry(dir: string): Promise<Registry> {
       guarded((d) =>
         immediate(d, () => {
           const gone = all(d).filter(where)
-          for (const lease of gone) d.run('DELETE FROM leases WHERE port = ?', lease.port)
+          for (const lease of gone) deleteLease(d, lease.port)
           return gone
+        }),
+      ),
+    forget: (key) =>
+      guarded((d) =>
+        immediate(d, () => {
+          const row = 'port' in key ? leaseAt(d, key.port) : serviceLease(d, key.project, key.service)
+          if (!row || (key.project !== undefined && row.project !== key.project)) return []
+          const lease = seen(d, row)!
+          deleteLease(d, row.port)
+          return [lease]
         }),
       ),
     close: () => db.close(),

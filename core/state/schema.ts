@@ -25,6 +25,19 @@ const MIGRATIONS: readonly string[] = [
      renewed_at INTEGER NOT NULL,
      UNIQUE (project, service)
    );`,
+  // Version 2 only adds: the owner's pid namespace, the other live owners of a lease, and the
+  // time a lease was last known active, indexed so that pruning reads only the old leases.
+  `ALTER TABLE leases ADD COLUMN owner_ns TEXT;
+   ALTER TABLE leases ADD COLUMN active_at INTEGER;
+   UPDATE leases SET active_at = max(renewed_at, coalesce(lease_until, 0));
+   CREATE INDEX leases_by_active_at ON leases (active_at);
+   CREATE TABLE lease_owners (
+     port INTEGER NOT NULL,
+     pid INTEGER NOT NULL,
+     start TEXT,
+     ns TEXT
+   );
+   CREATE INDEX lease_owners_by_port ON lease_owners (port);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -1,0 +1,53 @@
+/**
+ * Pruning: leases that stayed dormant past a limit are deleted by the claims that come after,
+ * a few per claim, inside the claim's own write transaction. Temporary checkouts (CI jobs, test
+ * suites in `mktemp -d` folders) would otherwise leave leases behind for good.
+ */
+import { PortError } from '../errors.ts'
+import { stateOf, type LeaseRow, type OwnerCheck, type OwnerRow, toOwner } from './lease.ts'
+import type { SqlDatabase } from './sqlite.ts'
+
+export const DEFAULT_PRUNE_AFTER_MS = 30 * 86_400_000
+
+/** At most this many old leases are looked at per claim, so a claim's cost stays bounded. */
+const PER_CLAIM = 16
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/**
+ * `BERTH_PRUNE_AFTER`: a duration (`90` seconds, `30s`, `15m`, `12h`, `30d`) or `never`.
+ * Unset or empty gives the default; anything else is an error naming the value.
+ */
+export function pruneAfterFromEnv(env: Readonly<Record<string, string | undefined>>): number {
+  const value = env.BERTH_PRUNE_AFTER
+  if (value === undefined || value === '') return DEFAULT_PRUNE_AFTER_MS
+  if (value === 'never') return Infinity
+  const match = /^([1-9][0-9]{0,8})([smhd]?)$/.exec(value)
+  if (!match) {
+    throw new PortError('E_INVALID_OPTIONS', `BERTH_PRUNE_AFTER must be a duration such as 12h or 30d, or "never", got ${JSON.stringify(value)}`)
+  }
+  return Number(match[1]) * UNIT_MS[(match[2] || 's') as keyof typeof UNIT_MS]
+}
+
+export interface PruneStep {
+  now: number
+  /** Milliseconds; `Infinity` turns pruning off. */
+  after: number
+  check: OwnerCheck
+  remove(port: number): void
+}
+
+/**
+ * Looks at the leases least recently known active (`active_at`, indexed), oldest first. A
+ * dormant one is deleted; one whose owner runs (or whose TTL lasts) is marked active now, so it
+ * is looked at again only after another `after`. A lease whose owner runs is never deleted.
+ */
+export function pruneDormant(d: SqlDatabase, { now, after, check, remove }: PruneStep): void {
+  if (!Number.isFinite(after)) return
+  const old = d.all<LeaseRow>('SELECT * FROM leases WHERE active_at < ? ORDER BY active_at LIMIT ?', now - after, PER_CLAIM)
+  for (const row of old) {
+    const others = () => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', row.port).map(toOwner)
+    if (stateOf(row, others, now, check) === 'dormant') remove(row.port)
+    else d.run('UPDATE leases SET active_at = ? WHERE port = ?', now, row.port)
+  }
+}
