@@ -57,20 +57,23 @@ export const primaryOwner = (row: LeaseRow): Owner | null =>
 
 export const sameOwner = (a: Owner, b: Owner) => a.pid === b.pid && (a.ns ?? null) === (b.ns ?? null)
 
+/** How an owner's liveness is found out: `liveness` from owner.ts, unless injected. */
+export type OwnerLiveness = (owner: Owner, recordedAt: number) => Liveness
+
 /**
  * Asks about each owner once per read: many leases usually share one owner. `many`: the read
  * covers many leases (a list), so the running pids are read from /proc once, after the rows.
  */
-export function ownerChecks(many = false) {
+export function ownerChecks(many = false, ask: OwnerLiveness = liveness) {
   const seen = new Map<string, Liveness>()
   let running: Set<number> | null | undefined
   return (owner: Owner, recordedAt: number): Liveness => {
-    if (many) running ??= runningPids()
+    if (many && ask === liveness) running ??= runningPids()
     // Most owners of a big registry are gone: settled by the pid set, without a key or a kill(2).
     if (running && !running.has(owner.pid) && (owner.ns == null || owner.ns === ownNamespace())) return 'gone'
     const key = `${owner.ns ?? null}/${owner.pid}/${owner.start}`
     let answer = seen.get(key)
-    if (answer === undefined) seen.set(key, (answer = liveness(owner, recordedAt)))
+    if (answer === undefined) seen.set(key, (answer = ask(owner, recordedAt)))
     return answer
   }
 }

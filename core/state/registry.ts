@@ -5,7 +5,7 @@
  */
 import {
   ownerChecks, primaryOwner, sameOwner, stateOf, toLease, toOwner, keepsActive,
-  type Lease, type LeaseRow, type OwnerCheck, type OwnerRow,
+  type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness, type OwnerRow,
 } from './lease.ts'
 import { openRegistry, stateError } from './open.ts'
 import type { Owner } from './owner.ts'
@@ -35,6 +35,8 @@ export type LeaseKey = { port: number; project?: string } | { project: string; s
 export interface RegistryOptions {
   /** Leases dormant (not renewed, nor seen active) this many milliseconds are deleted by the next claim. `Infinity`: never. */
   pruneAfter?: number
+  /** How an owner's liveness is found out. @default kill(2) and /proc, see owner.ts */
+  liveness?: OwnerLiveness
 }
 
 export interface Registry {
@@ -65,6 +67,7 @@ const INSERT_OWNER = 'INSERT INTO lease_owners (port, pid, start, ns) VALUES (?,
 
 export async function createRegistry(dir: string, options: RegistryOptions = {}): Promise<Registry> {
   const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
+  const checks = (many = false) => ownerChecks(many, options.liveness)
   const { db, path, warnings } = await openRegistry(dir)
   const guarded = <T>(work: (db: SqlDatabase) => T): T => {
     try {
@@ -75,14 +78,14 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
   }
   const othersAt = (d: SqlDatabase, port: number) => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', port).map(toOwner)
   /** One row as a lease, its other owners read only when they decide its state. */
-  const seen = (d: SqlDatabase, row: LeaseRow | undefined, check: OwnerCheck = ownerChecks()) => {
+  const seen = (d: SqlDatabase, row: LeaseRow | undefined, check: OwnerCheck = checks()) => {
     if (!row) return undefined
     const others = othersAt(d, row.port)
     return toLease(row, others, stateOf(row, () => others, Date.now(), check))
   }
   const all = (d: SqlDatabase) => {
     const now = Date.now()
-    const check = ownerChecks(true)
+    const check = checks(true)
     const others = new Map<number, ReturnType<typeof toOwner>[]>()
     for (const row of d.all<OwnerRow>('SELECT * FROM lease_owners')) {
       const list = others.get(row.port) ?? []
@@ -124,7 +127,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
       guarded((d) =>
         immediate(d, () => {
           const now = Date.now()
-          const check = ownerChecks()
+          const check = checks()
           // Inside the lock: only indexed reads, kill(pid, 0) and /proc reads. No probing here.
           const holder = seen(d, leaseAt(d, input.port), check)
           if (holder && !(holder.project === input.project && holder.service === input.service)) {
