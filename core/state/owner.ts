@@ -46,19 +46,24 @@ export function ownNamespace(): string | null {
   return ownNs
 }
 
-/** Field 22 of /proc/PID/stat. The command name (field 2) may hold spaces and parentheses, so split after its last ')'. */
-export function processStart(pid: number): string | null {
+/**
+ * Fields 3 (state) and 22 (start ticks) of /proc/PID/stat. The command name (field 2) may hold
+ * spaces and parentheses, so split after its last ')'.
+ */
+function readStat(pid: number): { state: string; start: string } | null {
   const boot = readBootId()
   if (boot === null) return null
   try {
     const stat = node.fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const ticks = fields[19]
-    return ticks ? `${boot}/${ticks}` : null
+    return ticks ? { state: fields[0]!, start: `${boot}/${ticks}` } : null
   } catch {
     return null
   }
 }
+
+export const processStart = (pid: number): string | null => readStat(pid)?.start ?? null
 
 export function ownerOf(pid: number): Owner {
   return { pid, start: processStart(pid), ns: ownNamespace() }
@@ -72,9 +77,10 @@ export function isAlive(pid: number, start: string | null): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
   }
   if (start === null) return true
-  const now = processStart(pid)
+  const now = readStat(pid)
   // Unreadable now but recorded before: the pid was recycled into something we cannot see.
-  return now === start
+  // A zombie has exited; only its parent has not collected it yet.
+  return now !== null && now.start === start && now.state !== 'Z' && now.state !== 'X'
 }
 
 /**
