@@ -7,6 +7,7 @@ import {
   ownerChecks, primaryOwner, sameOwner, stateOf, toLease, toOwner, keepsActive,
   type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness, type OwnerRow,
 } from './lease.ts'
+import { closeBoth, openCompanion } from './checkpoint.ts'
 import { openRegistry, stateError } from './open.ts'
 import type { Owner } from './owner.ts'
 import { DEFAULT_PRUNE_AFTER_MS, pruneDormant } from './prune.ts'
@@ -69,6 +70,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
   const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
   const checks = (many = false) => ownerChecks(many, options.liveness)
   const { db, path, warnings } = await openRegistry(dir)
+  const companion = await openCompanion(path)
   const guarded = <T>(work: (db: SqlDatabase) => T): T => {
     try {
       return work(db)
@@ -166,6 +168,6 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           return [lease]
         }),
       ),
-    close: () => db.close(),
+    close: () => closeBoth(db, companion, path),
   }
 }

@@ -20,6 +20,8 @@ interface Statement {
   get(...params: Param[]): unknown
   all(...params: Param[]): unknown[]
   run(...params: Param[]): unknown
+  /** bun:sqlite only; node:sqlite finalizes its statements when the database closes. */
+  finalize?(): void
 }
 interface Driver {
   exec(sql: string): void
@@ -29,15 +31,15 @@ interface Driver {
 
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined'
 
-async function loadDriver(): Promise<(path: string) => Driver> {
+async function loadDriver(): Promise<(path: string, readOnly?: boolean) => Driver> {
   if (isBun) {
     // A variable specifier keeps bundlers for Node from trying to resolve a Bun built-in.
     const specifier = 'bun:sqlite'
     const { Database, constants } = (await import(specifier)) as typeof import('bun:sqlite')
     // NOFOLLOW: a symlink planted at the database path is refused by SQLite itself.
     const flags = constants.SQLITE_OPEN_READWRITE | constants.SQLITE_OPEN_CREATE | constants.SQLITE_OPEN_NOFOLLOW
-    return (path) => {
-      const db = new Database(path, flags)
+    return (path, readOnly) => {
+      const db = new Database(path, readOnly ? constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_NOFOLLOW : flags)
       // Keep the -wal and -shm files between runs: creating and deleting them on every
       // short-lived `berth get` cost about half a millisecond. (node:sqlite has no file control.)
       db.fileControl(constants.SQLITE_FCNTL_PERSIST_WAL, 1)
@@ -54,10 +56,10 @@ async function loadDriver(): Promise<(path: string) => Driver> {
       `Persistence needs node:sqlite, which Node ${version} does not have: use Node 22.13 or newer, Bun or Deno, or turn persistence off (--no-persist)`,
     )
   }
-  return (path) => new sqlite.DatabaseSync(path) as unknown as Driver
+  return (path, readOnly) => new sqlite.DatabaseSync(path, { readOnly: readOnly ?? false }) as unknown as Driver
 }
 
-let driver: Promise<(path: string) => Driver> | undefined
+let driver: Promise<(path: string, readOnly?: boolean) => Driver> | undefined
 
 /** The SQLite error behind a failure, as a name such as `SQLITE_BUSY`, whichever driver threw it. */
 export function sqliteCode(error: unknown): string | undefined {
@@ -72,9 +74,10 @@ export function sqliteCode(error: unknown): string | undefined {
   return undefined
 }
 
-export async function openSqlite(path: string): Promise<SqlDatabase> {
+/** `readOnly`: a connection that can never write, nor checkpoint when it closes. */
+export async function openSqlite(path: string, readOnly = false): Promise<SqlDatabase> {
   driver ??= loadDriver()
-  const db = (await driver)(path)
+  const db = (await driver)(path, readOnly)
   // Statements are cached: the same few queries run on every allocation.
   const cache = new Map<string, Statement>()
   const prepared = (sql: string) => {
@@ -88,6 +91,9 @@ export async function openSqlite(path: string): Promise<SqlDatabase> {
     all: <T>(sql: string, ...params: Param[]) => prepared(sql).all(...params) as T[],
     run: (sql, ...params) => void prepared(sql).run(...params),
     close: () => {
+      // Finalized first, so the connection closes now, not when the statements are collected:
+      // the order in which connections close decides which one checkpoints (see checkpoint.ts).
+      for (const statement of cache.values()) statement.finalize?.()
       cache.clear()
       db.close()
     },
