@@ -27,6 +27,9 @@ function fill(dir: string, count: number, skip: { from: number; to: number }): v
       i++
     }
   })()
+  // Schema 2 on: the last time each lease was known active, as the migration sets it.
+  const columns = db.query<{ name: string }, []>('PRAGMA table_info(leases)').all().map((c) => c.name)
+  if (columns.includes('active_at')) db.exec('UPDATE leases SET active_at = renewed_at WHERE active_at IS NULL')
   db.close()
 }
 
