@@ -32,7 +32,7 @@ export async function openCompanion(path: string): Promise<SqlDatabase | null> {
   try {
     const reader = await openSqlite(path, true)
     // One read takes the shared lock on the database file that the writer's close will see.
-    reader.get('SELECT count(*) FROM sqlite_master')
+    reader.get('PRAGMA schema_version')
     return reader
   } catch {
     return null

@@ -103,3 +103,13 @@ describe.skipIf(!canUnshare)('owners in another pid namespace (unshare --pid --f
     expect((await p.leases())[0]).toMatchObject({ state: 'active' })
   })
 })
+
+describe.skipIf(!canUnshare)('berth as pid 1 of a namespace (its parent is outside)', () => {
+  test('gets a port, leased to itself, instead of refusing owner 0', async () => {
+    const p = project()
+    const base = await freeRange(1)
+    const ran = await p.run(['get', 'web', '--base', String(base)], ['unshare', '--pid', '--fork', '--mount-proc'])
+    expect(ran).toMatchObject({ code: 0, stdout: `${base}\n` })
+    expect((await p.leases())[0]).toMatchObject({ service: 'web', port: base, pid: 1, state: 'dormant' })
+  })
+})

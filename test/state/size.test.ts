@@ -1,9 +1,10 @@
 /** A registry that grows: an allocation reads only what it needs, and long-dormant leases are pruned by later claims. */
 import { describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRegistry } from '../../core/index.ts'
+import { CHECKPOINT_PAGES } from '../../core/state/checkpoint.ts'
 import type { Owner } from '../../core/state/owner.ts'
 import { binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
@@ -106,5 +107,26 @@ describe('pruning leases dormant past a limit', () => {
     expect(left.map((l) => l.service).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`).sort())
     expect(left.every((l) => l.state === 'active')).toBe(true)
     registry.close()
+  })
+})
+
+describe('closing without a checkpoint each time', () => {
+  test('a short-lived get leaves its lease in the WAL; the WAL is emptied once it has grown, and nothing is lost', async () => {
+    const state = freshStateDir()
+    const root = tempDir('berth-wal')
+    const base = await freeRange(60)
+    const wal = join(state, 'registry.sqlite-wal')
+    const sizes: number[] = []
+    for (let i = 0; i < 50; i++) {
+      const ran = await runCommand(['sh', '-c', '"$@"', 'sh', binary(), 'get', `s${i}`, '--base', String(base), '--max', String(base + 59)], { BERTH_STATE_DIR: state }, root)
+      expect(ran.code).toBe(0)
+      sizes.push(statSync(wal).size)
+    }
+    // Kept between runs (no checkpoint on every close), and bounded: emptied at least once on the way.
+    expect(sizes[1]).toBeGreaterThan(sizes[0]!)
+    expect(sizes.some((size) => size === 0)).toBe(true)
+    expect(Math.max(...sizes)).toBeLessThan(2 * CHECKPOINT_PAGES * 4120)
+    const listed = JSON.parse((await runCommand([binary(), 'list', '--json'], { BERTH_STATE_DIR: state }, root)).stdout) as unknown[]
+    expect(listed).toHaveLength(50)
   })
 })
