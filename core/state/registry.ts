@@ -79,7 +79,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
     }
   }
   const othersAt = (d: SqlDatabase, port: number) => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', port).map(toOwner)
-  /** One row as a lease, its other owners read only when they decide its state. */
+  /** One row as a lease, with its other owners (one indexed read, usually of nothing). */
   const seen = (d: SqlDatabase, row: LeaseRow | undefined, check: OwnerCheck = checks()) => {
     if (!row) return undefined
     const others = othersAt(d, row.port)
@@ -122,7 +122,16 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
   return {
     path,
     warnings,
-    list: () => guarded(all),
+    // One read transaction: the owners and the leases come from the same snapshot.
+    list: () =>
+      guarded((d) => {
+        d.exec('BEGIN')
+        try {
+          return all(d)
+        } finally {
+          d.exec('COMMIT')
+        }
+      }),
     leaseOf: (project, service) => guarded((d) => seen(d, serviceLease(d, project, service))),
     leaseAt: (port) => guarded((d) => seen(d, leaseAt(d, port))),
     claim: (input) =>
