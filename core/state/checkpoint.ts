@@ -15,8 +15,8 @@
 import { node } from './builtins.ts'
 import { openSqlite, type SqlDatabase } from './sqlite.ts'
 
-/** About twenty claims' worth of pages; a new process reads them all when it opens the WAL. */
-export const CHECKPOINT_PAGES = 100
+/** Some thirty claims' worth of pages: a new process reads them all when it opens the WAL. */
+export const CHECKPOINT_PAGES = 64
 const FRAME_BYTES = 4096 + 24
 
 function walBytes(path: string): number {

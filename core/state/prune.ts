@@ -9,7 +9,7 @@ import type { SqlDatabase } from './sqlite.ts'
 
 export const DEFAULT_PRUNE_AFTER_MS = 30 * 86_400_000
 
-/** At most this many old leases are looked at per claim, so a claim's cost stays bounded. */
+/** At most this many leases are looked at per claim, so a claim's cost stays bounded. */
 const PER_CLAIM = 16
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -38,14 +38,22 @@ export interface PruneStep {
 }
 
 /**
- * Looks at the leases least recently known active (`active_at`, indexed), oldest first. A
- * dormant one is deleted; one whose owner runs (or whose TTL lasts) is marked active now, so it
- * is looked at again only after another `after`. A lease whose owner runs is never deleted.
+ * Looks at a window of PER_CLAIM leases, in port order from a random port between the lowest and
+ * the highest leased one, wrapping around to the lowest: bounded work, no index to keep up on
+ * every claim, every lease looked at sooner or later (and all of them each time in a registry of
+ * at most PER_CLAIM leases). A lease of the window last known active more than `after` ago is
+ * deleted when it is dormant; when its owner runs (or its TTL lasts) it is marked active now
+ * instead, so a lease whose owner runs is never deleted.
  */
-export function pruneDormant(d: SqlDatabase, { now, after, check, remove }: PruneStep): void {
+export function pruneDormant(d: SqlDatabase, { now, after, check, remove }: PruneStep, random = Math.random): void {
   if (!Number.isFinite(after)) return
-  const old = d.all<LeaseRow>('SELECT * FROM leases WHERE active_at < ? ORDER BY active_at LIMIT ?', now - after, PER_CLAIM)
-  for (const row of old) {
+  const span = d.get<{ low: number | null; high: number | null }>('SELECT (SELECT min(port) FROM leases) AS low, (SELECT max(port) FROM leases) AS high')
+  if (span?.low == null || span.high == null) return
+  const from = span.low + Math.floor(random() * (span.high - span.low + 1))
+  const window = d.all<LeaseRow>('SELECT * FROM leases WHERE port >= ? ORDER BY port LIMIT ?', from, PER_CLAIM)
+  if (window.length < PER_CLAIM) window.push(...d.all<LeaseRow>('SELECT * FROM leases WHERE port < ? ORDER BY port LIMIT ?', from, PER_CLAIM - window.length))
+  for (const row of window) {
+    if ((row.active_at ?? row.renewed_at) >= now - after) continue
     const others = () => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', row.port).map(toOwner)
     if (stateOf(row, others, now, check) === 'dormant') remove(row.port)
     else d.run('UPDATE leases SET active_at = ? WHERE port = ?', now, row.port)

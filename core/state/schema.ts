@@ -26,11 +26,10 @@ const MIGRATIONS: readonly string[] = [
      UNIQUE (project, service)
    );`,
   // Version 2 only adds: the owner's pid namespace, the other live owners of a lease, and the
-  // time a lease was last known active, indexed so that pruning reads only the old leases.
+  // time a lease was last known active (for pruning; not indexed, so a claim writes no more pages).
   `ALTER TABLE leases ADD COLUMN owner_ns TEXT;
    ALTER TABLE leases ADD COLUMN active_at INTEGER;
    UPDATE leases SET active_at = max(renewed_at, coalesce(lease_until, 0));
-   CREATE INDEX leases_by_active_at ON leases (active_at);
    CREATE TABLE lease_owners (
      port INTEGER NOT NULL,
      pid INTEGER NOT NULL,
