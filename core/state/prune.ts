@@ -47,6 +47,7 @@ export interface PruneStep {
  */
 export function pruneDormant(d: SqlDatabase, { now, after, check, remove }: PruneStep, random = Math.random): void {
   if (!Number.isFinite(after)) return
+  // Two lookups at the ends of the primary key (one min() and max() together would scan the table).
   const span = d.get<{ low: number | null; high: number | null }>('SELECT (SELECT min(port) FROM leases) AS low, (SELECT max(port) FROM leases) AS high')
   if (span?.low == null || span.high == null) return
   const from = span.low + Math.floor(random() * (span.high - span.low + 1))

@@ -108,8 +108,8 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
     d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
 
   /** The owners of `mine` that still keep it active, except the new owner: they were handed this port too. */
-  function ownersToKeep(d: SqlDatabase, mine: LeaseRow, owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
-    const before = [primaryOwner(mine), ...othersAt(d, mine.port)].filter((o): o is Owner => o !== null)
+  function ownersToKeep(mine: LeaseRow, others: Owner[], owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
+    const before = [primaryOwner(mine), ...others].filter((o): o is Owner => o !== null)
     const kept: Owner[] = []
     for (const o of before) {
       if (owner && sameOwner(o, owner)) continue
@@ -146,7 +146,8 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           }
           const mine = serviceLease(d, input.project, input.service)
           const samePort = mine?.port === input.port
-          const kept = samePort ? ownersToKeep(d, mine, input.owner, now, check) : []
+          // Same port: `holder` is this service's lease, read above with its other owners.
+          const kept = samePort ? ownersToKeep(mine, holder!.otherOwners, input.owner, now, check) : []
           if (holder) deleteLease(d, input.port)
           if (mine && !samePort) deleteLease(d, mine.port)
           const { owner } = input
