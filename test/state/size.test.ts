@@ -1,10 +1,11 @@
 /** A registry that grows: an allocation reads only what it needs, and long-dormant leases are pruned by later claims. */
 import { describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRegistry } from '../../core/index.ts'
 import { CHECKPOINT_PAGES } from '../../core/state/checkpoint.ts'
+import { SCHEMA_VERSION } from '../../core/state/schema.ts'
 import type { Owner } from '../../core/state/owner.ts'
 import { binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
@@ -128,5 +129,38 @@ describe('closing without a checkpoint each time', () => {
     expect(Math.max(...sizes)).toBeLessThan(2 * CHECKPOINT_PAGES * 4120)
     const listed = JSON.parse((await runCommand([binary(), 'list', '--json'], { BERTH_STATE_DIR: state }, root)).stdout) as unknown[]
     expect(listed).toHaveLength(50)
+  })
+})
+
+describe('schema 2', () => {
+  test('a registry of schema 1 is migrated in place: every lease kept, nothing dropped', async () => {
+    const root = tempDir('berth-migrate')
+    const state = join(root, 'state')
+    mkdirSync(state, { mode: 0o700 })
+    const db = new Database(join(state, 'registry.sqlite'))
+    // Schema 1 exactly as the first berth wrote it.
+    db.exec(`CREATE TABLE migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, pid INTEGER NOT NULL);
+      CREATE TABLE leases (port INTEGER PRIMARY KEY CHECK (port BETWEEN 1 AND 65535), project TEXT NOT NULL, service TEXT NOT NULL,
+        host TEXT, owner_pid INTEGER, owner_start TEXT, lease_until INTEGER, created_at INTEGER NOT NULL, renewed_at INTEGER NOT NULL,
+        UNIQUE (project, service));
+      INSERT INTO migrations VALUES (1, 0, 0);
+      PRAGMA user_version = 1; PRAGMA application_id = ${0x62727468};`)
+    const at = Date.now() - DAY
+    db.run('INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [40100, '/p', 'live', '127.0.0.1', process.pid, null, null, at, at])
+    db.run('INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [40101, '/p', 'timed', null, null, null, Date.now() + DAY, at, at])
+    db.close()
+    const listed = JSON.parse((await runCommand([binary(), 'list', '--json'], { BERTH_STATE_DIR: state }, root)).stdout) as Array<Record<string, unknown>>
+    expect(listed.map((l) => [l.service, l.port, l.host, l.pid, l.state])).toEqual([
+      ['live', 40100, '127.0.0.1', process.pid, 'active'],
+      ['timed', 40101, null, null, 'active'],
+    ])
+    const after = new Database(join(state, 'registry.sqlite'), { readonly: true })
+    expect(after.query('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION })
+    expect(after.query('SELECT port, active_at FROM leases ORDER BY port').all()).toEqual([
+      { port: 40100, active_at: at },
+      // The later of its renewal and the end of its TTL.
+      { port: 40101, active_at: (after.query('SELECT lease_until FROM leases WHERE port = 40101').get() as { lease_until: number }).lease_until },
+    ])
+    after.close()
   })
 })
