@@ -41,16 +41,25 @@ export interface LeaseRow {
   created_at: number
   renewed_at: number
   active_at: number | null
+  /** JSON: the other owners, `[{ "pid": 1, "start": "…", "ns": "…" }]`, or null for none. */
+  other_owners: string | null
 }
 
-export interface OwnerRow {
-  port: number
-  pid: number
-  start: string | null
-  ns: string | null
+/** The other owners of a row; a value berth did not write counts as none (the latest owner still decides). */
+export function otherOwners(row: LeaseRow): Owner[] {
+  if (row.other_owners === null) return []
+  try {
+    const list: unknown = JSON.parse(row.other_owners)
+    if (!Array.isArray(list)) return []
+    return list
+      .filter((o): o is Owner => Number.isSafeInteger(o?.pid) && (typeof o.start === 'string' || o.start === null))
+      .map((o) => ({ pid: o.pid, start: o.start, ns: typeof o.ns === 'string' ? o.ns : null }))
+  } catch {
+    return []
+  }
 }
 
-export const toOwner = (row: OwnerRow): Owner => ({ pid: row.pid, start: row.start, ns: row.ns })
+export const ownersJson = (owners: Owner[]) => (owners.length === 0 ? null : JSON.stringify(owners.map((o) => ({ pid: o.pid, start: o.start, ns: o.ns ?? null }))))
 
 export const primaryOwner = (row: LeaseRow): Owner | null =>
   row.owner_pid === null ? null : { pid: row.owner_pid, start: row.owner_start, ns: row.owner_ns }
@@ -86,18 +95,19 @@ export function keepsActive(owner: Owner, row: LeaseRow, now: number, check: Own
   return answer === 'alive' || (answer === 'unknown' && row.renewed_at + UNKNOWN_OWNER_TTL_MS > now)
 }
 
-/** The state of a row. `others` are read only when neither the TTL nor the latest owner decides. */
-export function stateOf(row: LeaseRow, others: () => Owner[], now: number, check: OwnerCheck): LeaseState {
+/** The state of a row: its TTL, its latest owner, then its other owners. */
+export function stateOf(row: LeaseRow, now: number, check: OwnerCheck): LeaseState {
   if (row.lease_until !== null && row.lease_until > now) return 'active'
   const primary = primaryOwner(row)
   if (primary && keepsActive(primary, row, now, check)) return 'active'
-  return others().some((owner) => keepsActive(owner, row, now, check)) ? 'active' : 'dormant'
+  if (row.other_owners === null) return 'dormant'
+  return otherOwners(row).some((owner) => keepsActive(owner, row, now, check)) ? 'active' : 'dormant'
 }
 
-export function toLease(row: LeaseRow, others: Owner[], state: LeaseState): Lease {
+export function toLease(row: LeaseRow, now: number, check: OwnerCheck): Lease {
   return {
     port: row.port, project: row.project, service: row.service, host: row.host,
-    ownerPid: row.owner_pid, ownerStart: row.owner_start, ownerNs: row.owner_ns, otherOwners: others,
-    leaseUntil: row.lease_until, createdAt: row.created_at, renewedAt: row.renewed_at, state,
+    ownerPid: row.owner_pid, ownerStart: row.owner_start, ownerNs: row.owner_ns, otherOwners: otherOwners(row),
+    leaseUntil: row.lease_until, createdAt: row.created_at, renewedAt: row.renewed_at, state: stateOf(row, now, check),
   }
 }

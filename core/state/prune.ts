@@ -4,7 +4,7 @@
  * suites in `mktemp -d` folders) would otherwise leave leases behind for good.
  */
 import { PortError } from '../errors.ts'
-import { stateOf, type LeaseRow, type OwnerCheck, type OwnerRow, toOwner } from './lease.ts'
+import { stateOf, type LeaseRow, type OwnerCheck } from './lease.ts'
 import type { SqlDatabase } from './sqlite.ts'
 
 export const DEFAULT_PRUNE_AFTER_MS = 30 * 86_400_000
@@ -55,8 +55,7 @@ export function pruneDormant(d: SqlDatabase, { now, after, check, remove }: Prun
   if (window.length < PER_CLAIM) window.push(...d.all<LeaseRow>('SELECT * FROM leases WHERE port < ? ORDER BY port LIMIT ?', from, PER_CLAIM - window.length))
   for (const row of window) {
     if ((row.active_at ?? row.renewed_at) >= now - after) continue
-    const others = () => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', row.port).map(toOwner)
-    if (stateOf(row, others, now, check) === 'dormant') remove(row.port)
+    if (stateOf(row, now, check) === 'dormant') remove(row.port)
     else d.run('UPDATE leases SET active_at = ? WHERE port = ?', now, row.port)
   }
 }

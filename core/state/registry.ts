@@ -4,8 +4,8 @@
  * owners, so its cost does not grow with the registry.
  */
 import {
-  ownerChecks, primaryOwner, sameOwner, stateOf, toLease, toOwner, keepsActive,
-  type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness, type OwnerRow,
+  keepsActive, otherOwners, ownerChecks, ownersJson, primaryOwner, sameOwner, toLease,
+  type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness,
 } from './lease.ts'
 import { closeBoth, openCompanion } from './checkpoint.ts'
 import { openRegistry, stateError } from './open.ts'
@@ -63,8 +63,7 @@ export interface Registry {
 }
 
 const INSERT_LEASE =
-  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, lease_until, created_at, renewed_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-const INSERT_OWNER = 'INSERT INTO lease_owners (port, pid, start, ns) VALUES (?, ?, ?, ?)'
+  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, other_owners, lease_until, created_at, renewed_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 
 export async function createRegistry(dir: string, options: RegistryOptions = {}): Promise<Registry> {
   const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
@@ -78,38 +77,20 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
       throw stateError(error, path)
     }
   }
-  const othersAt = (d: SqlDatabase, port: number) => d.all<OwnerRow>('SELECT * FROM lease_owners WHERE port = ?', port).map(toOwner)
-  /** One row as a lease, with its other owners (one indexed read, usually of nothing). */
-  const seen = (d: SqlDatabase, row: LeaseRow | undefined, check: OwnerCheck = checks()) => {
-    if (!row) return undefined
-    const others = othersAt(d, row.port)
-    return toLease(row, others, stateOf(row, () => others, Date.now(), check))
-  }
+  const seen = (row: LeaseRow | undefined, check: OwnerCheck = checks()) => row && toLease(row, Date.now(), check)
   const all = (d: SqlDatabase) => {
     const now = Date.now()
     const check = checks(true)
-    const others = new Map<number, ReturnType<typeof toOwner>[]>()
-    for (const row of d.all<OwnerRow>('SELECT * FROM lease_owners')) {
-      const list = others.get(row.port) ?? []
-      list.push(toOwner(row))
-      others.set(row.port, list)
-    }
-    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => {
-      const mine = others.get(row.port) ?? []
-      return toLease(row, mine, stateOf(row, () => mine, now, check))
-    })
+    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, now, check))
   }
-  const deleteLease = (d: SqlDatabase, port: number) => {
-    d.run('DELETE FROM leases WHERE port = ?', port)
-    d.run('DELETE FROM lease_owners WHERE port = ?', port)
-  }
+  const deleteLease = (d: SqlDatabase, port: number) => d.run('DELETE FROM leases WHERE port = ?', port)
   const leaseAt = (d: SqlDatabase, port: number) => d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', port)
   const serviceLease = (d: SqlDatabase, project: string, service: string) =>
     d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, service)
 
   /** The owners of `mine` that still keep it active, except the new owner: they were handed this port too. */
-  function ownersToKeep(mine: LeaseRow, others: Owner[], owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
-    const before = [primaryOwner(mine), ...others].filter((o): o is Owner => o !== null)
+  function ownersToKeep(mine: LeaseRow, owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
+    const before = [primaryOwner(mine), ...otherOwners(mine)].filter((o): o is Owner => o !== null)
     const kept: Owner[] = []
     for (const o of before) {
       if (owner && sameOwner(o, owner)) continue
@@ -122,40 +103,29 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
   return {
     path,
     warnings,
-    // One read transaction: the owners and the leases come from the same snapshot.
-    list: () =>
-      guarded((d) => {
-        d.exec('BEGIN')
-        try {
-          return all(d)
-        } finally {
-          d.exec('COMMIT')
-        }
-      }),
-    leaseOf: (project, service) => guarded((d) => seen(d, serviceLease(d, project, service))),
-    leaseAt: (port) => guarded((d) => seen(d, leaseAt(d, port))),
+    list: () => guarded(all),
+    leaseOf: (project, service) => guarded((d) => seen(serviceLease(d, project, service))),
+    leaseAt: (port) => guarded((d) => seen(leaseAt(d, port))),
     claim: (input) =>
       guarded((d) =>
         immediate(d, () => {
           const now = Date.now()
           const check = checks()
           // Inside the lock: only indexed reads, kill(pid, 0) and /proc reads. No probing here.
-          const holder = seen(d, leaseAt(d, input.port), check)
+          const holder = seen(leaseAt(d, input.port), check)
           if (holder && !(holder.project === input.project && holder.service === input.service)) {
             if (holder.state === 'active' || !input.replaceDormant) return false
           }
           const mine = serviceLease(d, input.project, input.service)
           const samePort = mine?.port === input.port
-          // Same port: `holder` is this service's lease, read above with its other owners.
-          const kept = samePort ? ownersToKeep(mine, holder!.otherOwners, input.owner, now, check) : []
+          const kept = samePort ? ownersToKeep(mine, input.owner, now, check) : []
           if (holder) deleteLease(d, input.port)
           if (mine && !samePort) deleteLease(d, mine.port)
           const { owner } = input
           d.run(
             INSERT_LEASE, input.port, input.project, input.service, input.host, owner?.pid ?? null, owner?.start ?? null,
-            owner?.ns ?? null, input.leaseUntil, samePort ? mine.created_at : now, now, Math.max(now, input.leaseUntil ?? 0),
+            owner?.ns ?? null, ownersJson(kept), input.leaseUntil, samePort ? mine.created_at : now, now, Math.max(now, input.leaseUntil ?? 0),
           )
-          for (const o of kept) d.run(INSERT_OWNER, input.port, o.pid, o.start, o.ns ?? null)
           pruneDormant(d, { now, after: pruneAfter, check, remove: (port) => deleteLease(d, port) })
           return true
         }),
@@ -173,7 +143,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
         immediate(d, () => {
           const row = 'port' in key ? leaseAt(d, key.port) : serviceLease(d, key.project, key.service)
           if (!row || (key.project !== undefined && row.project !== key.project)) return []
-          const lease = seen(d, row)!
+          const lease = seen(row)!
           deleteLease(d, row.port)
           return [lease]
         }),
