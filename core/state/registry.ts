@@ -100,6 +100,22 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
     return kept
   }
 
+  /**
+   * The service moves to another port. Its old lease goes, unless processes it was handed to
+   * still run: then it stays theirs, renamed `<service>@<port>`, and is active until they exit.
+   * (A name already taken in the project leaves nothing to rename to: the old lease goes then.)
+   */
+  function retire(d: SqlDatabase, mine: LeaseRow, stillOwned: Owner[]): void {
+    const [first, ...rest] = stillOwned
+    if (first) {
+      d.run(
+        'UPDATE OR IGNORE leases SET service = ?, owner_pid = ?, owner_start = ?, owner_ns = ?, other_owners = ? WHERE port = ?',
+        `${mine.service}@${mine.port}`, first.pid, first.start, first.ns ?? null, ownersJson(rest), mine.port,
+      )
+    }
+    d.run('DELETE FROM leases WHERE port = ? AND service = ?', mine.port, mine.service)
+  }
+
   return {
     path,
     warnings,
@@ -120,7 +136,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           const samePort = mine?.port === input.port
           const kept = samePort ? ownersToKeep(mine, input.owner, now, check) : []
           if (holder) deleteLease(d, input.port)
-          if (mine && !samePort) deleteLease(d, mine.port)
+          if (mine && !samePort) retire(d, mine, ownersToKeep(mine, input.owner, now, check))
           const { owner } = input
           d.run(
             INSERT_LEASE, input.port, input.project, input.service, input.host, owner?.pid ?? null, owner?.start ?? null,

@@ -52,6 +52,22 @@ describe('a second live owner of the same service', () => {
     expect((await p.leases())[0]).toMatchObject({ service: 'web', state: 'dormant' })
   })
 
+  test('when the service moves, the old port stays leased (as "<service>@<port>") while an earlier owner runs', async () => {
+    const p = project()
+    const base = await freeRange(12)
+    const [a, c] = [sleeper(), sleeper()]
+    expect((await p.run(['get', 'web', '--base', String(base), '--max', String(base + 5), '--owner', String(a.pid)])).stdout).toBe(`${base}\n`)
+    // A range without the remembered port: the service moves.
+    expect((await p.run(['get', 'web', '--base', String(base + 6), '--owner', String(c.pid)])).stdout).toBe(`${base + 6}\n`)
+    expect((await p.leases()).map((l) => [l.service, l.port, l.pid, l.state])).toEqual([
+      ['web', base + 6, c.pid, 'active'],
+      [`web@${base}`, base, a.pid, 'active'],
+    ])
+    expect((await p.run(['get', 'api', '--base', String(base), '--max', String(base)])).code).toBe(1)
+    await stop(a)
+    expect((await p.leases())[1]).toMatchObject({ service: `web@${base}`, state: 'dormant' })
+  })
+
   test('an owner asking again is recorded once', async () => {
     const p = project()
     const base = await freeRange(1)
