@@ -5,7 +5,8 @@
  * read-only connection is opened beside the writer; while the WAL is small the writer closes
  * first, so it is not the last connection and skips the checkpoint, and the read-only one cannot
  * checkpoint. Once the WAL holds CHECKPOINT_PAGES pages, the read-only one closes first and the
- * writer's close checkpoints and empties the WAL as before.
+ * writer checkpoints and empties the WAL (`TRUNCATE`) before it closes. (A plain close would copy
+ * the pages without emptying it: the next process reads a kept WAL as not yet copied.)
  *
  * Durability stays `synchronous=NORMAL`'s: a committed lease survives any crash of a process; a
  * power cut may forget the leases written since the last checkpoint that the OS had not written
