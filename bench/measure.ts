@@ -19,12 +19,14 @@ export function median(values: number[]): number {
 
 /**
  * Spawns each command once per round, in turn, and returns each one's median wall time in ms:
- * in turn, so that a change in the machine's load hits every command alike.
+ * in turn, so that a change in the machine's load hits every command alike. `env` is one
+ * environment for all, or one per command.
  */
-export function timeSpawnsInTurn(rounds: number, cmds: string[][], env: Record<string, string> = {}): number[] {
+export function timeSpawnsInTurn(rounds: number, cmds: string[][], env: Record<string, string> | Array<Record<string, string>> = {}): number[] {
   const samples = cmds.map(() => [] as number[])
+  const envOf = (k: number) => (Array.isArray(env) ? env[k] : env)
   for (let i = 0; i < rounds; i++) {
-    cmds.forEach((cmd, k) => samples[k]!.push(timeSpawn(1, cmd, env)))
+    cmds.forEach((cmd, k) => samples[k]!.push(timeSpawn(1, cmd, envOf(k))))
   }
   return samples.map(median)
 }

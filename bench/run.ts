@@ -11,6 +11,7 @@ import { allocatePort, clearClaims } from '../core/index.ts'
 import { freeRange, holdRange } from '../test/helpers/sockets.ts'
 import { median, table, timeCalls, timeSpawnsInTurn } from './measure.ts'
 import { coldPersist, crossProcess } from './persist.ts'
+import { registrySize } from './registry.ts'
 import { lanes, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
 
@@ -153,3 +154,9 @@ const memory = await scanPeakMemory(join(root, 'dist/berth'))
 console.log(`\n### 9. dist/berth scan 1024-65535: ${fmt(memory.ms)} ms wall, peak RSS ${memory.peakMiB.toFixed(1)} MiB`)
 
 console.log(table('10. each drop-in against its original (ms per call)', ['package', 'original, free', 'berth/, free', 'berth / original', 'busy in front', 'original, past busy', 'berth/, past busy', 'berth / original'], await dropins()))
+
+const size = await registrySize(join(root, 'dist/berth'))
+console.log(table('11. the registry\'s size: 30,000 dormant leases of distinct owners against an empty registry (ms per process; median, the registries in turn)',
+  ['command', 'empty', '30,000 leases', '30,000 / empty'],
+  [['berth get (sticky)', fmt(size.getEmpty), fmt(size.getFull), ratio(size.getFull, size.getEmpty)],
+    ['berth list --json', fmt(size.listEmpty), fmt(size.listFull), ratio(size.listFull, size.listEmpty)]]))

@@ -42,7 +42,10 @@ export async function persistPlugin(flags: PersistFlags, project?: string): Prom
     if (owner !== undefined || ttl !== undefined) throw usageError('--owner and --ttl need persistence: drop --no-persist')
     return null
   }
-  const ownerPid = owner ?? (ttl !== undefined ? null : process.ppid)
+  // A parent outside this pid namespace (berth is its pid 1: a container's command) reads as 0:
+  // berth owns the lease itself then, so it is dormant once berth exits (use --owner or --ttl).
+  const parent = process.ppid > 0 ? process.ppid : process.pid
+  const ownerPid = owner ?? (ttl !== undefined ? null : parent)
   // The registry's modules load only when leases are kept: `--no-persist` never evaluates them.
   const { persist } = await import('../plugins/persist.ts')
   return persist({ ownerPid, ttl, project })

@@ -8,6 +8,7 @@ import type { PluginContext, PortPlugin } from '../core/types.ts'
 import { resolveStateDir } from '../core/state/dir.ts'
 import { ownerOf } from '../core/state/owner.ts'
 import { findProjectRoot } from '../core/state/project.ts'
+import { pruneAfterFromEnv } from '../core/state/prune.ts'
 import { isOwnLease } from '../core/state/users.ts'
 import { createRegistry, type Lease, type Registry, type SavedRow } from '../core/state/registry.ts'
 import { findHolder, isDescendant } from '../core/holder.ts'
@@ -29,24 +30,43 @@ export interface PersistOptions {
   ownerPid?: number | null
   /** Keeps the lease active this many milliseconds even after its owner exits. */
   ttl?: number
+  /**
+   * Leases of any project that stayed dormant this many milliseconds are deleted by later claims;
+   * `Infinity` never deletes. @default BERTH_PRUNE_AFTER, else 30 days
+   */
+  pruneAfter?: number
 }
 
 const warn = (ctx: PluginContext, serviceName: string, message: string) =>
   ctx.emit({ type: 'warning', level: 'warn', serviceName, message })
 
 export function persist(options: PersistOptions = {}): PortPlugin {
-  const { ttl, ownerPid } = options
+  const { ttl, ownerPid, pruneAfter } = options
   if (ttl !== undefined && !(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0)) {
     throw new PortError('E_INVALID_OPTIONS', `persist({ ttl }) must be a positive number of milliseconds, got ${String(ttl)}`)
   }
   if (ownerPid != null && !(Number.isSafeInteger(ownerPid) && ownerPid > 0)) {
     throw new PortError('E_INVALID_OPTIONS', `persist({ ownerPid }) must be a process id, got ${String(ownerPid)}`)
   }
+  if (pruneAfter !== undefined && !(typeof pruneAfter === 'number' && pruneAfter > 0)) {
+    throw new PortError('E_INVALID_OPTIONS', `persist({ pruneAfter }) must be a positive number of milliseconds (or Infinity), got ${String(pruneAfter)}`)
+  }
   let registry: Promise<Registry> | undefined
+  /** The open registry, once setup has awaited it: accept() reads it synchronously. */
+  let current: Registry | undefined
   let users = 0
   let project = ''
-  /** Leases by port, read once per allocation; the claim re-checks under the lock. */
-  let byPort = new Map<number, Lease>()
+  /**
+   * The leases this allocation looked at, by port (null: none), each read once through the
+   * primary key: only the candidates the walk reaches, never the whole registry. The claim
+   * re-checks under the lock.
+   */
+  let byPort = new Map<number, Lease | null>()
+  const leaseAt = (port: number) => {
+    let lease = byPort.get(port)
+    if (lease === undefined) byPort.set(port, (lease = current!.leaseAt(port) ?? null))
+    return lease
+  }
   /** The port each service had last time, for the warning when it moves. */
   const remembered = new Map<string, number>()
   /** What each claim of this plugin replaced, as stored: a rollback puts it back. */
@@ -67,15 +87,16 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     async setup(ctx) {
       users++
       project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.', ctx.env))
-      registry ??= resolveStateDir(options.stateDir, ctx.env).then(createRegistry)
-      tell(ctx, await registry)
+      registry ??= resolveStateDir(options.stateDir, ctx.env).then((dir) =>
+        createRegistry(dir, { pruneAfter: pruneAfter ?? pruneAfterFromEnv(ctx.env) }),
+      )
+      tell(ctx, (current = await registry))
     },
     async preferred(req, ctx) {
       const opened = await open()
-      const leases = opened.list()
+      const mine = opened.leaseOf(project, req.serviceName)
       tell(ctx, opened)
-      byPort = new Map(leases.map((lease) => [lease.port, lease]))
-      const mine = leases.find((lease) => isSelf(lease, req.serviceName))
+      byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
@@ -85,7 +106,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       return { port: mine.port, remembered: true, inUseByOwn }
     },
     accept(port, req) {
-      const lease = byPort.get(port)
+      const lease = leaseAt(port)
       if (!lease || isSelf(lease, req.serviceName)) return true
       return lease.state === 'active' ? 'leased' : { defer: 'dormant' }
     },
@@ -114,7 +135,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     async released(port, ctx) {
       replaced.delete(port)
       const opened = await open()
-      opened.remove((lease) => lease.port === port && lease.project === project && isOwnLease(lease))
+      opened.forget({ port, project })
       tell(ctx, opened)
     },
     async rollback(port) {
@@ -126,7 +147,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     async dispose() {
       if (--users > 0 || !registry) return
       const closing = registry
-      registry = undefined
+      registry = current = undefined
       // A registry that failed to open has nothing to close; setup already reported why.
       ;(await closing.catch(() => null))?.close()
     },

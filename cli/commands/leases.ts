@@ -25,6 +25,8 @@ export async function withRegistry<T>(io: Io, work: (registry: Registry) => Prom
 
 export const toJson = (lease: Lease) => ({
   project: lease.project, service: lease.service, port: lease.port, host: lease.host, pid: lease.ownerPid,
+  // Every process the port was handed to that kept the lease: the latest first.
+  owners: [...(lease.ownerPid === null ? [] : [lease.ownerPid]), ...lease.otherOwners.map((o) => o.pid)],
   uid: lease.uid, state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
   createdAt: new Date(lease.createdAt).toISOString(), renewedAt: new Date(lease.renewedAt).toISOString(),
 })
@@ -67,7 +69,7 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
   if (isNumber && port === null) throw usageError(`release: ${JSON.stringify(target)} is not a port from 1 to 65535`)
   return withRegistry(io, async (registry) => {
     const project = await findProjectRoot(process.cwd(), projectEnv(options, io.env))
-    const gone = registry.remove((l) => (port !== null ? l.port === port : l.project === project && l.service === target))
+    const gone = registry.forget(port !== null ? { port } : { project, service: target })
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     const others = port !== null && gone.length === 0 ? registry.list().find((l) => l.port === port && !mayRemove(l.uid)) : undefined
     if (others) {

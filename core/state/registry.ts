@@ -1,28 +1,19 @@
-/** The lease table: who holds which port, read and written under SQLite's write lock. */
+/**
+ * The lease table: who holds which port, read and written under SQLite's write lock. An
+ * allocation reads only the rows it needs, through the table's indexes, and checks only their
+ * owners, so its cost does not grow with the registry.
+ */
+import {
+  keepsActive, otherOwners, ownerChecks, ownersJson, primaryOwner, sameOwner, toLease,
+  type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness,
+} from './lease.ts'
 import { openRegistry } from './open.ts'
-import { isAlive, type Owner } from './owner.ts'
+import type { Owner } from './owner.ts'
+import { DEFAULT_PRUNE_AFTER_MS, pruneDormant } from './prune.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
-import { mayRemove, scopeProject, splitProject } from './users.ts'
+import { mayRemove, scopeProject } from './users.ts'
 
-export type LeaseState = 'active' | 'dormant'
-
-export interface Lease {
-  port: number
-  /** The project root the lease was made in. */
-  project: string
-  service: string
-  host: string | null
-  ownerPid: number | null
-  ownerStart: string | null
-  /** Milliseconds since the epoch; the lease stays active until then even without a live owner. */
-  leaseUntil: number | null
-  createdAt: number
-  renewedAt: number
-  /** Active while its owner runs (or its TTL lasts); dormant after. */
-  state: LeaseState
-  /** The user who made it, in a group's shared registry; null in a private one (all the user's own). */
-  uid: number | null
-}
+export type { Lease, LeaseState } from './lease.ts'
 
 export interface ClaimInput {
   port: number
@@ -39,59 +30,42 @@ export interface ClaimInput {
   replaceDormant: boolean
 }
 
-interface LeaseRow {
-  port: number
-  project: string
-  service: string
-  host: string | null
-  owner_pid: number | null
-  owner_start: string | null
-  lease_until: number | null
-  created_at: number
-  renewed_at: number
+/** Which leases `forget` deletes: the one on a port (of one project, if given), or a service's. */
+export type LeaseKey = { port: number; project?: string } | { project: string; service: string }
+
+export interface RegistryOptions {
+  /** Leases dormant (not renewed, nor seen active) this many milliseconds are deleted by the next claim. `Infinity`: never. */
+  pruneAfter?: number
+  /** How an owner's liveness is found out. @default kill(2) and /proc, see owner.ts */
+  liveness?: OwnerLiveness
 }
 
-/** Asks about each owner once per read: many leases usually share one owner. */
-function liveness() {
-  const seen = new Map<string, boolean>()
-  return (pid: number, start: string | null) => {
-    const key = `${pid}/${start}`
-    let alive = seen.get(key)
-    if (alive === undefined) seen.set(key, (alive = isAlive(pid, start)))
-    return alive
-  }
-}
-
-function toLease(row: LeaseRow, now: number, alive: (pid: number, start: string | null) => boolean = isAlive): Lease {
-  const owned = row.owner_pid !== null && alive(row.owner_pid, row.owner_start)
-  const timed = row.lease_until !== null && row.lease_until > now
-  const { project, uid } = splitProject(row.project)
-  return {
-    port: row.port, project, uid, service: row.service, host: row.host,
-    ownerPid: row.owner_pid, ownerStart: row.owner_start, leaseUntil: row.lease_until,
-    createdAt: row.created_at, renewedAt: row.renewed_at,
-    state: owned || timed ? 'active' : 'dormant',
-  }
-}
-
-const sameService = (row: LeaseRow, storedProject: string, service: string) => row.project === storedProject && row.service === service
+/** A lease row exactly as stored, every column (whatever the schema version adds). */
+export type SavedRow = Record<string, string | number | null>
 
 export interface Registry {
   path: string
   /** A group's shared registry: leases carry their user, and each user removes only their own (root any). */
   shared: boolean
   warnings: string[]
+  /** Every lease, ordered by project and service: reads the whole table. */
   list(): Lease[]
+  /** One service's lease, through the (project, service) index. */
   leaseOf(project: string, service: string): Lease | undefined
   /** The lease of `service` in `project`, or of its instances (`service#1`, `service#2`…), in instance order. Read-only. */
   leasesOf(project: string, service: string): Lease[]
+  /** The lease on one port, through the primary key. */
+  leaseAt(port: number): Lease | undefined
   /**
    * Records the lease unless another service holds the port (see `replaceDormant`); false means
-   * another process won it. Replaces this service's earlier lease.
+   * another process won it. Replaces this service's earlier lease; earlier owners of the same
+   * service and port that still run stay owners. Prunes a few long-dormant leases on the way.
    */
   claim(input: ClaimInput): boolean
-  /** Deletes leases matching `where` that this user may remove, re-checked under the lock; returns what was deleted. */
+  /** Deletes leases matching `where` that this user may remove, re-checked under the lock; reads the whole table. Returns what was deleted. */
   remove(where: (lease: Lease) => boolean): Lease[]
+  /** Deletes the leases `key` names that this user may remove, through the indexes; returns what was deleted. */
+  forget(key: LeaseKey): Lease[]
   /** The rows a claim of `port` by (project, service) would replace, as stored: what `restore` puts back. */
   snapshot(port: number, project: string, service: string): SavedRow[]
   /**
@@ -102,18 +76,54 @@ export interface Registry {
   close(): void
 }
 
-/** A lease row exactly as stored, every column (whatever the schema version adds). */
-export type SavedRow = Record<string, string | number | null>
+const INSERT_LEASE =
+  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, other_owners, lease_until, created_at, renewed_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 
-export async function createRegistry(dir: string): Promise<Registry> {
+export async function createRegistry(dir: string, options: RegistryOptions = {}): Promise<Registry> {
+  const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
+  const checks = (many = false) => ownerChecks(many, options.liveness)
   const store = await openRegistry(dir)
   // Each step runs through the store, which heals a damaged file and words failures.
   const guarded = <T>(work: (db: SqlDatabase) => T): T => store.use(work)
+  /** The key a project is stored under: with this user in a shared registry. */
   const stored = (project: string) => scopeProject(project, store.shared)
+  const seen = (row: LeaseRow | undefined, check: OwnerCheck = checks()) => row && toLease(row, Date.now(), check)
   const all = (d: SqlDatabase) => {
     const now = Date.now()
-    const alive = liveness()
-    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, now, alive))
+    const check = checks(true)
+    return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, now, check))
+  }
+  const deleteLease = (d: SqlDatabase, port: number) => d.run('DELETE FROM leases WHERE port = ?', port)
+  const leaseAt = (d: SqlDatabase, port: number) => d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', port)
+  const serviceLease = (d: SqlDatabase, storedProject: string, service: string) =>
+    d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', storedProject, service)
+
+  /** The owners of `mine` that still keep it active, except the new owner: they were handed this port too. */
+  function ownersToKeep(mine: LeaseRow, owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
+    const before = [primaryOwner(mine), ...otherOwners(mine)].filter((o): o is Owner => o !== null)
+    const kept: Owner[] = []
+    for (const o of before) {
+      if (owner && sameOwner(o, owner)) continue
+      if (kept.some((k) => sameOwner(k, o))) continue
+      if (keepsActive(o, mine, now, check)) kept.push(o)
+    }
+    return kept
+  }
+
+  /**
+   * The service moves to another port. Its old lease goes, unless processes it was handed to
+   * still run: then it stays theirs, renamed `<service>@<port>`, and is active until they exit.
+   * (A name already taken in the project leaves nothing to rename to: the old lease goes then.)
+   */
+  function retire(d: SqlDatabase, mine: LeaseRow, stillOwned: Owner[]): void {
+    const [first, ...rest] = stillOwned
+    if (first) {
+      d.run(
+        'UPDATE OR IGNORE leases SET service = ?, owner_pid = ?, owner_start = ?, owner_ns = ?, other_owners = ? WHERE port = ?',
+        `${mine.service}@${mine.port}`, first.pid, first.start, first.ns ?? null, ownersJson(rest), mine.port,
+      )
+    }
+    d.run('DELETE FROM leases WHERE port = ? AND service = ?', mine.port, mine.service)
   }
 
   return {
@@ -121,36 +131,38 @@ export async function createRegistry(dir: string): Promise<Registry> {
     shared: store.shared,
     warnings: store.warnings,
     list: () => guarded(all),
-    leaseOf: (project, service) =>
-      guarded((d) => {
-        const row = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', stored(project), service)
-        return row && toLease(row, Date.now())
-      }),
+    leaseOf: (project, service) => guarded((d) => seen(serviceLease(d, stored(project), service))),
     leasesOf: (project, service) =>
       guarded((d) => {
         const now = Date.now()
+        const check = checks()
         const rows = d.all<LeaseRow>('SELECT * FROM leases WHERE project = ? AND (service = ? OR substr(service, 1, ?) = ?)', stored(project), service, service.length + 1, `${service}#`)
         const instance = (row: LeaseRow) => (row.service === service ? 0 : Number(row.service.slice(service.length + 1)))
-        return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now))
+        return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now, check))
       }),
+    leaseAt: (port) => guarded((d) => seen(leaseAt(d, port))),
     claim: (input) =>
       guarded((d) =>
         immediate(d, () => {
           const now = Date.now()
-          // Inside the lock: only reads, a kill(pid, 0) and a /proc read. No probing here.
+          const check = checks()
           const project = stored(input.project)
-          const row = d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', input.port)
-          if (row && !sameService(row, project, input.service)) {
-            if (toLease(row, now).state === 'active' || !input.replaceDormant) return false
+          // Inside the lock: only indexed reads, kill(pid, 0) and /proc reads. No probing here.
+          const held = leaseAt(d, input.port)
+          if (held && !(held.project === project && held.service === input.service)) {
+            if (seen(held, check)!.state === 'active' || !input.replaceDormant) return false
           }
-          const mine = d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', project, input.service)
-          const createdAt = mine?.port === input.port ? mine.created_at : now
-          d.run('DELETE FROM leases WHERE port = ? OR (project = ? AND service = ?)', input.port, project, input.service)
+          const mine = serviceLease(d, project, input.service)
+          const samePort = mine?.port === input.port
+          const kept = samePort ? ownersToKeep(mine, input.owner, now, check) : []
+          if (held) deleteLease(d, input.port)
+          if (mine && !samePort) retire(d, mine, ownersToKeep(mine, input.owner, now, check))
+          const { owner } = input
           d.run(
-            'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, lease_until, created_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            input.port, project, input.service, input.host, input.owner?.pid ?? null, input.owner?.start ?? null,
-            input.leaseUntil, createdAt, now,
+            INSERT_LEASE, input.port, project, input.service, input.host, owner?.pid ?? null, owner?.start ?? null,
+            owner?.ns ?? null, ownersJson(kept), input.leaseUntil, samePort ? mine.created_at : now, now, Math.max(now, input.leaseUntil ?? 0),
           )
+          pruneDormant(d, { now, after: pruneAfter, check, remove: (port) => deleteLease(d, port) })
           return true
         }),
       ),
@@ -158,8 +170,19 @@ export async function createRegistry(dir: string): Promise<Registry> {
       guarded((d) =>
         immediate(d, () => {
           const gone = all(d).filter((lease) => mayRemove(lease.uid) && where(lease))
-          for (const lease of gone) d.run('DELETE FROM leases WHERE port = ?', lease.port)
+          for (const lease of gone) deleteLease(d, lease.port)
           return gone
+        }),
+      ),
+    forget: (key) =>
+      guarded((d) =>
+        immediate(d, () => {
+          const row = 'port' in key ? leaseAt(d, key.port) : serviceLease(d, stored(key.project), key.service)
+          if (!row || (key.project !== undefined && row.project !== stored(key.project))) return []
+          const lease = seen(row)!
+          if (!mayRemove(lease.uid)) return []
+          deleteLease(d, row.port)
+          return [lease]
         }),
       ),
     snapshot: (port, project, service) =>

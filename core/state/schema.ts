@@ -25,6 +25,13 @@ const MIGRATIONS: readonly string[] = [
      renewed_at INTEGER NOT NULL,
      UNIQUE (project, service)
    );`,
+  // Version 2 only adds columns: the owner's pid namespace, the other live owners of the lease (a
+  // JSON list, read with the row), and the time it was last known active (for pruning; not
+  // indexed, so a claim writes no more pages than before).
+  `ALTER TABLE leases ADD COLUMN owner_ns TEXT;
+   ALTER TABLE leases ADD COLUMN other_owners TEXT;
+   ALTER TABLE leases ADD COLUMN active_at INTEGER;
+   UPDATE leases SET active_at = max(renewed_at, coalesce(lease_until, 0));`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

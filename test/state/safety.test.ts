@@ -4,6 +4,7 @@ import { Database } from 'bun:sqlite'
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRegistry } from '../../core/index.ts'
+import { SCHEMA_VERSION } from '../../core/state/schema.ts'
 import { ROOT, binary, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
@@ -79,7 +80,7 @@ describe('the registry file', () => {
     const before = readFileSync(s.db)
     const ran = await s.run(['get', 'web', '--base', String(await freeRange(1))])
     expect(ran).toMatchObject({ code: 78, stdout: '' })
-    expect(ran.stderr).toContain('was written by a newer berth (schema 99; this berth knows up to 1)')
+    expect(ran.stderr).toContain(`was written by a newer berth (schema 99; this berth knows up to ${SCHEMA_VERSION})`)
     expect(readFileSync(s.db).equals(before)).toBe(true)
     expect(readdirSync(s.state).some((name) => name.endsWith('.corrupt'))).toBe(false)
   })
@@ -90,7 +91,7 @@ describe('the registry file', () => {
     expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0))
     expect(runs.every((r) => r.stderr === '')).toBe(true)
     const db = new Database(s.db, { readonly: true })
-    expect(db.query('SELECT version FROM migrations').all()).toEqual([{ version: 1 }])
+    expect(db.query('SELECT version FROM migrations').all()).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })))
     db.close()
   })
 })
