@@ -1,4 +1,4 @@
-import { scanPorts, type ScanReport } from '../../core/scan.ts'
+import { scanPorts, type ScanReport } from '../../probe/scan.ts'
 import { rangeArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'

@@ -5,4 +5,4 @@ import { normalJit } from '../jit.ts'
 // A worker probes thousands of ports: it wants the JIT from the start (cli/jit.ts).
 normalJit()
 
-export { default } from '../../core/pool/probe-task.ts'
+export { default } from '../../probe/workers/probe-task.ts'

@@ -5,9 +5,10 @@
  * (EINVAL for the zoneless link-local one) and sends nothing.
  */
 import { describe, expect, test } from 'bun:test'
-import { allocatePort, checkPort, isPortAvailable, probeHosts } from '../../core/index.ts'
-import { checkPortsWith } from '../../core/probe.ts'
-import { loadRawBinder } from '../../core/raw-bind.ts'
+import { allocatePort, isPortAvailable } from '../../index.ts'
+import { checkPort, probeHosts } from '../../probe/check.ts'
+import { checkPortsWith } from '../../probe/check.ts'
+import { loadRawBinder } from '../../probe/raw-bind.ts'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

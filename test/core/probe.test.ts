@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { checkPort, isPortAvailable, probeHosts } from '../../core/index.ts'
+import { checkPort, probeHosts } from '../../probe/check.ts'
+import { isPortAvailable } from '../../index.ts'
 import { CONSUMERS, HOLDERS, canBind, closeAll, hold, holderLabel, type Held } from '../helpers/sockets.ts'
 
 const held: Held[] = []
@@ -23,7 +24,7 @@ describe('probe: the address-family matrix', () => {
       held.push(h)
       for (const consumer of CONSUMERS) {
         const probeSays = await isPortAvailable(h.port, consumer)
-        const bindSays = await canBind(consumer, h.port)
+        const bindSays = await canBind(h.port, consumer)
         expect({ consumer, free: probeSays }).toEqual({ consumer, free: bindSays })
       }
     })
@@ -35,7 +36,7 @@ describe('probe: the address-family matrix', () => {
     expect(await isPortAvailable(h.port)).toBe(true)
     for (const consumer of CONSUMERS) expect(await isPortAvailable(h.port, consumer)).toBe(true)
     // The probe closed what it opened: a real server can take the port right after.
-    expect(await canBind('::', h.port)).toBe(true)
+    expect(await canBind(h.port, '::')).toBe(true)
   })
 
   test('localhost means both loopback addresses and their wildcards, never a DNS answer', () => {

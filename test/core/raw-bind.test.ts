@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { ipv6Bytes } from '../../core/ip.ts'
-import { checkPortsWith, probeHosts } from '../../core/probe.ts'
-import { loadRawBinder } from '../../core/raw-bind.ts'
+import { ipv6Bytes } from '../../probe/ip.ts'
+import { checkPortsWith, probeHosts } from '../../probe/check.ts'
+import { loadRawBinder } from '../../probe/raw-bind.ts'
 import { runCommand } from '../helpers/binary.ts'
 import { CONSUMERS, HOLDERS, canBind, closeAll, hold, holdRange, holderLabel, type Held } from '../helpers/sockets.ts'
 
@@ -31,7 +31,7 @@ describe.skipIf(!linux)('the raw binder (libc through bun:ffi) answers as Bun.li
       expect(byRaw).toEqual(byListen!)
       for (const consumer of CONSUMERS) {
         const [answer] = await checkPortsWith(raw, [h.port], probeHosts(consumer))
-        expect({ consumer, free: answer!.free }).toEqual({ consumer, free: await canBind(consumer, h.port) })
+        expect({ consumer, free: answer!.free }).toEqual({ consumer, free: await canBind(h.port, consumer) })
       }
     })
   }
@@ -67,7 +67,7 @@ describe.skipIf(!linux)('the raw binder (libc through bun:ffi) answers as Bun.li
     const byRaw = await checkPortsWith(raw, ports, hosts)
     expect(byRaw).toEqual(await checkPortsWith(undefined, ports, hosts))
     expect(byRaw.filter((r) => r.free).length).toBeGreaterThan(0)
-    for (const r of byRaw.filter((r) => r.free)) expect(await canBind('::', r.port)).toBe(true)
+    for (const r of byRaw.filter((r) => r.free)) expect(await canBind(r.port, '::')).toBe(true)
   })
 
   test('untilFree stops right after the first free port', async () => {
@@ -81,14 +81,14 @@ describe.skipIf(!linux)('the raw binder (libc through bun:ffi) answers as Bun.li
     expect(answers.length).toBe(firstFree + 1)
   })
 
-  test('take: the first free port it refuses is passed over, the one it takes ends the batch', async () => {
+  test('claimNow: the first free port it refuses is passed over, the one it takes ends the batch', async () => {
     const raw = await rawBinder()
     const range = await holdRange(4)
     held.push({ port: range.from, host: '::', close: range.close })
     const ports = Array.from({ length: 12 }, (_, i) => range.from + i)
     const offered: number[] = []
-    const take = (port: number) => offered.push(port) > 1
-    const answers = await checkPortsWith(raw, ports, probeHosts(undefined), undefined, { untilFree: true, take })
+    const claimNow = (port: number) => offered.push(port) > 1
+    const answers = await checkPortsWith(raw, ports, probeHosts(undefined), undefined, { untilFree: true, claimNow })
     const free = answers.filter((r) => r.free).map((r) => r.port)
     expect(offered).toEqual(free)
     expect(free.length).toBe(2)

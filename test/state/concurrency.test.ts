@@ -36,7 +36,7 @@ async function expectDistinctAndBindable(ports: number[], from: number, to: numb
   for (const port of ports) {
     expect(port).toBeGreaterThanOrEqual(from)
     expect(port).toBeLessThanOrEqual(to)
-    expect(await canBind('::', port)).toBe(true)
+    expect(await canBind(port, '::')).toBe(true)
   }
 }
 

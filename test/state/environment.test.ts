@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'bun:test'
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { stateError } from '../../core/state/open.ts'
+import { stateError } from '../../registry/open.ts'
 import { binary, runCommand, type Ran } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
