@@ -21,7 +21,7 @@ export function speaking<T extends AllocatorOptions>(options: T): T {
 /**
  * A call that sets none of them (but perhaps `logger: null`) gets one of two default allocators,
  * logging to the console or silent: it holds nothing between calls (claims are process-wide
- * anyway) and never starts a pool, since allocation batches stay small. Making and disposing an
+ * anyway) and never starts the probe workers, since allocation batches stay small. Making and disposing an
  * allocator per call was a tenth of a call with a free preferred port.
  */
 const sharedDefaults: { console?: Allocator; silent?: Allocator } = {}

@@ -11,7 +11,7 @@ export interface ScanCliOptions {
 }
 
 /**
- * Inside the compiled binary the pool's task is embedded at `entry/probe-task.js` beside the
+ * Inside the compiled binary the workers' task is embedded at `entry/probe-task.js` beside the
  * entry (see build:bin); run from source, the library finds its own task file.
  */
 function embeddedTaskUrl(): URL | undefined {

@@ -1,6 +1,6 @@
 /**
- * The task each pool worker runs: probe one chunk of ports. One message per chunk, not per
- * port: a message per port made a pooled scan slower than the main thread.
+ * The task each probe worker runs: probe one chunk of ports. One message per chunk, not per
+ * port: a message per port made a scan on the workers slower than the main thread.
  */
 import { checkPorts } from '../check.ts'
 import { withTimeout } from '../../core/timeout.ts'

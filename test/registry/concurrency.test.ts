@@ -60,7 +60,7 @@ describe(`${PROCESSES} processes × 4 allocations at once`, () => {
     const from = await freeRange(300)
     const to = from + 299
     const env = setup()
-    const fixture = join(ROOT, 'test', 'state', 'fixtures', 'allocate-four.ts')
+    const fixture = join(ROOT, 'test', 'registry', 'fixtures', 'allocate-four.ts')
     for (let round = 0; round < ROUNDS; round++) {
       const lockGate = await gate()
       const commands = Array.from({ length: PROCESSES }, (_, i) => [process.execPath, fixture, lockGate.lock, `p${i}`, String(from), String(to)])

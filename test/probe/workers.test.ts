@@ -1,4 +1,4 @@
-/** The two-lane probing engine: same answers on both lanes, timeouts in workers, lazy start, clean teardown. */
+/** The probing engine: the same answers on the main thread and on the workers, timeouts in workers, lazy start, clean teardown. */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { checkPort, probeHosts } from '../../probe/check.ts'
@@ -10,7 +10,7 @@ import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
 const held: Array<{ close(): Promise<void> }> = []
 afterEach(() => closeAll(held))
 
-const fixture = (name: string) => join(ROOT, 'test', 'core', 'fixtures', name)
+const fixture = (name: string) => join(ROOT, 'test', 'probe', 'fixtures', name)
 
 /** Holds ports of a range on every kind of address a listener can use. */
 async function holdMixed(from: number) {
@@ -22,7 +22,7 @@ async function holdMixed(from: number) {
   return [3, 9, 20, 41, 63].map((offset) => from + offset)
 }
 
-describe('the two lanes', () => {
+describe('main thread and workers', () => {
   test('give identical answers for the same range and held ports (IPv4 and IPv6 holders)', async () => {
     const from = await freeRange(80)
     const busy = await holdMixed(from)
@@ -37,7 +37,7 @@ describe('the two lanes', () => {
     expect(main.runs.slice(0, 2)).toEqual([{ from: from + 42, to: from + 62, length: 21 }, { from: from + 21, to: from + 40, length: 20 }])
   })
 
-  test('the size of a batch picks the lane, and the pool starts only when one needs it', async () => {
+  test('the size of a batch picks main thread or workers, and the workers start only when one needs them', async () => {
     const probe = (port: number, hosts: readonly string[]) => checkPort(port, hosts)
     const engine = createWorkerEngine({ probe, timeout: 1000, workerThreshold: 64, threads: 1 })
     const allocator = createAllocator({}, engine)
@@ -56,7 +56,7 @@ describe('the two lanes', () => {
 describe('hangs inside a worker', () => {
   test('a check that never answers marks its port "timeout", and the workers are replaced', async () => {
     const engine = createWorkerEngine({
-      probe: () => Promise.reject(new Error('the main lane must not run')), timeout: 150, threads: 2,
+      probe: () => Promise.reject(new Error('the main thread must not probe')), timeout: 150, threads: 2,
       probeModule: fixture('hanging-probe.ts'), chunkSize: 10,
     })
     const ports = Array.from({ length: 40 }, (_, i) => 20000 + i)
@@ -65,7 +65,7 @@ describe('hangs inside a worker', () => {
       [20007, 20017, 20027, 20037].map((port) => ({ port, free: false, reason: 'timeout' })),
     )
     expect(engine.replacedWorkers).toBeGreaterThan(0)
-    // The replaced pool still works.
+    // The replaced workers still work.
     expect((await engine.check([20040, 20041], ['::'], { runOn: 'workers' })).every((r) => r.free)).toBe(true)
     await engine.destroy()
   })

@@ -99,7 +99,7 @@ describe('the registry file', () => {
 describe('a writer that dies or stalls', () => {
   async function holder(s: ReturnType<typeof stateDir>, port: number) {
     expect((await s.run(['list'])).code).toBe(0)
-    const proc = Bun.spawn([process.execPath, join(ROOT, 'test/state/fixtures/hold-transaction.ts'), s.db, String(port)], { stdout: 'pipe' })
+    const proc = Bun.spawn([process.execPath, join(ROOT, 'test/registry/fixtures/hold-transaction.ts'), s.db, String(port)], { stdout: 'pipe' })
     const reader = proc.stdout.getReader()
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('locked')
     return proc

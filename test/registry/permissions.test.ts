@@ -42,7 +42,7 @@ describe('as a non-root user with umask 000', () => {
     const state = join(home, '.local', 'state', 'berth')
     const db = join(state, 'registry.sqlite')
     // A second connection keeps the -wal and -shm files on disk while berth writes again.
-    const reader = Bun.spawn(asNobody([reachable(process.execPath), reachable(join(ROOT, 'test/state/fixtures/hold-transaction.ts')), db]), { stdout: 'pipe' })
+    const reader = Bun.spawn(asNobody([reachable(process.execPath), reachable(join(ROOT, 'test/registry/fixtures/hold-transaction.ts')), db]), { stdout: 'pipe' })
     expect(new TextDecoder().decode((await reader.stdout.getReader().read()).value)).toContain('open')
     const second = await runCommand(asNobody([berth, 'get', 'api', '--base', String(base)]), env, work)
     expect(second).toMatchObject({ code: 0, stdout: `${base + 1}\n` })
