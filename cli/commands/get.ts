@@ -36,10 +36,11 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
-  const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options, io.env))]
+  const env = projectEnv(options, io.env)
+  const plugins = [policyPlugin(options), await persistPlugin(options, { cwd: io.cwd, env }), ...(await pluginFiles(options, io))]
   // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
   if (service === undefined) throw usageError('get needs a service name, e.g. "berth get web"')
-  const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
+  const allocator = createAllocator({ env, plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
   try {
     const result = await allocator.allocate({
       serviceName: service, basePort, maxPort, exclude, host, envVar,

@@ -11,6 +11,10 @@ import { probeHosts } from '../../probe/check.ts'
 import { portListArg } from '../../cli/args.ts'
 import { berth } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+// berth() gives each run a state directory of its own.
+tempDirs()
 
 describe('excluded ports as merged ranges', () => {
   test('overlapping, touching and repeated entries merge; lookups answer for every port', () => {

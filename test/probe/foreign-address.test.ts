@@ -9,11 +9,13 @@ import { allocatePort, isPortAvailable } from '../../index.ts'
 import { checkPort, probeHosts } from '../../probe/check.ts'
 import { checkPortsWith } from '../../probe/check.ts'
 import { loadRawBinder } from '../../probe/raw-bind.ts'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { berth, binary, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+const tempDir = tempDirs()
 
 const FOREIGN = ['8.8.8.8', '192.0.2.1', 'fd00::99', 'fe80::1']
 
@@ -52,10 +54,9 @@ describe('an address that is not on this machine', () => {
 
   test("berth up refuses a service whose host is not on this machine (exit 2), with nothing exported", async () => {
     const base = await freeRange(1)
-    const dir = mkdtempSync(join(tmpdir(), 'berth-host-'))
+    const dir = tempDir('berth-host')
     writeFileSync(join(dir, 'berth.config.json'), JSON.stringify({ environments: { development: { services: { web: { base, env: 'PORT', host: '8.8.8.8' } } } } }))
     const ran = await runCommand([binary(), 'up', '--no-persist'], { NODE_ENV: '' }, dir)
-    rmSync(dir, { recursive: true, force: true })
     expect(ran).toMatchObject({ code: 2, stdout: '' })
     expect(ran.stderr).toContain('8.8.8.8 is not an address of this machine (EADDRNOTAVAIL)')
   })
