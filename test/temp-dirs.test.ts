@@ -10,7 +10,9 @@ const MAKERS = ['berth', 'runCommand', 'freshStateDir', 'tempDir', 'makeProject'
 
 /** The names a file imports from the test helpers. */
 const helperImports = (text: string): string[] =>
-  [...text.matchAll(/import \{([^}]*)\} from '[./]*helpers\/[a-z-]+\.ts'/g)].flatMap((m) => m[1]!.split(',').map((name) => name.trim().split(/\s+/).pop()!))
+  [...text.matchAll(/import \{([^}]*)\} from '[./]*helpers\/[a-z-]+\.ts'/g)].flatMap((m) =>
+    m[1]!.split(',').map((name) => name.trim().split(/\s+/).pop()!),
+  )
 
 const testFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

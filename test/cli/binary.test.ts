@@ -55,13 +55,22 @@ describe('the lease owner of a real process tree', () => {
     // A script: asks for web's port, starts a server on it, and keeps running.
     const server = `Bun.listen({ hostname: '127.0.0.1', port: Number(process.env.PORT), socket: { data() {} } }); console.log('listening')`
     const script = `PORT=$("${binary()}" get web --base ${base} -q) || exit 1; export PORT; "${process.execPath}" -e "${server.replaceAll('"', '\\"')}" & wait`
-    const owner = Bun.spawn(['sh', '-c', script], { cwd: p.root, env: { ...process.env, ...p.env } as Record<string, string>, stdout: 'pipe', stderr: 'inherit' })
+    const owner = Bun.spawn(['sh', '-c', script], {
+      cwd: p.root,
+      env: { ...process.env, ...p.env } as Record<string, string>,
+      stdout: 'pipe',
+      stderr: 'inherit',
+    })
     try {
       const reader = owner.stdout.getReader()
       expect(new TextDecoder().decode((await reader.read()).value)).toContain('listening')
       const again = await p.run(['get', 'web', '--base', String(base)])
       expect(again).toMatchObject({ code: 0, stdout: `${base}\n` })
-      expect(again.stderr).toMatch(new RegExp(`✅ \\[web\\] Port ${base}, remembered for web, is in use by pid \\d+ \\(.*\\), started by the lease's owner \\(pid ${owner.pid}\\): still web's port`))
+      expect(again.stderr).toMatch(
+        new RegExp(
+          `✅ \\[web\\] Port ${base}, remembered for web, is in use by pid \\d+ \\(.*\\), started by the lease's owner \\(pid ${owner.pid}\\): still web's port`,
+        ),
+      )
       expect((await p.leases()).map((l) => [l.service, l.port, l.pid, l.project])).toEqual([['web', base, owner.pid, realpathSync(p.root)]])
     } finally {
       Bun.spawnSync(['pkill', '-P', String(owner.pid)])
@@ -82,7 +91,11 @@ describe('berth up --write as another user', () => {
     const locked = join(work, 'locked')
     mkdirSync(locked, { mode: 0o755 })
     const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
-    const ran = await runCommand([...asNobody, copy, 'up', '--write', join(locked, '.env')], { BERTH_STATE_DIR: join(work, 'state'), HOME: work }, work)
+    const ran = await runCommand(
+      [...asNobody, copy, 'up', '--write', join(locked, '.env')],
+      { BERTH_STATE_DIR: join(work, 'state'), HOME: work },
+      work,
+    )
     expect(ran).toMatchObject({ code: 2, stdout: '' })
     expect(ran.stderr).toContain(`--write ${join(locked, '.env')}: the folder ${locked} cannot be written by this user (permission denied)`)
   })

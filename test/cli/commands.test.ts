@@ -42,7 +42,9 @@ describe('berth get', () => {
   test('--env uses a valid variable and warns about an invalid one', async () => {
     const base = await freeRange(1)
     const wanted = await freeRange(1)
-    expect((await cli(['get', 'web', '--base', String(base), '--env', 'PORT'], { env: { PORT: String(wanted) } })).stdout).toBe(`${wanted}\n`)
+    expect((await cli(['get', 'web', '--base', String(base), '--env', 'PORT'], { env: { PORT: String(wanted) } })).stdout).toBe(
+      `${wanted}\n`,
+    )
     const bad = await cli(['get', 'web', '--base', String(base), '--env', 'PORT'], { env: { PORT: '3000abc' } })
     expect(bad).toMatchObject({ code: 0, stdout: `${base}\n` })
     expect(bad.stderr).toContain('Ignoring invalid PORT="3000abc"')
@@ -115,7 +117,13 @@ describe('berth port SERVICE', () => {
     const got = (await p.run(['get', 'web', '--base', String(base)])).stdout
     expect(await p.run(['port', 'web'])).toMatchObject({ code: 0, stdout: got, stderr: '' })
     const json = JSON.parse((await p.run(['port', 'web', '--json'])).stdout)
-    expect(json).toMatchObject({ service: 'web', project: realpathSync(p.root), port: base, ports: [base], leases: [{ service: 'web', port: base, state: 'active' }] })
+    expect(json).toMatchObject({
+      service: 'web',
+      project: realpathSync(p.root),
+      port: base,
+      ports: [base],
+      leases: [{ service: 'web', port: base, state: 'active' }],
+    })
     const none = await p.run(['port', 'api'])
     expect(none).toMatchObject({ code: 1, stdout: '' })
     expect(none.stderr).toContain(`No lease for service "api" in ${realpathSync(p.root)}`)
@@ -143,7 +151,8 @@ describe('projects without a marker', () => {
     const sub = join(p.root, 'sub')
     mkdirSync(sub)
     const base = await freeRange(10)
-    const get = (extra: string[] = [], env: Record<string, string> = {}, cwd = p.root) => p.run(['get', 'web', '--base', String(base), ...extra], { env, cwd })
+    const get = (extra: string[] = [], env: Record<string, string> = {}, cwd = p.root) =>
+      p.run(['get', 'web', '--base', String(base), ...extra], { env, cwd })
     expect((await get()).stdout).toBe(`${base}\n`)
     expect((await get([], {}, sub)).stdout).toBe(`${base + 1}\n`)
     expect((await get(['--project', p.root], {}, sub)).stdout).toBe(`${base}\n`)

@@ -90,7 +90,10 @@ describe('the progress bar', () => {
     // A scan finishing before the signal lands proves nothing: try again (the range takes hundreds of ms).
     for (let round = 0; round < 5; round++) {
       const proc = Bun.spawn(['script', '-qec', `exec ${quote(binary())} scan 1024-65535`, '/dev/null'], {
-        env: { ...process.env, ...NO_COLOR_VARS, BERTH_STATE_DIR: freshStateDir() }, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
+        env: { ...process.env, ...NO_COLOR_VARS, BERTH_STATE_DIR: freshStateDir() },
+        stdout: 'pipe',
+        stderr: 'pipe',
+        stdin: 'ignore',
       })
       const reader = proc.stdout.getReader()
       let output = ''

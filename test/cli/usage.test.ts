@@ -23,7 +23,17 @@ describe('version and help', () => {
   test('--help explains every command and the exit codes, on stdout with exit 0', async () => {
     const help = await cli(['--help'])
     expect(help).toMatchObject({ code: 0, stderr: '' })
-    for (const word of ['get <service>', 'check [...ports]', 'scan <range>', 'up', 'port <service>', 'list', 'release <service-or-port>', 'gc', 'Exit codes:']) {
+    for (const word of [
+      'get <service>',
+      'check [...ports]',
+      'scan <range>',
+      'up',
+      'port <service>',
+      'list',
+      'release <service-or-port>',
+      'gc',
+      'Exit codes:',
+    ]) {
       expect(help.stdout).toContain(word)
     }
     expect(help.stdout).toContain('release: no such lease')
@@ -145,7 +155,9 @@ describe('berth up checks its inputs before it allocates', () => {
   test('an exports template naming a missing service is rejected, and no port is leased', async () => {
     const root = tempDir('berth-exports')
     const from = await freeRange(2)
-    const config = { environments: { development: { services: { web: { base: from, env: 'PORT' } }, exports: { API: 'http://localhost:${api.port}' } } } }
+    const config = {
+      environments: { development: { services: { web: { base: from, env: 'PORT' } }, exports: { API: 'http://localhost:${api.port}' } } },
+    }
     writeFileSync(join(root, 'berth.config.json'), JSON.stringify(config))
     const state = cliWithState({ cwd: root })
     const ran = await state.run(['up'])

@@ -30,7 +30,12 @@ export interface CliOptions {
  * they are when a process exits (leases in the registry stay, as they do between processes).
  */
 export async function cli(argv: string[], options: CliOptions = {}): Promise<Ran> {
-  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_STATE_DIR: freshStateDir(), ...options.env }
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    BERTH_STATE_DIR: freshStateDir(),
+    ...options.env,
+  }
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   let stdout = ''
   let stderr = ''
