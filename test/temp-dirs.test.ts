@@ -8,6 +8,9 @@ const TEST_ROOT = import.meta.dir
 /** What makes temporary folders (state directories included), directly or one for each run. */
 const MAKERS = ['berth', 'runCommand', 'freshStateDir', 'tempDir', 'makeProject', 'cli', 'cliWithState']
 
+/** tempDirs() called at the top of the file: inside a describe, its afterAll would run before later describes make theirs. */
+const TOP_LEVEL_CALL = /^(?:const \w+ = )?tempDirs\(\)/m
+
 /** The names a file imports from the test helpers. */
 const helperImports = (text: string): string[] =>
   [...text.matchAll(/import \{([^}]*)\} from '[./]*helpers\/[a-z-]+\.ts'/g)].flatMap((m) =>
@@ -26,7 +29,7 @@ describe('temporary folders', () => {
     const forgetful = testFiles(TEST_ROOT)
       .filter((file) => {
         const text = readFileSync(file, 'utf8')
-        return helperImports(text).some((name) => MAKERS.includes(name)) && !text.includes('tempDirs()')
+        return helperImports(text).some((name) => MAKERS.includes(name)) && !TOP_LEVEL_CALL.test(text)
       })
       .map((file) => relative(TEST_ROOT, file))
     expect(forgetful).toEqual([])
