@@ -5,7 +5,7 @@
  */
 import { addressNotHereError } from './address.ts'
 import { isClaimed, tryClaim } from './claims.ts'
-import type { ProbeEngine } from './engine.ts'
+import type { CheckOptions, ProbeEngine } from './engine.ts'
 import type { AllocationRequest, Deferral, ProbeResult, SkipReason, SkippedCandidate } from './types.ts'
 
 /** One allocation's progress through its candidates. */
@@ -64,23 +64,28 @@ function record(progress: Progress, verdict: SkippedCandidate, retryingDeferred:
  * The engine's answers for one batch, by port. An engine that stops at the first free port answers
  * a prefix of what it was sent; a port left unanswered is simply sent again, with the ports after it.
  */
-function answersFor(engine: ProbeEngine, hosts: readonly string[], toProbe: readonly number[]) {
-  const answers = new Map<number, ProbeResult>()
+class Answers {
+  readonly byPort = new Map<number, ProbeResult>()
   /** Ports the engine claimed in this process the moment it found them free (`claimNow`). */
-  const claimedNow = new Set<number>()
-  const claimNow = (port: number) => tryClaim(port) && claimedNow.add(port) !== undefined
-  return {
-    answers,
-    claimedNow,
-    /**
-     * Probes `port` and the unanswered ports after it. Ports another caller in this process
-     * claimed since the filters ran are left out: they stay unanswered, never probed.
-     */
-    async ask(port: number): Promise<void> {
-      const rest = toProbe.slice(toProbe.indexOf(port)).filter((p) => !answers.has(p) && !isClaimed(p))
-      if (rest.length === 0) return
-      for (const r of await engine.check(rest, hosts, { untilFree: true, claimNow })) answers.set(r.port, r)
-    },
+  readonly claimedNow = new Set<number>()
+  readonly how: CheckOptions = { untilFree: true, claimNow: (port) => tryClaim(port) && this.claimedNow.add(port) !== undefined }
+
+  private readonly toProbe: readonly number[]
+
+  constructor(toProbe: readonly number[]) {
+    this.toProbe = toProbe
+  }
+
+  /**
+   * What to send the engine for `port`: it and the unanswered ports after it. Ports another
+   * caller in this process claimed since the filters ran are left out: they stay unanswered, never probed.
+   */
+  unansweredFrom(port: number): number[] {
+    return this.toProbe.slice(this.toProbe.indexOf(port)).filter((p) => !this.byPort.has(p) && !isClaimed(p))
+  }
+
+  keep(results: readonly ProbeResult[]): void {
+    for (const r of results) this.byPort.set(r.port, r)
   }
 }
 
@@ -110,20 +115,26 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
    * recording every port's verdict in `progress`.
    */
   async function walkBatch(batch: readonly number[], progress: Progress, retryingDeferred: boolean): Promise<number | null> {
-    const filtered = new Map<number, SkippedCandidate>()
+    const { req } = progress
+    const filtered: Array<SkippedCandidate | undefined> = []
+    const toProbe: number[] = []
     for (const port of batch) {
-      const pending = skipReason(port, progress.req, retryingDeferred)
+      const pending = skipReason(port, req, retryingDeferred)
       const reason = pending instanceof Promise ? await pending : pending
-      if (reason !== null) filtered.set(port, filterVerdict(port, reason, progress))
+      if (reason === null) toProbe.push(port)
+      filtered.push(reason === null ? undefined : filterVerdict(port, reason, progress))
     }
-    const probes = answersFor(engine, progress.req.hosts, batch.filter((port) => !filtered.has(port)))
-    for (const port of batch) {
+    const answers = new Answers(toProbe)
+    for (const [i, port] of batch.entries()) {
       // A deferred port was counted when the first walk passed over it.
       if (!retryingDeferred) progress.attempts++
-      let verdict: SkippedCandidate | null | undefined = filtered.get(port)
+      let verdict: SkippedCandidate | null | undefined = filtered[i]
       if (!verdict) {
-        if (!probes.answers.has(port)) await probes.ask(port)
-        const pending = probeVerdict(port, probes.answers.get(port), probes.claimedNow.has(port), progress)
+        if (!answers.byPort.has(port)) {
+          const rest = answers.unansweredFrom(port)
+          if (rest.length > 0) answers.keep(await engine.check(rest, req.hosts, answers.how))
+        }
+        const pending = probeVerdict(port, answers.byPort.get(port), answers.claimedNow.has(port), progress)
         verdict = pending instanceof Promise ? await pending : pending
         if (!verdict) return port
       }
@@ -142,10 +153,25 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
   }
 
   /**
-   * The common case, a free first candidate, without the batches' async stream: a batch of one.
-   * Returns the port, or null after recording the first candidate's verdict in `progress`.
+   * The common case, a free first candidate, without the batches' machinery: the same verdicts,
+   * one check. Returns the port, or null after recording the first candidate's verdict in `progress`.
    */
-  const tryFirst = (port: number, progress: Progress): Promise<number | null> => walkBatch([port], progress, false)
+  async function tryFirst(port: number, progress: Progress): Promise<number | null> {
+    const pending = skipReason(port, progress.req, false)
+    const reason = pending instanceof Promise ? await pending : pending
+    progress.attempts++
+    let verdict: SkippedCandidate | null
+    if (reason !== null) verdict = filterVerdict(port, reason, progress)
+    else {
+      let claimedNow = false
+      const [r] = await engine.check([port], progress.req.hosts, { untilFree: true, claimNow: (p) => (claimedNow = tryClaim(p)) })
+      const probed = probeVerdict(port, r, claimedNow, progress)
+      verdict = probed instanceof Promise ? await probed : probed
+      if (!verdict) return port
+    }
+    record(progress, verdict, false)
+    return null
+  }
 
   return { tryFirst, firstFree }
 }

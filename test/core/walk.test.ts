@@ -98,8 +98,8 @@ describe('the walk over one batch', () => {
     const base = await freeRange(4)
     held.push(await hold('127.0.0.1', base + 2))
     const skipReason = (port: number) => (port === base ? 'excluded' : port === base + 1 ? { defer: 'unwanted' as SkipReason } : null)
-    const [{ engine }] = engines()
-    const walk = createWalk({ engine: engine!, skipReason, claim: claimWith(new Set()) })
+    const { engine } = engines()[0]!
+    const walk = createWalk({ engine, skipReason, claim: claimWith(new Set()) })
     const alone = progressOf(request())
     for (const port of [base, base + 1, base + 2]) expect(await walk.tryFirst(port, alone)).toBeNull()
     expect(await walk.tryFirst(base + 3, alone)).toBe(base + 3)
