@@ -2,11 +2,8 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { clearClaims, config, getConfig, getPortFromEnvOrAllocate, resetConfig, type AllocationEvent, type AllocationResult } from '../../index.ts'
 import { formatSummary } from '../../core/messages.ts'
 import { parsePortText } from '../../core/validate.ts'
-import { persist } from '../../plugins/index.ts'
+import { freshStateDir } from '../helpers/binary.ts'
 import { closeAll, freeRange, hold, type Held } from '../helpers/sockets.ts'
-import { tempDirs } from '../helpers/temp.ts'
-
-const tempDir = tempDirs()
 
 const held: Held[] = []
 afterEach(async () => {
@@ -58,8 +55,8 @@ describe('getConfig and the summary report', () => {
   })
 
   test("getConfig allocates the spec's development services and exposes PORT, VITE_HMR_PORT, API_TARGET", async () => {
-    // getConfig's default plugin, with a registry of its own instead of the user's.
-    const loaded = await getConfig({ environment: 'development', env: {}, plugins: [persist({ stateDir: tempDir('berth-config') })] })
+    // A registry of its own: tests never touch the user's real one (~/.local/state/berth).
+    const loaded = await getConfig({ environment: 'development', env: { BERTH_STATE_DIR: freshStateDir() } })
     expect(loaded.allocations.map((a) => a.serviceName)).toEqual(['web-server', 'api-server', 'vite-hmr'])
     expect(config.PORT).toBe(loaded.allocations[0]!.port)
     expect(config.API_TARGET).toBe(`http://localhost:${loaded.allocations[1]!.port}`)
