@@ -34,10 +34,14 @@ async function measure(root: string): Promise<Figures> {
     await busy.close()
   }
   const from = await freeRange(1)
-  const concurrent = await timeCalls(5, async () => {
-    const ports = await Promise.all(Array.from({ length: 50 }, () => find(from, Math.min(from + 400, 65535))))
-    if (new Set(ports).size !== 50) throw new Error('two callers got the same port')
-  }, clearClaims)
+  const concurrent = await timeCalls(
+    5,
+    async () => {
+      const ports = await Promise.all(Array.from({ length: 50 }, () => find(from, Math.min(from + 400, 65535))))
+      if (new Set(ports).size !== 50) throw new Error('two callers got the same port')
+    },
+    clearClaims,
+  )
   return { preferredFree: median(rounds), pastBusy, concurrent }
 }
 
@@ -74,5 +78,11 @@ if (process.argv[2] === '--child') {
     const a = runs.after.map((f) => f[key])
     return [name, spread(b), spread(a), ratio(a.map((x, k) => x / b[k]!))]
   })
-  console.log(table(`berth before (${before}) and after (this checkout), ${rounds} rounds in turn; median (range)`, ['scenario', 'before', 'after', 'after / before, per round'], rows))
+  console.log(
+    table(
+      `berth before (${before}) and after (this checkout), ${rounds} rounds in turn; median (range)`,
+      ['scenario', 'before', 'after', 'after / before, per round'],
+      rows,
+    ),
+  )
 }

@@ -24,7 +24,11 @@ export interface Progress {
 export interface WalkParts {
   engine: ProbeEngine
   /** Filters that need no socket; null means "probe it". A promise only when a plugin's `accept` is async. */
-  skipReason(port: number, req: AllocationRequest, retryingDeferred: boolean): SkipReason | Deferral | null | Promise<SkipReason | Deferral | null>
+  skipReason(
+    port: number,
+    req: AllocationRequest,
+    retryingDeferred: boolean,
+  ): SkipReason | Deferral | null | Promise<SkipReason | Deferral | null>
   /** Claims a free port: null when claimed, else why not; `claimedNow`: the engine already made the in-process claim (`claimNow`). */
   claim(port: number, req: AllocationRequest, claimedNow?: boolean): Promise<SkipReason | null>
 }
@@ -102,7 +106,12 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
    * service itself). No answer means another caller in this process claimed it first. A promise
    * only when a plugin or the claim has to be asked.
    */
-  function probeVerdict(port: number, r: ProbeResult | undefined, claimedNow: boolean, progress: Progress): SkippedCandidate | null | Promise<SkippedCandidate | null> {
+  function probeVerdict(
+    port: number,
+    r: ProbeResult | undefined,
+    claimedNow: boolean,
+    progress: Progress,
+  ): SkippedCandidate | null | Promise<SkippedCandidate | null> {
     if (!r) return { port, reason: 'claimed' }
     if (r.free) return claim(port, progress.req, claimedNow).then((refused) => (refused ? { port, reason: refused } : null))
     const own = ownHolder(progress, r)

@@ -47,12 +47,14 @@ const request = () => ({ serviceName: 'walk', host: undefined, hosts: probeHosts
 const progressOf = (req: AllocationRequest): Progress => ({ req, skipped: [], attempts: 0, deferred: [], vouchers: new Map() })
 
 /** The allocator's claim without plugins: `refuse` plays a plugin that says another process won. */
-const claimWith = (refuse: Set<number>) => async (port: number, _req: AllocationRequest, claimedNow = false): Promise<SkipReason | null> => {
-  if (!claimedNow && !tryClaim(port)) return 'claimed'
-  if (!refuse.has(port)) return null
-  releaseClaim(port)
-  return 'raced'
-}
+const claimWith =
+  (refuse: Set<number>) =>
+  async (port: number, _req: AllocationRequest, claimedNow = false): Promise<SkipReason | null> => {
+    if (!claimedNow && !tryClaim(port)) return 'claimed'
+    if (!refuse.has(port)) return null
+    releaseClaim(port)
+    return 'raced'
+  }
 
 async function* once(batch: number[]) {
   yield batch
@@ -89,7 +91,10 @@ describe('the walk over one batch', () => {
       const walk = createWalk({ engine, skipReason, claim: claimWith(new Set([base])) })
       const progress = progressOf(request())
       expect(await walk.firstFree(once([base, base + 1, base + 2]), progress, false)).toBe(base + 2)
-      expect(progress.skipped).toEqual([{ port: base, reason: 'raced' }, { port: base + 1, reason: 'claimed' }])
+      expect(progress.skipped).toEqual([
+        { port: base, reason: 'raced' },
+        { port: base + 1, reason: 'claimed' },
+      ])
       expect(log.probed).not.toContain(base + 1)
     })
   }
