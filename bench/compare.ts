@@ -5,7 +5,7 @@
  * ranges and the per-round ratio. Usage: `bun bench/compare.ts BEFORE_CHECKOUT [rounds]`.
  */
 import { join, resolve } from 'node:path'
-import { freeRange, holdRange } from '../test/helpers/sockets.ts'
+import { existsSync } from 'node:fs'
 import { median, table, timeCalls } from './measure.ts'
 
 interface Figures {
@@ -17,6 +17,10 @@ interface Figures {
 /** In a child process: the three scenarios against the checkout at `root`, as one JSON line. */
 async function measure(root: string): Promise<Figures> {
   const { allocatePort, clearClaims } = await import(join(root, 'index.ts'))
+  // The socket helpers come from the checkout measured, so both sides share modules alike: helpers
+  // of one checkout beside the allocator of another made identical code look 10-30% apart.
+  const own = join(root, 'test/helpers/sockets.ts')
+  const { freeRange, holdRange } = await import(existsSync(own) ? own : '../test/helpers/sockets.ts')
   const find = async (from: number, to: number): Promise<number> =>
     (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench', logger: null })).port
   const expect = (port: number, wanted: number) => {

@@ -134,7 +134,8 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
       filtered.push(reason === null ? undefined : filterVerdict(port, reason, progress))
     }
     const answers = new Answers(toProbe)
-    for (const [i, port] of batch.entries()) {
+    for (let i = 0; i < batch.length; i++) {
+      const port = batch[i]!
       // A deferred port was counted when the first walk passed over it.
       if (!retryingDeferred) progress.attempts++
       let verdict: SkippedCandidate | null | undefined = filtered[i]
@@ -143,9 +144,15 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
           const rest = answers.unansweredFrom(port)
           if (rest.length > 0) answers.keep(await engine.check(rest, req.hosts, answers.how))
         }
-        const pending = probeVerdict(port, answers.byPort.get(port), answers.claimedNow.has(port), progress)
-        verdict = pending instanceof Promise ? await pending : pending
-        if (!verdict) return port
+        const r = answers.byPort.get(port)
+        // The usual busy port (no plugin vouches for any port) goes straight to its verdict: a
+        // call less per busy port, which shows when walking past many (scenario 2).
+        if (r && !r.free && progress.vouchers.size === 0) verdict = busyVerdict(r, req)
+        else {
+          const pending = probeVerdict(port, r, answers.claimedNow.has(port), progress)
+          verdict = pending instanceof Promise ? await pending : pending
+          if (!verdict) return port
+        }
       }
       record(progress, verdict, retryingDeferred)
     }
