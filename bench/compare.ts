@@ -49,10 +49,15 @@ async function measure(root: string): Promise<Figures> {
   return { preferredFree: median(rounds), pastBusy, concurrent }
 }
 
-function inChild(root: string): Figures {
+/**
+ * One child's figures. A child that fails is run once more: on a shared machine another process
+ * may take a port between `freeRange` finding it and the scenario using it.
+ */
+function inChild(root: string, tries = 2): Figures {
   const ran = Bun.spawnSync([process.execPath, import.meta.path, '--child', root], { stderr: 'inherit' })
-  if (ran.exitCode !== 0) throw new Error(`measuring ${root} exited ${ran.exitCode}`)
-  return JSON.parse(ran.stdout.toString())
+  if (ran.exitCode === 0) return JSON.parse(ran.stdout.toString())
+  if (tries > 1) return inChild(root, tries - 1)
+  throw new Error(`measuring ${root} exited ${ran.exitCode}`)
 }
 
 if (process.argv[2] === '--child') {
