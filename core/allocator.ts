@@ -126,7 +126,7 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
     // Strict: the preferred ports and nothing else.
     const source = req.strict ? [] : ((await driver.candidates(req)) ?? portRange(basePort, maxPort))
-    const pass: Pass = { req, skipped: [], attempts: 0, deferred: [], vouchers }
+    const pass: Pass = { req, skipped: [], attempts: 0, deferred: [], vouchers, probeSeconds: [] }
     const first = preferred[0]!
     const port =
       (await tryFirst(first, pass)) ??
@@ -137,7 +137,7 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
         ? strictMessage(serviceName, preferred[0]!, pass.skipped[0]?.reason ?? 'unavailable', await findHolder(preferred[0]!))
         : exhaustedMessage(serviceName, basePort, maxPort, pass.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
-      throw new PortError('E_NO_PORT', message, { skipped: pass.skipped })
+      throw new PortError('E_NO_PORT', message, { skipped: pass.skipped, probeSeconds: pass.probeSeconds })
     }
     const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
     const result: AllocationResult = {
@@ -146,6 +146,7 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
       attempts: pass.attempts, host: req.host,
       // A deferred port taken on the last pass is no longer "skipped".
       skipped: pass.skipped.filter((s) => s.port !== port),
+      probeSeconds: pass.probeSeconds,
     }
     const message = pass.own ?? outcomeLine(result)
     emit({ type: outcome, level: outcome === 'fallback' ? 'warn' : 'info', serviceName, message, result })

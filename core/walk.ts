@@ -19,6 +19,18 @@ export interface Pass {
   vouchers: ReadonlyMap<number, (port: number) => Promise<string | null>>
   /** Set when the answer is a port the service's own process already holds: the line saying so. */
   own?: string
+  /** Seconds each round of checks took (for the probe-duration metric). */
+  probeSeconds: number[]
+}
+
+/** Runs one round of checks and notes how long it took. */
+async function timed<T>(pass: Pass, work: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await work()
+  } finally {
+    pass.probeSeconds.push((performance.now() - started) / 1000)
+  }
 }
 
 export interface WalkParts {
@@ -91,7 +103,7 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
             // The engine may stop at the first free port and claim it on the spot (`take`), so
             // concurrent callers never probe a port another one has just won: they skip it.
             const pending = toProbe.slice(position).filter((p) => !isClaimed(p))
-            const results = pending.length > 0 ? await lane.check(pending, req.hosts, { untilFree: true, take: takeInto(taken) }) : []
+            const results = pending.length > 0 ? await timed(pass, () => lane.check(pending, req.hosts, { untilFree: true, take: takeInto(taken) })) : []
             for (const r of results) probed.set(r.port, r)
             sent = results.length > 0 ? toProbe.indexOf(results.at(-1)!.port) + 1 : toProbe.length
           }
@@ -125,7 +137,7 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
       return null
     }
     const taken = new Set<number>()
-    const [r] = await lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) })
+    const [r] = await timed(pass, () => lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) }))
     if (!r!.free) {
       if (await ownHolder(pass, r!)) return port
       pass.skipped.push(busyVerdict(r!, pass.req))
