@@ -3,7 +3,7 @@
  * processes (/proc), berth's lease on it, and the container that publishes it. Each source is
  * best effort: one that cannot be read leaves its part empty, never the port "free".
  */
-import type { Lease } from '../core/state/lease.ts'
+import type { Lease } from '../registry/lease.ts'
 import { listContainers, publisherOf, type Container } from '../plugins/containers/index.ts'
 import type { ProcessInfo } from '../probe/owners.ts'
 import { holdersOf, isHolding, type SocketHolder, type WhoOptions } from '../probe/who.ts'

@@ -4,7 +4,7 @@
  * user's fd folder cannot be read (EACCES) unless we are root: such sockets keep only the uid
  * the socket table gives, and the caller says who to ask, never "free".
  */
-import { readProc } from '../core/proc.ts'
+import { readProc } from './proc.ts'
 
 export interface ProcessInfo {
   pid: number

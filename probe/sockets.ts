@@ -3,7 +3,7 @@
  * namespace with its local address, state, uid and inode. Readable by every user (the pids
  * behind the inodes are not: see owners.ts). Linux only; elsewhere the tables are empty.
  */
-import { readProc } from '../core/proc.ts'
+import { readProc } from './proc.ts'
 
 export type Protocol = 'tcp' | 'udp'
 export type Family = 'ipv4' | 'ipv6'

@@ -2,7 +2,7 @@
  * The stored metrics as Prometheus text format 0.0.4 (`# HELP`, `# TYPE`, one sample a line, a
  * final newline), and as JSON. The lease gauge is counted from the lease table when rendered.
  */
-import type { LeaseState } from '../core/state/lease.ts'
+import type { LeaseState } from './lease.ts'
 import { FAMILIES, type Family } from './metric-families.ts'
 import type { Labels, Sample } from './metrics.ts'
 

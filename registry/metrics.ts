@@ -5,7 +5,7 @@
  * bucket at or above it, and to `_count`; its value goes to `_sum`.
  */
 import { PortError } from '../core/errors.ts'
-import type { SqlDatabase } from '../core/state/sqlite.ts'
+import type { SqlDatabase } from './sqlite.ts'
 import { COUNTER_KEYS, FAMILIES, LABEL_NAMES, PROBE_BUCKETS, type FamilyKey } from './metric-families.ts'
 
 export type Labels = Readonly<Record<string, string>>

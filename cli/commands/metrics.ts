@@ -34,7 +34,7 @@ async function writeTextfile(dir: string, text: string): Promise<string> {
 async function serve(io: Io, options: MetricsCliOptions): Promise<number> {
   const host = textArg('--host', options.host) ?? '127.0.0.1'
   const basePort = options.base === undefined ? 9464 : portArg('--base', options.base)
-  const [{ createAllocator }, { persist }, http] = await Promise.all([import('../../core/allocator.ts'), import('../../plugins/persist.ts'), import('node:http')])
+  const [{ createAllocator }, { persist }, http] = await Promise.all([import('../../spec/allocator.ts'), import('../../plugins/persist.ts'), import('node:http')])
   const allocator = createAllocator({ env: io.env, plugins: [persist({ ownerPid: process.pid })] })
   const { port } = await allocator.allocate({ serviceName: 'berth-metrics', basePort, host })
   await allocator.dispose()
