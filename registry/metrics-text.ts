@@ -3,7 +3,7 @@
  * final newline), and as JSON. The lease gauge is counted from the lease table when rendered.
  */
 import type { LeaseState } from './lease.ts'
-import { FAMILIES, type Family } from './metric-families.ts'
+import { FAMILIES, PROBE_BUCKETS, type Family } from './metric-families.ts'
 import type { Labels, Sample } from './metrics.ts'
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
@@ -12,7 +12,23 @@ export interface FamilySamples extends Family {
   samples: Sample[]
 }
 
-const leExtent = (labels: Labels) => (labels.le === '+Inf' ? Infinity : Number(labels.le))
+/**
+ * Every bucket of each label set, in `le` order: storage adds only to the buckets an observation
+ * reached, so the ones below every observation so far are written as 0.
+ */
+function allBuckets(name: string, stored: readonly Sample[]): Sample[] {
+  const groups = new Map<string, Labels>()
+  for (const s of stored) {
+    const { le: _le, ...rest } = s.labels
+    groups.set(JSON.stringify(rest), rest)
+  }
+  return [...groups.values()].flatMap((rest) =>
+    [...PROBE_BUCKETS.map(String), '+Inf'].map((le) => {
+      const found = stored.find((s) => s.labels.le === le && Object.entries(rest).every(([k, v]) => s.labels[k] === v))
+      return { name, labels: { ...rest, le }, value: found?.value ?? 0 }
+    }),
+  )
+}
 
 /** Every family in a fixed order with its samples; histograms keep buckets in `le` order before `_sum` and `_count`. */
 export function collect(stored: readonly Sample[], leases: ReadonlyArray<{ state: LeaseState }>): FamilySamples[] {
@@ -23,7 +39,7 @@ export function collect(stored: readonly Sample[], leases: ReadonlyArray<{ state
     }
     if (family.type !== 'histogram') return { ...family, samples: stored.filter((s) => s.name === family.name) }
     const part = (suffix: string) => stored.filter((s) => s.name === `${family.name}${suffix}`)
-    const buckets = part('_bucket').sort((a, b) => leExtent(a.labels) - leExtent(b.labels))
+    const buckets = allBuckets(`${family.name}_bucket`, part('_bucket'))
     return { ...family, samples: [...buckets, ...part('_sum'), ...part('_count')] }
   })
 }
