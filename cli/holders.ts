@@ -42,10 +42,16 @@ function containerOf(port: number, sockets: readonly SocketHolder[], containers:
 
 async function leasesAt(ports: readonly number[], io: Io): Promise<Map<number, Lease>> {
   try {
-    return await withRegistry(io, (registry) => new Map(ports.flatMap((port) => {
-      const lease = registry.leaseAt(port)
-      return lease ? [[port, lease] as const] : []
-    })))
+    return await withRegistry(
+      io,
+      (registry) =>
+        new Map(
+          ports.flatMap((port) => {
+            const lease = registry.leaseAt(port)
+            return lease ? [[port, lease] as const] : []
+          }),
+        ),
+    )
   } catch {
     // No usable registry: the answer about the sockets still stands.
     return new Map()
@@ -69,7 +75,9 @@ export async function portReports(ports: readonly number[], io: Io, options: Rep
     const lease = leases.get(port)
     const container = containerOf(port, sockets, found.containers)
     return {
-      port, sockets, container,
+      port,
+      sockets,
+      container,
       held: sockets.some(isHolding) || publisherOf(found.containers, port) !== undefined,
       lease: lease ? { project: lease.project, service: lease.service, state: lease.state, pid: lease.ownerPid } : null,
     }
@@ -82,7 +90,10 @@ export function holderSummary(report: PortReport) {
   const process = listener?.processes[0]
   if (!listener && !report.container) return null
   return {
-    pid: process?.pid ?? null, command: process?.command ?? null, uid: listener?.uid ?? null, user: listener ? listener.user : null,
+    pid: process?.pid ?? null,
+    command: process?.command ?? null,
+    uid: listener?.uid ?? null,
+    user: listener ? listener.user : null,
     container: report.container?.name ?? null,
   }
 }

@@ -53,10 +53,14 @@ export async function processInfo(pid: number, fs?: Fs): Promise<ProcessInfo | n
   const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1]
   const number = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null)
   return {
-    pid, name,
+    pid,
+    name,
     command: cmdline.split('\0').filter(Boolean).join(' ') || name,
-    ppid: number(fields[1]), pgid: number(fields[2]), uid: uid === undefined ? null : Number(uid),
-    cwd, containerId: containerIdFromCgroup(cgroup),
+    ppid: number(fields[1]),
+    pgid: number(fields[2]),
+    uid: uid === undefined ? null : Number(uid),
+    cwd,
+    containerId: containerIdFromCgroup(cgroup),
   }
 }
 
@@ -84,11 +88,19 @@ export async function findOwners(inodes: ReadonlySet<string>): Promise<OwnerMap>
         return
       }
       const links = await Promise.all(fds.map((fd) => fs.readlink(`/proc/${entry}/fd/${fd}`).catch(() => '')))
-      const held = new Set(links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode): inode is string => inode !== undefined && inodes.has(inode)))
+      const held = new Set(
+        links
+          .map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1])
+          .filter((inode): inode is string => inode !== undefined && inodes.has(inode)),
+      )
       if (held.size === 0) return
       const info = await processInfo(Number(entry), fs)
       if (!info) return
-      for (const inode of held) byInode.set(inode, [...(byInode.get(inode) ?? []), info].sort((a, b) => a.pid - b.pid))
+      for (const inode of held)
+        byInode.set(
+          inode,
+          [...(byInode.get(inode) ?? []), info].sort((a, b) => a.pid - b.pid),
+        )
     }),
   )
   return { byInode, hiddenPids }

@@ -23,7 +23,19 @@ export interface SocketEntry {
 }
 
 /** include/net/tcp_states.h, in the order of their numbers (1 to 11). */
-const TCP_STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING']
+const TCP_STATES = [
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+]
 
 /** One little-endian 32-bit word of hex, as /proc prints addresses, to its 4 bytes in network order. */
 const wordBytes = (hex: string) => [6, 4, 2, 0].map((i) => Number.parseInt(hex.slice(i, i + 2), 16))
@@ -64,8 +76,14 @@ export function parseTable(text: string, protocol: Protocol, family: Family, por
     // A UDP socket that is not connected is in TCP's CLOSE state (7) in the table.
     const state = protocol === 'udp' && stateNumber === 7 ? 'UNCONN' : (TCP_STATES[stateNumber - 1] ?? `STATE_${fields[3]}`)
     entries.push({
-      protocol, family, address: addressFromHex(addressHex), port: localPort, state,
-      uid: Number(fields[7]), inode: fields[9]!, rxQueue: Number.parseInt(fields[4]!.split(':')[1] ?? '0', 16),
+      protocol,
+      family,
+      address: addressFromHex(addressHex),
+      port: localPort,
+      state,
+      uid: Number(fields[7]),
+      inode: fields[9]!,
+      rxQueue: Number.parseInt(fields[4]!.split(':')[1] ?? '0', 16),
     })
   }
   return entries

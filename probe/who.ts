@@ -28,8 +28,9 @@ const stateRank = (s: SocketEntry) => (s.state === 'LISTEN' ? 0 : s.state === 'U
 export async function holdersOf(ports: readonly number[], options: WhoOptions = {}): Promise<Map<number, SocketHolder[]>> {
   const wanted = new Set(ports)
   const protocols: Protocol[] = options.udp ? ['tcp', 'udp'] : ['tcp']
-  const sockets = (await readSockets({ protocols, ...(ports.length === 1 ? { port: ports[0] } : {}) }))
-    .filter((s) => wanted.has(s.port) && (options.all || isHolding(s)))
+  const sockets = (await readSockets({ protocols, ...(ports.length === 1 ? { port: ports[0] } : {}) })).filter(
+    (s) => wanted.has(s.port) && (options.all || isHolding(s)),
+  )
   // TIME_WAIT sockets belong to no process (inode 0).
   const { byInode, hiddenPids } = await findOwners(new Set(sockets.map((s) => s.inode).filter((inode) => inode !== '0')))
   const found = new Map<number, SocketHolder[]>(ports.map((port) => [port, []]))
@@ -37,7 +38,8 @@ export async function holdersOf(ports: readonly number[], options: WhoOptions = 
     const processes = byInode.get(s.inode) ?? []
     found.get(s.port)!.push({ ...s, processes, hidden: processes.length === 0 && s.inode !== '0' && hiddenPids > 0 })
   }
-  for (const rows of found.values()) rows.sort((a, b) => stateRank(a) - stateRank(b) || a.family.localeCompare(b.family) || a.address.localeCompare(b.address))
+  for (const rows of found.values())
+    rows.sort((a, b) => stateRank(a) - stateRank(b) || a.family.localeCompare(b.family) || a.address.localeCompare(b.address))
   return found
 }
 

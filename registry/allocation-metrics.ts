@@ -11,7 +11,10 @@ function checks(skipped: readonly SkippedCandidate[], free: number, probeSeconds
     const result = CHECKED[s.reason]
     if (result) byResult.set(result, (byResult.get(result) ?? 0) + 1)
   }
-  return [...[...byResult].map(([result, n]) => count('port_checks', { result }, n)), ...probeSeconds.flatMap((seconds) => observe('probe_duration', {}, seconds))]
+  return [
+    ...[...byResult].map(([result, n]) => count('port_checks', { result }, n)),
+    ...probeSeconds.flatMap((seconds) => observe('probe_duration', {}, seconds)),
+  ]
 }
 
 export function allocationCounts(result: AllocationResult, pool: string | undefined): Increment[] {
@@ -24,7 +27,11 @@ export function allocationCounts(result: AllocationResult, pool: string | undefi
 }
 
 /** A failed allocation: `timeout` when every check timed out, else `strict` or `exhausted`. */
-export function failureCounts(service: string, failure: { skipped?: SkippedCandidate[]; probeSeconds?: number[] }, strict: boolean): Increment[] {
+export function failureCounts(
+  service: string,
+  failure: { skipped?: SkippedCandidate[]; probeSeconds?: number[] },
+  strict: boolean,
+): Increment[] {
   const skipped = failure.skipped ?? []
   const reason = skipped.length > 0 && skipped.every((s) => s.reason === 'timeout') ? 'timeout' : strict ? 'strict' : 'exhausted'
   return [count('allocation_failures', { service, reason }), ...checks(skipped, 0, failure.probeSeconds)]

@@ -35,7 +35,10 @@ export function collect(stored: readonly Sample[], leases: ReadonlyArray<{ state
   return Object.values(FAMILIES).map((family): FamilySamples => {
     if (family.name === FAMILIES.leases.name) {
       const states: LeaseState[] = ['active', 'dormant']
-      return { ...family, samples: states.map((state) => ({ name: family.name, labels: { state }, value: leases.filter((l) => l.state === state).length })) }
+      return {
+        ...family,
+        samples: states.map((state) => ({ name: family.name, labels: { state }, value: leases.filter((l) => l.state === state).length })),
+      }
     }
     if (family.type !== 'histogram') return { ...family, samples: stored.filter((s) => s.name === family.name) }
     const part = (suffix: string) => stored.filter((s) => s.name === `${family.name}${suffix}`)

@@ -26,10 +26,14 @@ export interface Sample {
 
 /** Labels as stored: sorted keys, so the same labels always make the same row. Empty values are left out. */
 export function labelKey(labels: Labels): string {
-  const entries = Object.entries(labels).filter(([, v]) => v !== '').sort(([a], [b]) => (a < b ? -1 : 1))
+  const entries = Object.entries(labels)
+    .filter(([, v]) => v !== '')
+    .sort(([a], [b]) => (a < b ? -1 : 1))
   for (const [name, value] of entries) {
-    if (!LABEL_NAMES.has(name)) throw new PortError('E_INVALID_OPTIONS', `Metric label ${JSON.stringify(name)} is not one of ${[...LABEL_NAMES].join(', ')}`)
-    if (typeof value !== 'string') throw new PortError('E_INVALID_OPTIONS', `Metric label ${name} must be a string, got ${JSON.stringify(value)}`)
+    if (!LABEL_NAMES.has(name))
+      throw new PortError('E_INVALID_OPTIONS', `Metric label ${JSON.stringify(name)} is not one of ${[...LABEL_NAMES].join(', ')}`)
+    if (typeof value !== 'string')
+      throw new PortError('E_INVALID_OPTIONS', `Metric label ${name} must be a string, got ${JSON.stringify(value)}`)
   }
   return JSON.stringify(Object.fromEntries(entries))
 }
@@ -59,17 +63,24 @@ export function observe(key: FamilyKey, labels: Labels, value: number, buckets: 
 export function addIncrements(d: SqlDatabase, increments: readonly Increment[]): void {
   for (const { name, labels, by } of increments) {
     if (!Number.isFinite(by) || by < 0) throw new PortError('E_INVALID_OPTIONS', `Metric ${name} can only grow, got an increment of ${by}`)
-    d.run('INSERT INTO metrics (name, labels, value) VALUES (?, ?, ?) ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value', name, labelKey(labels), by)
+    d.run(
+      'INSERT INTO metrics (name, labels, value) VALUES (?, ?, ?) ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value',
+      name,
+      labelKey(labels),
+      by,
+    )
   }
 }
 
 /** Every stored sample, by name then labels. A row berth did not write (bad JSON) is left out. */
 export function readSamples(d: SqlDatabase): Sample[] {
-  return d.all<{ name: string; labels: string; value: number }>('SELECT name, labels, value FROM metrics ORDER BY name, labels').flatMap((row) => {
-    try {
-      return [{ name: row.name, labels: JSON.parse(row.labels) as Labels, value: row.value }]
-    } catch {
-      return []
-    }
-  })
+  return d
+    .all<{ name: string; labels: string; value: number }>('SELECT name, labels, value FROM metrics ORDER BY name, labels')
+    .flatMap((row) => {
+      try {
+        return [{ name: row.name, labels: JSON.parse(row.labels) as Labels, value: row.value }]
+      } catch {
+        return []
+      }
+    })
 }

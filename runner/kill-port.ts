@@ -51,7 +51,11 @@ export async function planKill(sockets: readonly SocketHolder[], options: PlanOp
   const myUid = globalThis.process.getuid?.() ?? -1
   const owners = new Map<number, ProcessInfo>()
   for (const s of listeners) for (const p of s.processes) owners.set(p.pid, p)
-  const plan: KillPlan = { targets: [], refused: [], hiddenUids: [...new Set(listeners.filter((s) => s.processes.length === 0 && s.hidden).map((s) => s.uid))] }
+  const plan: KillPlan = {
+    targets: [],
+    refused: [],
+    hiddenUids: [...new Set(listeners.filter((s) => s.processes.length === 0 && s.hidden).map((s) => s.uid))],
+  }
   for (const p of owners.values()) {
     const refuse = (why: string) => plan.refused.push({ pid: p.pid, command: p.command, why })
     if (p.pid === globalThis.process.pid) refuse('it is berth itself')

@@ -17,21 +17,30 @@ export interface KillCliOptions {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2'] as const
-const NUMBERS: Record<string, string> = { 15: 'SIGTERM', 2: 'SIGINT', 1: 'SIGHUP', 3: 'SIGQUIT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2' }
+const NUMBERS: Record<string, string> = {
+  15: 'SIGTERM',
+  2: 'SIGINT',
+  1: 'SIGHUP',
+  3: 'SIGQUIT',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  12: 'SIGUSR2',
+}
 
 /** `TERM`, `SIGTERM`, `term` or `15` → `SIGTERM`; anything else is a usage error naming the value. */
 export function signalArg(value: unknown): string {
   if (value === undefined) return 'SIGTERM'
   const text = String(value).trim().toUpperCase()
   const name = NUMBERS[text] ?? (text.startsWith('SIG') ? text : `SIG${text}`)
-  if (!(SIGNALS as readonly string[]).includes(name)) throw usageError(`--signal ${JSON.stringify(String(value))} is not one of ${SIGNALS.join(', ')} (or their numbers)`)
+  if (!(SIGNALS as readonly string[]).includes(name))
+    throw usageError(`--signal ${JSON.stringify(String(value))} is not one of ${SIGNALS.join(', ')} (or their numbers)`)
   return name
 }
 
 const who = (target: { pid: number; command: string }) => escapeText(`pid ${target.pid} (${target.command})`)
 const what = (signalled: number) => (signalled < 0 ? `process group ${-signalled}` : `pid ${signalled}`)
 
-async function confirm(io: Io, question: string): Promise<boolean> {
+async function confirm(question: string): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises')
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
@@ -47,8 +56,11 @@ function explain(report: PortReport, plan: KillPlan, io: Io): boolean {
   if (report.container) {
     const c = report.container
     const tool = c.runtime === 'podman' ? 'podman' : 'docker'
-    const compose = c.project && c.service ? ` (compose ${c.project}/${c.service}: or "${tool} compose -p ${c.project} stop ${c.service}")` : ''
-    io.stdout(`${escapeText(`Port ${port} is published by container ${c.name}${compose}: stop it with "${tool} stop ${c.name}"; berth does not stop a container's proxy`)}\n`)
+    const compose =
+      c.project && c.service ? ` (compose ${c.project}/${c.service}: or "${tool} compose -p ${c.project} stop ${c.service}")` : ''
+    io.stdout(
+      `${escapeText(`Port ${port} is published by container ${c.name}${compose}: stop it with "${tool} stop ${c.name}"; berth does not stop a container's proxy`)}\n`,
+    )
   }
   for (const uid of plan.hiddenUids) io.stdout(`Port ${port}: ${hiddenLine({ uid, user: userName(uid) })}\n`)
   for (const r of plan.refused) io.stdout(`Not stopping ${who(r)} on port ${port}: ${escapeText(r.why)}\n`)
@@ -78,10 +90,12 @@ export async function killCommand(ports: string[], options: KillCliOptions, io: 
     }
     const list = plan.targets.map((t) => `${what(t.signalled)} (${who(t)})`).join(', ')
     if (options.dryRun) {
-      io.stdout(`Would send ${signal} to ${list} on port ${report.port}${signal === 'SIGKILL' ? '' : `, then SIGKILL after ${timeout / 1000}s if it still listens`}\n`)
+      io.stdout(
+        `Would send ${signal} to ${list} on port ${report.port}${signal === 'SIGKILL' ? '' : `, then SIGKILL after ${timeout / 1000}s if it still listens`}\n`,
+      )
       continue
     }
-    if (!options.yes && process.stdin.isTTY && !(await confirm(io, `Send ${signal} to ${list} listening on port ${report.port}?`))) {
+    if (!options.yes && process.stdin.isTTY && !(await confirm(`Send ${signal} to ${list} listening on port ${report.port}?`))) {
       io.stdout(`Left port ${report.port} alone\n`)
       code = EXIT.unavailable
       continue

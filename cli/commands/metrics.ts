@@ -22,7 +22,10 @@ const read = (io: Io): Promise<FamilySamples[]> => withRegistry(io, (registry) =
 async function writeTextfile(dir: string, text: string): Promise<string> {
   const { stat } = await import('node:fs/promises')
   const { join } = await import('node:path')
-  const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false)
+  const isFolder = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
   if (!isFolder) throw usageError(`--textfile ${dir} is not a folder: name the folder node_exporter's --collector.textfile.directory reads`)
   const { writeAtomically } = await import('../write-file.ts')
   const file = join(dir, 'berth.prom')
@@ -34,7 +37,11 @@ async function writeTextfile(dir: string, text: string): Promise<string> {
 async function serve(io: Io, options: MetricsCliOptions): Promise<number> {
   const host = textArg('--host', options.host) ?? '127.0.0.1'
   const basePort = options.base === undefined ? 9464 : portArg('--base', options.base)
-  const [{ createAllocator }, { persist }, http] = await Promise.all([import('../../spec/allocator.ts'), import('../../plugins/persist.ts'), import('node:http')])
+  const [{ createAllocator }, { persist }, http] = await Promise.all([
+    import('../../spec/allocator.ts'),
+    import('../../plugins/persist.ts'),
+    import('node:http'),
+  ])
   const allocator = createAllocator({ env: io.env, plugins: [persist({ ownerPid: process.pid })] })
   const { port } = await allocator.allocate({ serviceName: 'berth-metrics', basePort, host })
   await allocator.dispose()

@@ -16,13 +16,20 @@ const hostPort = (s: { address: string; port: number }) => (s.address.includes('
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd())
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  )
 }
 
 function render(report: PortReport, io: Io): string {
   const { bold, green, dim } = io.out
   const lease = report.lease ? `${report.lease.service} in ${report.lease.project} (${report.lease.state})` : null
-  const container = report.container ? `${report.container.name}${report.container.project ? ` (compose ${report.container.project}/${report.container.service})` : ''}` : null
+  const container = report.container
+    ? `${report.container.name}${report.container.project ? ` (compose ${report.container.project}/${report.container.service})` : ''}`
+    : null
   const lines: string[] = []
   if (!report.held && report.sockets.length === 0) {
     lines.push(`${bold(String(report.port))} ${green('free')}: nothing listens on it${lease ? `; leased to ${escapeText(lease)}` : ''}`)

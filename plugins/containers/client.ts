@@ -37,7 +37,8 @@ async function viaNode(socket: string, path: string, timeout: number): Promise<u
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
       response.on('end', () => {
-        if ((response.statusCode ?? 500) >= 300) return reject(new DaemonError(`HTTP_${response.statusCode}`, `${socket} answered ${path} with HTTP ${response.statusCode}`))
+        if ((response.statusCode ?? 500) >= 300)
+          return reject(new DaemonError(`HTTP_${response.statusCode}`, `${socket} answered ${path} with HTTP ${response.statusCode}`))
         try {
           resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
         } catch (error) {
@@ -52,7 +53,11 @@ async function viaNode(socket: string, path: string, timeout: number): Promise<u
 }
 
 /** GET `path` from the daemon on `socket`; failures become a DaemonError with a code. */
-export async function daemonGet(socket: string, path: string, options: { timeout?: number; client?: 'bun' | 'node' } = {}): Promise<unknown> {
+export async function daemonGet(
+  socket: string,
+  path: string,
+  options: { timeout?: number; client?: 'bun' | 'node' } = {},
+): Promise<unknown> {
   const timeout = options.timeout ?? DAEMON_TIMEOUT_MS
   const useBun = (options.client ?? (bunFetch ? 'bun' : 'node')) === 'bun'
   try {

@@ -60,9 +60,11 @@ function toContainer(raw: ApiContainer, runtime: DaemonSocket['runtime']): Conta
     return [{ ip: text(p.IP) ?? '0.0.0.0', hostPort: p.PublicPort as number, containerPort: Number(p.PrivatePort) || 0, protocol }]
   })
   return {
-    id: id.slice(0, 12), runtime,
+    id: id.slice(0, 12),
+    runtime,
     name: (names[0] ?? id.slice(0, 12)).replace(/^\//, ''),
-    project: text(labels['com.docker.compose.project']), service: text(labels['com.docker.compose.service']),
+    project: text(labels['com.docker.compose.project']),
+    service: text(labels['com.docker.compose.service']),
     ports,
   }
 }
@@ -73,7 +75,8 @@ function hintFor(socket: DaemonSocket, error: DaemonError): string {
   if (error.code === 'EACCES' || error.code === 'EPERM') {
     return `Containers: cannot read ${socket.path} (permission denied): published ports of ${socket.runtime} containers are not known to berth; join the socket's group, or set DOCKER_HOST`
   }
-  if (error.code === 'ETIMEDOUT') return `Containers: ${socket.path} did not answer within 1 s: published ports of ${socket.runtime} containers are not known to berth`
+  if (error.code === 'ETIMEDOUT')
+    return `Containers: ${socket.path} did not answer within 1 s: published ports of ${socket.runtime} containers are not known to berth`
   return `Containers: ${socket.path} could not be asked (${error.code}): published ports of ${socket.runtime} containers are not known to berth`
 }
 

@@ -32,7 +32,14 @@ describe('berth who', () => {
     expect(ran.code).toBe(0)
     const [report] = JSON.parse(ran.stdout)
     expect(report).toMatchObject({ port: s.port, held: true, container: null })
-    expect(report.sockets[0]).toMatchObject({ protocol: 'tcp', family: 'ipv4', address: '127.0.0.1', state: 'LISTEN', uid: 0, user: 'root' })
+    expect(report.sockets[0]).toMatchObject({
+      protocol: 'tcp',
+      family: 'ipv4',
+      address: '127.0.0.1',
+      state: 'LISTEN',
+      uid: 0,
+      user: 'root',
+    })
     expect(report.sockets[0].processes.map((p: { pid: number }) => p.pid)).toEqual([s.pid])
     expect(report.sockets[0].processes[0].command).toContain('node:net')
     const text = await berth(['who', String(s.port)])
@@ -92,7 +99,9 @@ describe('berth kill', () => {
     procs.push(proc)
     const port = Number(await firstLine(proc.stdout))
     const ran = await berth(['kill', String(port), '--yes', '--timeout', '1s'])
-    expect(ran.stdout).toBe(`Sent SIGTERM to process group ${proc.pid}\nSent SIGKILL to process group ${proc.pid}\nPort ${port} is free now\n`)
+    expect(ran.stdout).toBe(
+      `Sent SIGTERM to process group ${proc.pid}\nSent SIGKILL to process group ${proc.pid}\nPort ${port} is free now\n`,
+    )
     expect(await proc.exited).toBe(137)
   })
 

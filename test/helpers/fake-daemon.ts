@@ -32,11 +32,21 @@ export function fakeDaemon(socket: string, containers: FakeContainer[], options:
       requests.push(path)
       const versioned = /^\/v(\d+)\.(\d+)(\/.*)$/.exec(path)
       if (versioned && !options.podman && Number(versioned[1]) * 100 + Number(versioned[2]) < 144) {
-        return Response.json({ message: `client version ${versioned[1]}.${versioned[2]} is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version` }, { status: 400 })
+        return Response.json(
+          {
+            message: `client version ${versioned[1]}.${versioned[2]} is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version`,
+          },
+          { status: 400 },
+        )
       }
       const route = versioned ? versioned[3] : path
       if (route === '/_ping') return new Response('OK', { headers: { 'Api-Version': options.podman ? '1.41' : '1.52' } })
-      if (route === '/version') return Response.json(options.podman ? { ApiVersion: '1.41', MinAPIVersion: '1.24', Version: '4.3.1' } : { ApiVersion: '1.52', MinAPIVersion: '1.44', Version: '29.0.0' })
+      if (route === '/version')
+        return Response.json(
+          options.podman
+            ? { ApiVersion: '1.41', MinAPIVersion: '1.24', Version: '4.3.1' }
+            : { ApiVersion: '1.52', MinAPIVersion: '1.44', Version: '29.0.0' },
+        )
       if (route === '/containers/json') return Response.json(body)
       return Response.json({ message: `page not found` }, { status: 404 })
     },

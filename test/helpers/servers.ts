@@ -23,7 +23,12 @@ export async function firstLine(stream: ReadableStream<Uint8Array>): Promise<str
 
 /** A listener in a process of its own (its own process group, as a job of an interactive shell is), optionally run through `wrap` (setpriv). */
 export async function startServer(host = '127.0.0.1', wrap: (cmd: string[]) => string[] = (cmd) => cmd): Promise<Server> {
-  const proc = Bun.spawn(wrap([process.execPath, '-e', SERVER, host]), { stdin: 'ignore', stdout: 'pipe', stderr: 'inherit', detached: true })
+  const proc = Bun.spawn(wrap([process.execPath, '-e', SERVER, host]), {
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'inherit',
+    detached: true,
+  })
   const port = Number(await firstLine(proc.stdout))
   if (!Number.isInteger(port) || port <= 0) throw new Error(`the server did not report its port (exit ${await proc.exited})`)
   return { proc, port, pid: proc.pid }

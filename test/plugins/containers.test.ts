@@ -59,12 +59,17 @@ describe('containers plugin (fake daemon)', () => {
     expect((await berth(['get', 'web', '--base', String(base), '--no-persist'])).stdout).toBe(`${base}\n`)
     const who = await berth(['who', String(base), '--json'], env)
     expect(who.code).toBe(0)
-    expect(JSON.parse(who.stdout)[0]).toMatchObject({ held: true, container: { name: 'shop-web-1', project: 'shop', service: 'web', runtime: 'docker' } })
+    expect(JSON.parse(who.stdout)[0]).toMatchObject({
+      held: true,
+      container: { name: 'shop-web-1', project: 'shop', service: 'web', runtime: 'docker' },
+    })
     // A listener standing in for docker-proxy: kill names the container and leaves it alone.
     held.push(await hold('127.0.0.1', base))
     const kill = await berth(['kill', String(base), '--yes'], env)
     expect(kill.code).toBe(1)
-    expect(kill.stdout).toContain(`Port ${base} is published by container shop-web-1 (compose shop/web: or "docker compose -p shop stop web"): stop it with "docker stop shop-web-1"; berth does not stop a container's proxy`)
+    expect(kill.stdout).toContain(
+      `Port ${base} is published by container shop-web-1 (compose shop/web: or "docker compose -p shop stop web"): stop it with "docker stop shop-web-1"; berth does not stop a container's proxy`,
+    )
     expect((await berth(['who', String(base)])).code).toBe(0)
   })
 
@@ -74,7 +79,10 @@ describe('containers plugin (fake daemon)', () => {
     // nobody reaches the socket (its folder is open) but may not connect to it (0600, root's).
     chmodSync(join(d.socket, '..'), 0o755)
     chmodSync(d.socket, 0o600)
-    const ran = await runCommand(asNobody([binary(), 'get', 'web', '--base', String(base), '--no-persist']), { DOCKER_HOST: `unix://${d.socket}`, BERTH_STATE_DIR: '/tmp/berth-nobody-containers' })
+    const ran = await runCommand(asNobody([binary(), 'get', 'web', '--base', String(base), '--no-persist']), {
+      DOCKER_HOST: `unix://${d.socket}`,
+      BERTH_STATE_DIR: '/tmp/berth-nobody-containers',
+    })
     expect(ran.code).toBe(0)
     expect(ran.stderr.match(/permission denied/g)?.length).toBe(1)
     expect(ran.stderr).toContain(`Containers: cannot read ${d.socket} (permission denied)`)

@@ -31,7 +31,9 @@ describe('berth metrics', () => {
       // web twice: its preferred port both times; api: base is leased to web and base+1 is in use (fallback), with a bad PORT value; db: exhausted.
       expect((await berth(['get', 'web', '--base', String(base), '--max', String(base + 3)], env)).stdout).toBe(`${base}\n`)
       expect((await berth(['get', 'web', '--base', String(base), '--max', String(base + 3)], env)).stdout).toBe(`${base}\n`)
-      expect((await berth(['get', 'api', '--base', String(base), '--max', String(base + 3), '--env', 'BAD_PORT'], env)).stdout).toBe(`${base + 2}\n`)
+      expect((await berth(['get', 'api', '--base', String(base), '--max', String(base + 3), '--env', 'BAD_PORT'], env)).stdout).toBe(
+        `${base + 2}\n`,
+      )
       // Exhausted: only the blocked port in range.
       expect((await berth(['get', 'db', '--base', String(base + 1), '--max', String(base + 1)], env)).code).toBe(1)
     } finally {
@@ -57,7 +59,9 @@ describe('berth metrics', () => {
     expect(rounds).toBeGreaterThanOrEqual(4)
     expect(histogram.metrics[0]!.buckets!['+Inf']).toBe(String(rounds))
     // (A JavaScript object lists the key "1" first, so the set is compared, not the order.)
-    expect(Object.keys(histogram.metrics[0]!.buckets!).sort()).toEqual(['0.0005', '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '+Inf'].sort())
+    expect(Object.keys(histogram.metrics[0]!.buckets!).sort()).toEqual(
+      ['0.0005', '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '+Inf'].sort(),
+    )
     for (const f of families) expect(f.name.startsWith('berth_')).toBe(true)
     expect(ran.stdout).not.toMatch(/port="/)
   })
@@ -66,7 +70,10 @@ describe('berth metrics', () => {
     const env = { BERTH_STATE_DIR: freshStateDir() }
     await berth(['get', 'web', '--base', String(await freeRange(2))], env)
     const json = JSON.parse((await berth(['metrics', '--json'], env)).stdout)
-    expect(json.find((f: { name: string }) => f.name === 'berth_allocations_total').samples[0]).toMatchObject({ labels: { service: 'web', outcome: 'preferred' }, value: 1 })
+    expect(json.find((f: { name: string }) => f.name === 'berth_allocations_total').samples[0]).toMatchObject({
+      labels: { service: 'web', outcome: 'preferred' },
+      value: 1,
+    })
     const dir = tempDir('berth-textfile')
     const wrote = await berth(['metrics', '--textfile', dir], env)
     expect(wrote.code).toBe(0)
@@ -80,7 +87,12 @@ describe('berth metrics', () => {
   test('--serve answers /metrics on a port leased to berth-metrics', async () => {
     const env = { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: freshStateDir() }
     const base = await freeRange(3)
-    const proc = Bun.spawn([binary(), 'metrics', '--serve', '--base', String(base)], { env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+    const proc = Bun.spawn([binary(), 'metrics', '--serve', '--base', String(base)], {
+      env,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      stdin: 'ignore',
+    })
     try {
       const port = Number(await firstLine(proc.stdout))
       expect(port).toBe(base)
