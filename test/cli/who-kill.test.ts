@@ -1,8 +1,8 @@
 /** `berth who` and `berth kill` through the compiled binary, against real listeners and clients, as root and as nobody. */
 import { afterEach, describe, expect, test } from 'bun:test'
-import { berth, binary, runCommand } from '../helpers/binary.ts'
+import { berth, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { firstLine, startClient, startServer, type Server } from '../helpers/servers.ts'
-import { closeAll, hold } from '../helpers/sockets.ts'
+import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
 import { asNobody, isRoot } from '../helpers/users.ts'
 
 const procs: Array<{ kill(signal?: number): void }> = []
@@ -72,6 +72,27 @@ describe('berth who', () => {
     expect(ran.stdout).not.toContain(String(s.pid))
   })
 
+  test("--udp shows a bound UDP socket; the lease on the port is berth's view", async () => {
+    const socket = await Bun.udpSocket({ hostname: '127.0.0.1', port: 0 })
+    try {
+      const without = await berth(['who', String(socket.port)])
+      expect(without.code).toBe(1)
+      const [report] = JSON.parse((await berth(['who', String(socket.port), '--udp', '--json'])).stdout)
+      expect(report.held).toBe(true)
+      expect(report.sockets[0]).toMatchObject({ protocol: 'udp', state: 'UNCONN', address: '127.0.0.1' })
+      expect(report.sockets[0].processes[0].pid).toBe(process.pid)
+    } finally {
+      socket.close()
+    }
+    // A port leased to web (kept by --ttl), then listened on, as the service would.
+    const env = { BERTH_STATE_DIR: freshStateDir() }
+    const port = Number((await berth(['get', 'web', '--base', String(await freeRange(2)), '--ttl', '1h'], env)).stdout)
+    held.push(await hold('127.0.0.1', port))
+    const [leased] = JSON.parse((await berth(['who', String(port), '--json'], env)).stdout)
+    expect(leased.lease).toMatchObject({ service: 'web', state: 'active' })
+    expect((await berth(['who', String(port)], env)).stdout).toContain('  berth lease: web in ')
+  })
+
   test('check --json gives a busy port its holder: pid and command', async () => {
     const s = await server()
     const [result] = JSON.parse((await berth(['check', String(s.port), '--json'])).stdout)
@@ -80,6 +101,30 @@ describe('berth who', () => {
 })
 
 describe('berth kill', () => {
+  test.skipIf(!isRoot)("as nobody, root's listener is named by its uid and left alone", async () => {
+    const s = await server()
+    const ran = await runCommand(asNobody([binary(), 'kill', String(s.port), '--yes']), { BERTH_STATE_DIR: '/tmp/berth-nobody-kill-state' })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(`Port ${s.port}: held by uid 0 (root); run as root or as that user to see the process`)
+    expect(s.proc.exitCode).toBeNull()
+  })
+
+  test('on a terminal it asks first; "n" leaves the listener running', async () => {
+    const s = await server()
+    // script gives berth a terminal; "n" is typed into it.
+    const proc = Bun.spawn(['script', '-qec', `exec ${binary()} kill ${s.port}`, '/dev/null'], {
+      stdin: new TextEncoder().encode('n\n'),
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: freshStateDir() },
+    })
+    const ran = { stdout: await new Response(proc.stdout).text(), code: await proc.exited }
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(`listening on port ${s.port}? [y/N]`)
+    expect(ran.stdout).toContain(`Left port ${s.port} alone`)
+    expect(s.proc.exitCode).toBeNull()
+  })
+
   test('stops the listener (SIGTERM to its group), leaves a connected client alone, and says the port is free', async () => {
     const s = await server()
     const client = await startClient(s.port)

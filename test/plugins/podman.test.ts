@@ -57,7 +57,28 @@ beforeAll(async () => {
     if (!ran.ok) return void (why = `${step.slice(0, 2).join(' ')} failed: ${ran.err}`)
   }
   port = await freeRange(2)
-  const started = run(['podman', ...RUNTIME, 'run', '-d', '--name', NAME, ...LIMITS, '--label', 'com.docker.compose.project=shop', '--label', 'com.docker.compose.service=web', '-p', `127.0.0.1:${port}:80`, IMAGE, '/bin/httpd', '-f', '-p', '80', '-h', '/www'])
+  const started = run([
+    'podman',
+    ...RUNTIME,
+    'run',
+    '-d',
+    '--name',
+    NAME,
+    ...LIMITS,
+    '--label',
+    'com.docker.compose.project=shop',
+    '--label',
+    'com.docker.compose.service=web',
+    '-p',
+    `127.0.0.1:${port}:80`,
+    IMAGE,
+    '/bin/httpd',
+    '-f',
+    '-p',
+    '80',
+    '-h',
+    '/www',
+  ])
   if (!started.ok) return void (why = `podman run failed: ${started.err}`)
   socket = join(tempDir('berth-podman'), 'podman.sock')
   service = Bun.spawn(['podman', ...RUNTIME, 'system', 'service', '--time=0', `unix://${socket}`], { stdout: 'ignore', stderr: 'ignore' })
