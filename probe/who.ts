@@ -33,10 +33,14 @@ export async function holdersOf(ports: readonly number[], options: WhoOptions = 
   )
   // TIME_WAIT sockets belong to no process (inode 0).
   const { byInode, hiddenPids } = await findOwners(new Set(sockets.map((s) => s.inode).filter((inode) => inode !== '0')))
+  const myUid = globalThis.process?.getuid?.() ?? -1
   const found = new Map<number, SocketHolder[]>(ports.map((port) => [port, []]))
   for (const s of sockets) {
     const processes = byInode.get(s.inode) ?? []
-    found.get(s.port)!.push({ ...s, processes, hidden: processes.length === 0 && s.inode !== '0' && hiddenPids > 0 })
+    // Another user's socket with no process found is hidden too: /proc mounted with hidepid
+    // leaves their pids out of /proc entirely, so no fd folder was refused.
+    const unseen = processes.length === 0 && s.inode !== '0'
+    found.get(s.port)!.push({ ...s, processes, hidden: unseen && (hiddenPids > 0 || s.uid !== myUid) })
   }
   for (const rows of found.values())
     rows.sort((a, b) => stateRank(a) - stateRank(b) || a.family.localeCompare(b.family) || a.address.localeCompare(b.address))
