@@ -89,7 +89,4 @@ describe('containers plugin (fake daemon)', () => {
   })
 })
 
-// A real Podman run (podman import of a busybox-static rootfs, podman run -p) is not part of this
-// suite: podman is not installed on the project's machines, and the fake daemon above answers
-// every path berth uses, the way Docker 29 and Podman's compat API do.
-if (Bun.which('podman')) console.warn('podman is installed, but berth has no real-Podman test yet: only the fake daemon was exercised')
+// The real Podman test is test/plugins/podman.test.ts (where podman and runc are installed).

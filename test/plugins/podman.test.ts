@@ -94,8 +94,11 @@ afterAll(async () => {
   if (removed && !removed.ok) console.warn(`podman rm ${NAME} failed: ${removed.err}`)
 }, 30_000)
 
+if (why) console.warn(`real Podman test skipped: ${why}`)
+
 describe('containers plugin (real Podman)', () => {
-  test('a port published with podman run -p is skipped by get, named by who, and left alone by kill', async () => {
+  test.skipIf(why !== null)('a port published with podman run -p is skipped by get, named by who, and left alone by kill', async () => {
+    // Installed, but it could not run a container here (the reason is printed): nothing to check against.
     if (why) {
       console.warn(`real Podman test skipped: ${why}`)
       return
