@@ -19,6 +19,18 @@ export interface Progress {
   vouchers: ReadonlyMap<number, (port: number) => Promise<string | null>>
   /** Set when the answer is a port the service's own process already holds: the line saying so. */
   own?: string
+  /** Seconds each round of checks took (for the probe-duration metric). */
+  probeSeconds: number[]
+}
+
+/** Runs one round of checks and notes how long it took. */
+async function timed<T>(progress: Progress, work: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await work()
+  } finally {
+    progress.probeSeconds.push((performance.now() - started) / 1000)
+  }
 }
 
 export interface WalkParts {
@@ -142,7 +154,7 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
       if (!verdict) {
         if (!answers.byPort.has(port)) {
           const rest = answers.unansweredFrom(port)
-          if (rest.length > 0) answers.keep(await engine.check(rest, req.hosts, answers.how))
+          if (rest.length > 0) answers.keep(await timed(progress, () => engine.check(rest, req.hosts, answers.how)))
         }
         const r = answers.byPort.get(port)
         // The usual busy port (no plugin vouches for any port) goes straight to its verdict: a
@@ -180,7 +192,9 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
     if (reason !== null) verdict = filterVerdict(port, reason, progress)
     else {
       let claimedNow = false
-      const [r] = await engine.check([port], progress.req.hosts, { untilFree: true, claimNow: (p) => (claimedNow = tryClaim(p)) })
+      const [r] = await timed(progress, () =>
+        engine.check([port], progress.req.hosts, { untilFree: true, claimNow: (p) => (claimedNow = tryClaim(p)) }),
+      )
       const probed = probeVerdict(port, r, claimedNow, progress)
       verdict = probed instanceof Promise ? await probed : probed
       if (!verdict) return port
