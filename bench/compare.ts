@@ -18,7 +18,7 @@ interface Figures {
 async function measure(root: string): Promise<Figures> {
   const { allocatePort, clearClaims } = await import(join(root, 'index.ts'))
   // The socket helpers come from the checkout measured, so both sides share modules alike: helpers
-  // of one checkout beside the allocator of another made identical code look 10-30% apart.
+  // of one checkout beside the allocator of another made identical code look apart (README, Benchmark).
   const own = join(root, 'test/helpers/sockets.ts')
   const { freeRange, holdRange } = await import(existsSync(own) ? own : '../test/helpers/sockets.ts')
   const find = async (from: number, to: number): Promise<number> =>
