@@ -90,6 +90,11 @@ describe('bad input: exit 2, empty stdout, a message naming the value', () => {
     [['up', '--ttl', '5x', '--no-persist'], 'got "5x"'],
     [['release', '65536'], 'release: "65536" is not a port from 1 to 65535'],
     [['release', '0'], 'release: "0" is not a port from 1 to 65535'],
+    [['who', 'abc'], 'port must be a whole number from 1 to 65535, got "abc"'],
+    [['who', '65536'], 'port must be a whole number from 1 to 65535, got "65536"'],
+    [['kill', '1e3'], 'port must be a whole number from 1 to 65535, got "1e3"'],
+    [['kill', '3000', '--signal', 'BOGUS'], '--signal "BOGUS" is not one of SIGTERM'],
+    [['kill', '3000', '--timeout', '5x'], '--timeout must be a duration such as 90, 30s, 15m, 2h or 7d, got "5x"'],
     // Unknown options and commands, named as typed.
     [['get', 'web', '--bogus'], 'Unknown option `--bogus`'],
     [['get', 'web', '--bogus-flag'], 'Unknown option `--bogus-flag`'],
@@ -101,6 +106,8 @@ describe('bad input: exit 2, empty stdout, a message naming the value', () => {
     [['list', '--bogus'], 'Unknown option `--bogus`'],
     [['release', 'web', '--bogus'], 'Unknown option `--bogus`'],
     [['gc', '--bogus'], 'Unknown option `--bogus`'],
+    [['who', '1', '--bogus'], 'Unknown option `--bogus`'],
+    [['metrics', '--bogus'], 'Unknown option `--bogus`'],
     [['frobnicate'], 'Unknown command "frobnicate"'],
     // Missing names and arguments.
     [['get'], 'get needs a service name, e.g. "berth get web"'],
@@ -110,6 +117,8 @@ describe('bad input: exit 2, empty stdout, a message naming the value', () => {
     [['port', ''], 'port needs a service name, e.g. "berth port web"'],
     [['release'], 'release needs a service name or a port, e.g. "berth release web"'],
     [['release', ''], 'release needs a service name or a port, e.g. "berth release web"'],
+    [['who'], 'who needs at least one port, e.g. "berth who 3000"'],
+    [['kill'], 'kill needs at least one port, e.g. "berth kill 3000"'],
   ]
   for (const [args, message] of BAD) {
     test(`${JSON.stringify(args.join(' '))}: ${message}`, async () => {
