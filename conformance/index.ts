@@ -48,27 +48,44 @@ function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(`conformance: ${message}`)
 }
 
-export function conformance(name: string, makePlugin: (range: ConformanceRange) => PortPlugin, { describe, test }: TestApi, options: ConformanceOptions = {}): void {
+export function conformance(
+  name: string,
+  makePlugin: (range: ConformanceRange) => PortPlugin,
+  { describe, test }: TestApi,
+  options: ConformanceOptions = {},
+): void {
   type Allocate = (extra?: Partial<AllocateInput>) => Promise<AllocationResult>
 
   /** The suite's n-th request over `range`, with what the plugin's author asked for. */
   const requestOf = (range: ConformanceRange, n: number, extra: Partial<AllocateInput> = {}): AllocateInput => ({
-    serviceName: `conformance-${n}`, basePort: range.from, maxPort: range.to, ...options.request?.(range, n), ...extra,
+    serviceName: `conformance-${n}`,
+    basePort: range.from,
+    maxPort: range.to,
+    ...options.request?.(range, n),
+    ...extra,
   })
   const allocatorFor = (range: ConformanceRange, record = newRecord()) =>
     createAllocator({ plugins: [recorded(makePlugin(range), record)], env: options.env?.(range) ?? {} })
 
   /** Runs `body` with fresh allocators using the plugin, then gives back every port they handed out. */
-  async function using(range: ConformanceRange, body: (allocate: Allocate, allocator: Allocator, record: Record) => Promise<void>, record = newRecord()) {
+  async function using(
+    range: ConformanceRange,
+    body: (allocate: Allocate, allocator: Allocator, record: Record) => Promise<void>,
+    record = newRecord(),
+  ) {
     const allocator = allocatorFor(range, record)
     const handed: number[] = []
     let n = 0
     try {
-      await body(async (extra) => {
-        const result = await allocator.allocate(requestOf(range, ++n, extra))
-        handed.push(result.port)
-        return result
-      }, allocator, record)
+      await body(
+        async (extra) => {
+          const result = await allocator.allocate(requestOf(range, ++n, extra))
+          handed.push(result.port)
+          return result
+        },
+        allocator,
+        record,
+      )
     } finally {
       for (const port of handed) releaseClaim(port)
       await allocator.dispose()
@@ -135,10 +152,19 @@ export function conformance(name: string, makePlugin: (range: ConformanceRange) 
       const range = await rangeOf(1)
       await using(range, async (allocate, allocator) => {
         const { port } = await allocate()
-        const before = await allocate({ serviceName: 'conformance-second' }).then((r) => r.port, (error: unknown) => error)
-        check(isPortError(before) && before.code === 'E_NO_PORT', `handed out ${String(before)} while ${port} was still held by the first caller`)
+        const before = await allocate({ serviceName: 'conformance-second' }).then(
+          (r) => r.port,
+          (error: unknown) => error,
+        )
+        check(
+          isPortError(before) && before.code === 'E_NO_PORT',
+          `handed out ${String(before)} while ${port} was still held by the first caller`,
+        )
         await allocator.release(port)
-        const again = await allocate({ serviceName: 'conformance-second' }).then((r) => r.port, (error: unknown) => error)
+        const again = await allocate({ serviceName: 'conformance-second' }).then(
+          (r) => r.port,
+          (error: unknown) => error,
+        )
         check(again === port, `after release(${port}), the only port of the range was not handed out again: ${String(again)}`)
       })
     })
@@ -148,7 +174,10 @@ export function conformance(name: string, makePlugin: (range: ConformanceRange) 
       const held = [await hold('::', range.from), await hold('::', range.from + 1), await hold('::', range.from + 2)]
       try {
         await using(range, async (allocate) => {
-          const outcome = await allocate().then((r) => r.port, (error: unknown) => error)
+          const outcome = await allocate().then(
+            (r) => r.port,
+            (error: unknown) => error,
+          )
           check(isPortError(outcome) && outcome.code === 'E_NO_PORT', `expected E_NO_PORT, got ${String(outcome)}`)
         })
       } finally {
@@ -166,29 +195,42 @@ export function conformance(name: string, makePlugin: (range: ConformanceRange) 
       const range = await rangeOf(8)
       const plugin = makePlugin(range)
       const record = newRecord()
-      await using(range, async (allocate, allocator) => {
-        // Services allocated together go in the order the plugins give (order), as allocateMultiplePorts does.
-        const inputs = [0, 1, 2].map((i) => requestOf(range, 100 + i))
-        const ordered = await allocator.order(inputs)
-        check(ordered.length === inputs.length && inputs.every((r) => ordered.includes(r)), 'order() did not return every request once')
-        const results: AllocationResult[] = []
-        for (const input of ordered) results.push(await allocate(input))
-        check(new Set(results.map((r) => r.port)).size === 3, `services allocated together shared a port: ${results.map((r) => r.port).join(', ')}`)
-        if (record.answered.has('candidates')) {
-          for (const r of results) check(record.offered.has(r.port), `handed out ${r.port}, which the plugin neither preferred nor offered as a candidate`)
-        }
-        // The same service asking again, as after a restart: its plugin may remember its port (preferred).
-        releaseClaim(results[2]!.port)
-        const again = await allocate(ordered[2])
-        check(await canBind(again.port), `handed out ${again.port} again, which does not bind`)
-        await allocator.release(results[0]!.port)
-        await allocator.rollback(results[1]!.port)
-      }, record)
+      await using(
+        range,
+        async (allocate, allocator) => {
+          // Services allocated together go in the order the plugins give (order), as allocateMultiplePorts does.
+          const inputs = [0, 1, 2].map((i) => requestOf(range, 100 + i))
+          const ordered = await allocator.order(inputs)
+          check(ordered.length === inputs.length && inputs.every((r) => ordered.includes(r)), 'order() did not return every request once')
+          const results: AllocationResult[] = []
+          for (const input of ordered) results.push(await allocate(input))
+          check(
+            new Set(results.map((r) => r.port)).size === 3,
+            `services allocated together shared a port: ${results.map((r) => r.port).join(', ')}`,
+          )
+          if (record.answered.has('candidates')) {
+            for (const r of results)
+              check(record.offered.has(r.port), `handed out ${r.port}, which the plugin neither preferred nor offered as a candidate`)
+          }
+          // The same service asking again, as after a restart: its plugin may remember its port (preferred).
+          releaseClaim(results[2]!.port)
+          const again = await allocate(ordered[2])
+          check(await canBind(again.port), `handed out ${again.port} again, which does not bind`)
+          await allocator.release(results[0]!.port)
+          await allocator.rollback(results[1]!.port)
+        },
+        record,
+      )
       const has = (hook: HookName) => typeof plugin[hook] === 'function'
       const never = HOOKS.filter((hook) => has(hook) && !record.calls.get(hook))
       check(never.length === 0, `its ${never.join(', ')} hook(s) never ran under the suite's requests (give them with the request option)`)
-      const silent = (['preferred', 'candidates', 'order'] as const).filter((hook) => has(hook) && (options.capabilities?.[hook] ?? true) && !record.answered.has(hook))
-      check(silent.length === 0, `its ${silent.join(', ')} hook(s) never answered for the suite's requests (give them with the request option, or say so in capabilities)`)
+      const silent = (['preferred', 'candidates', 'order'] as const).filter(
+        (hook) => has(hook) && (options.capabilities?.[hook] ?? true) && !record.answered.has(hook),
+      )
+      check(
+        silent.length === 0,
+        `its ${silent.join(', ')} hook(s) never answered for the suite's requests (give them with the request option, or say so in capabilities)`,
+      )
     })
   })
 }

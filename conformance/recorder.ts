@@ -7,7 +7,18 @@ import type { PortPlugin } from '../core/types.ts'
 
 export type HookName = Exclude<keyof PortPlugin, 'name' | 'options'>
 
-export const HOOKS: readonly HookName[] = ['setup', 'preferred', 'candidates', 'order', 'accept', 'claim', 'allocated', 'released', 'rollback', 'dispose']
+export const HOOKS: readonly HookName[] = [
+  'setup',
+  'preferred',
+  'candidates',
+  'order',
+  'accept',
+  'claim',
+  'allocated',
+  'released',
+  'rollback',
+  'dispose',
+]
 
 export interface Record {
   /** Calls per hook. */

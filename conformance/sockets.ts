@@ -53,4 +53,3 @@ export async function canBind(port: number, host = '::'): Promise<boolean> {
     return false
   }
 }
-

@@ -41,7 +41,10 @@ const isPort = (port: unknown): port is number => Number.isInteger(port) && (por
  * The plugins of one allocator: falsy entries dropped, each named, names unique (a plugin's
  * options are keyed by its name). A plugin named like one of `defaults` replaces it.
  */
-export function pluginList(input: ReadonlyArray<PortPlugin | false | null | undefined>, defaults: readonly PortPlugin[] = []): PortPlugin[] {
+export function pluginList(
+  input: ReadonlyArray<PortPlugin | false | null | undefined>,
+  defaults: readonly PortPlugin[] = [],
+): PortPlugin[] {
   const given = input.filter((p): p is PortPlugin => Boolean(p))
   for (const plugin of given) {
     if (typeof plugin?.name !== 'string' || plugin.name === '') {
@@ -51,7 +54,10 @@ export function pluginList(input: ReadonlyArray<PortPlugin | false | null | unde
   const names = new Set<string>()
   for (const plugin of given) {
     if (names.has(plugin.name)) {
-      throw new PortError('E_INVALID_OPTIONS', `Two plugins are named ${JSON.stringify(plugin.name)}: each plugin of an allocator needs its own name (its options are kept under it)`)
+      throw new PortError(
+        'E_INVALID_OPTIONS',
+        `Two plugins are named ${JSON.stringify(plugin.name)}: each plugin of an allocator needs its own name (its options are kept under it)`,
+      )
     }
     names.add(plugin.name)
   }
@@ -65,7 +71,10 @@ export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginCont
   let setup: Promise<void> | undefined
 
   /** First non-null wins. */
-  async function firstAnswer<T>(hook: HookName, run: (p: PortPlugin) => T | null | undefined | Promise<T | null | undefined>): Promise<{ plugin: PortPlugin; answer: T } | null> {
+  async function firstAnswer<T>(
+    hook: HookName,
+    run: (p: PortPlugin) => T | null | undefined | Promise<T | null | undefined>,
+  ): Promise<{ plugin: PortPlugin; answer: T } | null> {
     for (const p of plugins) {
       if (!p[hook]) continue
       const answer = await call(p, hook, () => run(p))
@@ -87,7 +96,12 @@ export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginCont
   }
 
   /** Reverse order. `always`: every plugin runs even after one failed; the failures are thrown after. */
-  async function inReverse(hook: HookName, run: (p: PortPlugin) => unknown, always = false, has = (p: PortPlugin) => Boolean(p[hook])): Promise<void> {
+  async function inReverse(
+    hook: HookName,
+    run: (p: PortPlugin) => unknown,
+    always = false,
+    has = (p: PortPlugin) => Boolean(p[hook]),
+  ): Promise<void> {
     const errors: unknown[] = []
     for (const p of reversed) {
       if (!has(p)) continue
@@ -99,7 +113,10 @@ export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginCont
       }
     }
     if (errors.length === 1) throw errors[0]
-    if (errors.length > 1) throw new PortError('E_PLUGIN', `${errors.length} plugins failed to ${hook}: ${errors.map((e) => (e as Error).message).join('; ')}`, { cause: errors })
+    if (errors.length > 1)
+      throw new PortError('E_PLUGIN', `${errors.length} plugins failed to ${hook}: ${errors.map((e) => (e as Error).message).join('; ')}`, {
+        cause: errors,
+      })
   }
 
   return {
@@ -129,7 +146,11 @@ export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginCont
       const found = await firstAnswer('order', (p) => p.order!(requests, ctx))
       if (!found) return requests
       const { plugin, answer } = found
-      const same = Array.isArray(answer) && answer.length === requests.length && new Set(answer).size === answer.length && answer.every((r) => requests.includes(r))
+      const same =
+        Array.isArray(answer) &&
+        answer.length === requests.length &&
+        new Set(answer).size === answer.length &&
+        answer.every((r) => requests.includes(r))
       if (!same) throw contractBroken(plugin, 'order', `it must return the ${requests.length} requests it was given, each once, reordered`)
       return answer
     },
@@ -162,14 +183,23 @@ export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginCont
     },
     /** True when every plugin's claim succeeded; the first `false` settles it. */
     async claim(port: number, req: AllocationRequest): Promise<boolean> {
-      const answers = await inOrder('claim', (p) => p.claim!(port, req, ctx), (won) => !won)
+      const answers = await inOrder(
+        'claim',
+        (p) => p.claim!(port, req, ctx),
+        (won) => !won,
+      )
       return answers.every(Boolean)
     },
     allocated: (result: AllocationResult) => inOrder('allocated', (p) => p.allocated!(result, ctx)).then(() => undefined),
     released: (port: number) => inReverse('released', (p) => p.released!(port, ctx)),
     /** Undoes a claim of a failed batch: `rollback` where a plugin has it, else `released`; reverse order. */
     rollback: (port: number) =>
-      inReverse('rollback', (p) => (p.rollback ? p.rollback(port, ctx) : p.released!(port, ctx)), false, (p) => Boolean(p.rollback ?? p.released)),
+      inReverse(
+        'rollback',
+        (p) => (p.rollback ? p.rollback(port, ctx) : p.released!(port, ctx)),
+        false,
+        (p) => Boolean(p.rollback ?? p.released),
+      ),
     /** Reverse order; every dispose runs even when an earlier one failed. */
     dispose: () => inReverse('dispose', (p) => p.dispose!(ctx), true),
   }

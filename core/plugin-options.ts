@@ -18,7 +18,8 @@ const keyOf = (item: PropertyKey | { readonly key: PropertyKey }) => String(type
 /** The value at `path` inside `value`, for the message ("got …"). */
 function valueAt(value: unknown, path: readonly string[]): unknown {
   let at = value
-  for (const key of path) at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined
+  for (const key of path)
+    at = at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined
   return at
 }
 
@@ -26,7 +27,10 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
  * Checks `given` (a request's `options`) against the plugins' schemas. Returns the checked
  * options (each schema's output) or the problems, each with its key path from the plugin's name.
  */
-export function checkPluginOptions(given: unknown, plugins: readonly PortPlugin[]): { options: Record<string, unknown> } | { problems: OptionsProblem[] } {
+export function checkPluginOptions(
+  given: unknown,
+  plugins: readonly PortPlugin[],
+): { options: Record<string, unknown> } | { problems: OptionsProblem[] } {
   if (given === undefined) return { options: {} }
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
     return { problems: [{ path: [], message: "expected an object of each plugin's options under its name", value: given }] }
@@ -39,7 +43,11 @@ export function checkPluginOptions(given: unknown, plugins: readonly PortPlugin[
     const plugin = byName.get(name)
     if (!plugin) {
       const loaded = plugins.filter((p) => p.options).map((p) => p.name)
-      problems.push({ path: [name], message: `no plugin named ${JSON.stringify(name)} is loaded (plugins with options: ${loaded.join(', ') || 'none'})`, value })
+      problems.push({
+        path: [name],
+        message: `no plugin named ${JSON.stringify(name)} is loaded (plugins with options: ${loaded.join(', ') || 'none'})`,
+        value,
+      })
       continue
     }
     if (!plugin.options) {
@@ -60,11 +68,18 @@ export function checkPluginOptions(given: unknown, plugins: readonly PortPlugin[
 function validate(schema: OptionsSchema, name: string, value: unknown) {
   const standard = schema?.['~standard']
   if (typeof standard?.validate !== 'function') {
-    throw new PortError('E_PLUGIN', `[${name}] options must be a Standard Schema (such as valibot's v.object({ … })), got ${String(schema)}`, { plugin: name, hook: 'options' })
+    throw new PortError(
+      'E_PLUGIN',
+      `[${name}] options must be a Standard Schema (such as valibot's v.object({ … })), got ${String(schema)}`,
+      { plugin: name, hook: 'options' },
+    )
   }
   const result = standard.validate(value)
   if (result instanceof Promise) {
-    throw new PortError('E_PLUGIN', `[${name}] options: the schema must validate synchronously (no async checks)`, { plugin: name, hook: 'options' })
+    throw new PortError('E_PLUGIN', `[${name}] options: the schema must validate synchronously (no async checks)`, {
+      plugin: name,
+      hook: 'options',
+    })
   }
   return result
 }

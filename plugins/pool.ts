@@ -19,7 +19,11 @@ export interface PoolOptions {
 
 /** A pool's candidates: a range stays two numbers (read lazily), so a pool costs the size of its spec, not of its ports. */
 function portsOf(name: string, spec: PoolSpec): { ports: () => Iterable<number>; has: (port: number) => boolean } {
-  const bad = () => new PortError('E_INVALID_OPTIONS', `pool ${JSON.stringify(name)} must be a range like "3000-3099" or a list of ports, got ${JSON.stringify(spec)}`)
+  const bad = () =>
+    new PortError(
+      'E_INVALID_OPTIONS',
+      `pool ${JSON.stringify(name)} must be a range like "3000-3099" or a list of ports, got ${JSON.stringify(spec)}`,
+    )
   if (typeof spec === 'string') {
     const match = /^([1-9][0-9]{0,4})-([1-9][0-9]{0,4})$/.exec(spec)
     if (!match) throw bad()
@@ -54,7 +58,11 @@ export function pool(options: PoolOptions): PortPlugin {
       const name = optionsOf(req, 'pool', PoolRequestOptions)?.name
       if (name === undefined) return null
       const pool = pools.get(name)
-      if (!pool) throw new PortError('E_INVALID_OPTIONS', `[${req.serviceName}] pool ${JSON.stringify(name)} is not defined; pools: ${[...pools.keys()].join(', ') || 'none'}`)
+      if (!pool)
+        throw new PortError(
+          'E_INVALID_OPTIONS',
+          `[${req.serviceName}] pool ${JSON.stringify(name)} is not defined; pools: ${[...pools.keys()].join(', ') || 'none'}`,
+        )
       return startingAt(req.basePort, pool.ports(), pool.has)
     },
   }

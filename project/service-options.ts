@@ -14,7 +14,8 @@ export function checkServiceOptions(plan: Plan, plugins: readonly PortPlugin[], 
   for (const [name, service] of Object.entries(plan.env.services)) {
     const checked = checkPluginOptions(service.options, plugins)
     if ('problems' in checked) {
-      for (const problem of checked.problems) problems.push(`  ${problemLine(`environments.${plan.environment}.services.${name}.options`, problem)}`)
+      for (const problem of checked.problems)
+        problems.push(`  ${problemLine(`environments.${plan.environment}.services.${name}.options`, problem)}`)
     }
   }
   if (problems.length > 0) throw new PortError('E_INVALID_OPTIONS', `${file} is not a valid berth config:\n${problems.join('\n')}`)

@@ -13,7 +13,10 @@ import * as v from 'valibot'
 
 /** Per request, under the plugin's name: `options: { hash: { seed: 7 } }`. */
 export const HashOptions = v.strictObject({
-  seed: v.optional(v.pipe(v.number('seed must be a number'), v.integer('seed must be a whole number'), v.minValue(0, 'seed must not be negative')), 0),
+  seed: v.optional(
+    v.pipe(v.number('seed must be a number'), v.integer('seed must be a whole number'), v.minValue(0, 'seed must not be negative')),
+    0,
+  ),
 })
 
 /** FNV-1a, 32 bits: small, fast, and the same on every machine. */

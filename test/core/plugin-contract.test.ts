@@ -22,7 +22,10 @@ const randomInRange = (pick: (from: number, to: number) => number): PortPlugin =
 
 describe('the candidate rule', () => {
   test("a strategy's first candidate is tried first: basePort is not put in front of it", async () => {
-    const allocator = createAllocator({ probe: allFree, plugins: [randomInRange((from, to) => from + 1 + Math.floor(Math.random() * (to - from)))] })
+    const allocator = createAllocator({
+      probe: allFree,
+      plugins: [randomInRange((from, to) => from + 1 + Math.floor(Math.random() * (to - from)))],
+    })
     const result = await allocator.allocate({ serviceName: 'r', basePort: 41000, maxPort: 41050 })
     expect(result.port).not.toBe(41000)
     expect(result.attempts).toBe(1)
@@ -46,7 +49,10 @@ describe('the candidate rule', () => {
 })
 
 describe("a plugin's own options", () => {
-  const Weight = v.strictObject({ weight: v.pipe(v.number('weight must be a number'), v.integer('weight must be a whole number')), zone: v.optional(v.string(), 'a') })
+  const Weight = v.strictObject({
+    weight: v.pipe(v.number('weight must be a number'), v.integer('weight must be a whole number')),
+    zone: v.optional(v.string(), 'a'),
+  })
   const seen: unknown[] = []
   const weighted = () =>
     definePlugin({
@@ -57,7 +63,8 @@ describe("a plugin's own options", () => {
         return null
       },
       // Heaviest first: an order of the plugin's own, from its own option.
-      order: (requests) => [...requests].sort((a, b) => (optionsOf(b, 'weighted', Weight)?.weight ?? 0) - (optionsOf(a, 'weighted', Weight)?.weight ?? 0)),
+      order: (requests) =>
+        [...requests].sort((a, b) => (optionsOf(b, 'weighted', Weight)?.weight ?? 0) - (optionsOf(a, 'weighted', Weight)?.weight ?? 0)),
     })
 
   test("reach the plugin's hooks as its schema's output, and order services by the plugin's own rule", async () => {
@@ -70,19 +77,38 @@ describe("a plugin's own options", () => {
       ],
       { probe: allFree, logger: null, plugins: [weighted()] },
     )
-    expect(results.map((r) => [r.serviceName, r.port])).toEqual([['light', 41101], ['heavy', 41100], ['none', 41102]])
+    expect(results.map((r) => [r.serviceName, r.port])).toEqual([
+      ['light', 41101],
+      ['heavy', 41100],
+      ['none', 41102],
+    ])
     expect(seen).toEqual([{ weight: 9, zone: 'b' }, { weight: 1, zone: 'a' }, undefined])
   })
 
   test('a bad value is refused before any port is claimed, naming the key path and the value', async () => {
     const allocator = createAllocator({ probe: allFree, plugins: [weighted()] })
     const bad = allocator.allocate({ serviceName: 'x', basePort: 41200, options: { weighted: { weight: 'heavy' } } })
-    await expect(bad).rejects.toMatchObject({ code: 'E_INVALID_OPTIONS', message: 'options.weighted.weight: weight must be a number, got "heavy"' })
+    await expect(bad).rejects.toMatchObject({
+      code: 'E_INVALID_OPTIONS',
+      message: 'options.weighted.weight: weight must be a number, got "heavy"',
+    })
     const typo = allocator.allocate({ serviceName: 'x', basePort: 41200, options: { weigthed: { weight: 1 } } })
-    await expect(typo).rejects.toThrow('options.weigthed: no plugin named "weigthed" is loaded (plugins with options: envPreference, weighted)')
-    const none = createAllocator({ probe: allFree, plugins: [{ name: 'plain' }] }).allocate({ serviceName: 'x', basePort: 41200, options: { plain: 1 } })
+    await expect(typo).rejects.toThrow(
+      'options.weigthed: no plugin named "weigthed" is loaded (plugins with options: envPreference, weighted)',
+    )
+    const none = createAllocator({ probe: allFree, plugins: [{ name: 'plain' }] }).allocate({
+      serviceName: 'x',
+      basePort: 41200,
+      options: { plain: 1 },
+    })
     await expect(none).rejects.toThrow('options.plain: the plugin plain takes no per-request options, got 1')
-    const order = allocateMultiplePorts([{ name: 'ok', basePort: 41200 }, { name: 'bad', basePort: 41201, options: { weighted: {} } }], { probe: allFree, logger: null, plugins: [weighted()] })
+    const order = allocateMultiplePorts(
+      [
+        { name: 'ok', basePort: 41200 },
+        { name: 'bad', basePort: 41201, options: { weighted: {} } },
+      ],
+      { probe: allFree, logger: null, plugins: [weighted()] },
+    )
     await expect(order).rejects.toThrow('options.weighted.weight')
     // Nothing was claimed: the first service's port is still free to hand out.
     expect((await allocator.allocate({ serviceName: 'y', basePort: 41200 })).port).toBe(41200)
@@ -92,7 +118,11 @@ describe("a plugin's own options", () => {
     expect(() => createAllocator({ plugins: [{ name: 'twin' }, { name: 'twin' }] })).toThrow('Two plugins are named "twin"')
     const env = { MY_PORT: '41300' }
     // Its own environment preference, under the default's name: envVar goes to it, and the default is gone.
-    const mine: PortPlugin = { name: 'envPreference', options: v.object({ variable: v.string() }), preferred: (req) => (optionsOf<{ variable: string }>(req, 'envPreference') ? 41301 : null) }
+    const mine: PortPlugin = {
+      name: 'envPreference',
+      options: v.object({ variable: v.string() }),
+      preferred: (req) => (optionsOf<{ variable: string }>(req, 'envPreference') ? 41301 : null),
+    }
     const allocator = createAllocator({ probe: allFree, env, plugins: [mine] })
     expect(allocator.plugins.map((p) => p.name)).toEqual(['envPreference'])
     expect((await allocator.allocate({ serviceName: 'e', basePort: 41310, envVar: 'MY_PORT' })).port).toBe(41301)
