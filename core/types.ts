@@ -171,7 +171,7 @@ export interface PluginContext {
  *
  * Hook kinds, each run one way:
  * - first non-null wins: `candidates` (a port source, lazy: an iterable or async iterable of
- *   ports 1-65535), `order` (services allocated together: returns the same requests, reordered).
+ *   ports 1-65535; a repeat is skipped, but endless repeats are an error), `order` (services allocated together: returns the same requests, reordered).
  * - in order: `setup` (once, before the first allocation), `preferred` (every port answered
  *   goes to the front of the candidates), `accept` (filters: `false` or a reason string skips
  *   the port, `{ defer: reason }` tries it after every other candidate; the first refusal

@@ -68,6 +68,14 @@ describe('the conformance suite', () => {
   test('first non-null: a candidates hook that offers nothing, and one that never answers', async () => {
     const empty = await failures(() => ({ name: 'empty', candidates: () => [] }))
     expect(empty[HANDS_OUT]).toContain('No available ports found')
+    // One that repeats a port for ever fails the suite rather than hanging it.
+    const repeating = await failures(() => ({
+      name: 'repeats',
+      *candidates(req) {
+        for (;;) yield req.basePort
+      },
+    }))
+    expect(repeating['concurrent callers get distinct ports']).toContain('[repeats] candidates failed: yielded ports it had already given')
     const silent = await failures(() => ({ name: 'silent', candidates: () => null }))
     expect(silent[HOOKS_RUN]).toContain('its candidates hook(s) never answered')
     // Unless the author says it answers only in cases the suite cannot make.

@@ -48,6 +48,31 @@ describe('the candidate rule', () => {
   })
 })
 
+describe('a candidate source that breaks the contract', () => {
+  const allBusy = async (port: number) => ({ port, free: false, reason: 'in-use' as const })
+  const allocate = (candidates: PortPlugin['candidates'], probe = allFree) =>
+    createAllocator({ probe, plugins: [{ name: 'bad', candidates }] }).allocate({ serviceName: 'b', basePort: 41400, maxPort: 41410 })
+
+  test('is an E_PLUGIN error naming the plugin and the hook: a value that is no port, a failure inside it, a source that never ends', async () => {
+    await expect(allocate(() => [70000])).rejects.toMatchObject({
+      code: 'E_PLUGIN',
+      message: '[bad] candidates failed: yielded 70000, which is not a port from 1 to 65535',
+    })
+    await expect(
+      allocate(function* () {
+        yield 41401
+        throw new Error('boom')
+      }, allBusy),
+    ).rejects.toMatchObject({ code: 'E_PLUGIN', message: '[bad] candidates failed: boom' })
+    const forever = function* () {
+      for (;;) yield 41402
+    }
+    await expect(allocate(forever, allBusy)).rejects.toThrow(
+      '[bad] candidates failed: yielded ports it had already given more than 65536 times',
+    )
+  })
+})
+
 describe("a plugin's own options", () => {
   const Weight = v.strictObject({
     weight: v.pipe(v.number('weight must be a number'), v.integer('weight must be a whole number')),
