@@ -1,6 +1,7 @@
 import { candidateBatches, portRange } from './candidates.ts'
 import { isClaimed, releaseClaim, tryClaim } from './claims.ts'
-import { createHookRunner, pluginList } from './hooks.ts'
+import { createHookRunner } from './hooks.ts'
+import { pluginList } from './plugin-list.ts'
 import type { BatchProbe, ProbeEngine } from './engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
