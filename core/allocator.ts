@@ -135,7 +135,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
     const preferredPort = wished.find((w) => !w.remembered)?.port ?? basePort
     const rememberedPort = wished.find((w) => w.remembered)?.port
     const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
-    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers }
+    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers, probeSeconds: [] }
     // The common case, a first candidate known before the strategy is read, goes the short way.
     const first = preferred[0]
     const port =
@@ -147,7 +147,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
         ? strictMessage(serviceName, first!, progress.skipped[0]?.reason ?? 'unavailable', await probing.findHolder(first!))
         : exhaustedMessage(serviceName, basePort, maxPort, progress.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
-      throw new PortError('E_NO_PORT', message, { skipped: progress.skipped })
+      throw new PortError('E_NO_PORT', message, { skipped: progress.skipped, probeSeconds: progress.probeSeconds })
     }
     const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
     const result: AllocationResult = {
@@ -156,6 +156,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
       attempts: progress.attempts, host: req.host,
       // A deferred port taken when retrying the deferred ones is no longer "skipped".
       skipped: progress.skipped.filter((s) => s.port !== port),
+      probeSeconds: progress.probeSeconds,
     }
     const message = progress.own ?? outcomeLine(result)
     emit({ type: outcome, level: outcome === 'fallback' ? 'warn' : 'info', serviceName, message, result })

@@ -1,7 +1,7 @@
 /** Every plugin berth ships, and the example plugins, through the shared conformance suite, each with the requests that make its own hooks run. */
 import { describe, test } from 'bun:test'
 import { conformance } from '../../conformance/index.ts'
-import { envPreference, exclusions, persist, pool, priority, sequential } from '../../plugins/index.ts'
+import { containers, envPreference, exclusions, persist, pool, priority, sequential } from '../../plugins/index.ts'
 import hashStrategy from '../../examples/plugins/hash-strategy.ts'
 import { freshStateDir } from '../helpers/binary.ts'
 
@@ -18,5 +18,7 @@ conformance('pool', (range) => pool({ pools: { suite: `${range.from}-${range.to}
 })
 conformance('priority', () => priority(), api, { request: (_range, i) => ({ options: { priority: { value: i % 3 } } }) })
 conformance('exclusions', () => exclusions(), api)
+// With no daemon on this machine it finds no container; its setup and accept run all the same.
+conformance('containers', () => containers(), api)
 conformance('persist', () => persist({ stateDir: freshStateDir(), project: '/conformance' }), api)
 conformance('hash-strategy (examples/plugins)', () => hashStrategy(), api, { request: (_range, i) => ({ options: { hash: { seed: i } } }) })
