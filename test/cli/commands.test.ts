@@ -59,6 +59,18 @@ describe('berth get', () => {
   })
 })
 
+describe('plugin files in-process', () => {
+  test('a --plugin file that imports valibot loads when berth runs from source (no self-import loop)', async () => {
+    const root = tempDir('berth-valibot-plugin')
+    const plugin =
+      "import * as v from 'valibot'\nexport default { name: 'schema-user', preferred: (req) => (v.is(v.number(), req.basePort) ? req.basePort + 1 : null) }\n"
+    writeFileSync(join(root, 'plugin.ts'), plugin)
+    const base = await freeRange(2)
+    const ran = await cli(['get', 'web', '--base', String(base), '--no-persist', '--plugin', 'plugin.ts'], { cwd: root })
+    expect(ran).toMatchObject({ code: 0, stdout: `${base + 1}\n` })
+  })
+})
+
 describe('berth check', () => {
   test('exit 0 when every port is free, 1 when any is busy, a line per port', async () => {
     const free = await freeRange(1)
