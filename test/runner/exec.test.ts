@@ -1,0 +1,182 @@
+import { describe, expect, test } from 'bun:test'
+import { exec } from '../../runner/exec.ts'
+import { createRegistry } from '../../core/state/registry.ts'
+import { canBind, freeRange, hold } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+import { QUICK, collector, fixture, isolated } from './helpers.ts'
+
+const temp = tempDirs()
+
+describe('berth exec: start, readiness, environment', () => {
+  test('a Node server is ready when its own process listens on the leased port, and gets PORT', async () => {
+    const base = await freeRange(1)
+    const out = collector()
+    const ac = new AbortController()
+    const result = await exec('web', ['node', fixture('node-server.mjs')], {
+      ...isolated(temp('proj')), ...QUICK, basePort: base!, output: out.output, onLog: out.onLog, signal: ac.signal,
+      onReady: async (port) => {
+        const body = await (await fetch(`http://127.0.0.1:${port}/x`)).text()
+        out.lines.push({ level: 'info', service: 'test', message: body })
+        ac.abort('SIGTERM')
+      },
+    })
+    expect(result.ready).toBe(true)
+    expect(result.port).toBe(base!)
+    expect(out.lines.map((l) => l.message)).toContain(`node ${base} /x`)
+    expect(out.lines[0]!.message).toMatch(new RegExp(`^✅ \\[web\\] Ready on port ${base} after \\d+ ms: pid \\d+ listens$`))
+    expect(result.code).toBe(0)
+  })
+
+  test('readiness is found through a sh -c wrapper: the listener is a grandchild', async () => {
+    const out = collector()
+    const ac = new AbortController()
+    let listener = 0
+    const result = await exec('late', [fixture('late.sh')], {
+      ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog, signal: ac.signal,
+      onReady: () => ac.abort('SIGTERM'),
+    })
+    listener = Number(/pid (\d+) listens/.exec(out.lines[0]!.message)?.[1])
+    expect(result.ready).toBe(true)
+    expect(listener).toBeGreaterThan(0)
+    expect(out.stdout).toContain('listening')
+  })
+
+  test('Bun and Python servers are found ready too', async () => {
+    for (const argv of [[process.execPath, fixture('bun-server.ts')], ['sh', '-c', 'exec python3 -m http.server "$PORT" --bind 127.0.0.1']]) {
+      const out = collector()
+      const ac = new AbortController()
+      const result = await exec('svc', argv, {
+        ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog, signal: ac.signal,
+        onReady: () => ac.abort('SIGTERM'),
+      })
+      expect({ argv: argv[0], ready: result.ready }).toEqual({ argv: argv[0], ready: true })
+    }
+  })
+
+  test('the environment: PORT, <SERVICE>_PORT, HOST, --env NAME, and leased siblings', async () => {
+    const project = temp('proj')
+    const common = { ...isolated(project), ...QUICK, ready: false }
+    const apiBase = await freeRange(2)
+    const webBase = apiBase + 1
+    await exec('api-server', ['true'], { ...common, basePort: apiBase! })
+    const out = collector()
+    const result = await exec('web', ['node', fixture('print-env.mjs')], { ...common, stateDir: common.stateDir, basePort: webBase!, host: '127.0.0.1', envVar: 'APP_PORT', output: out.output })
+    expect(result.code).toBe(0)
+    const { env } = JSON.parse(out.stdout)
+    expect(env).toMatchObject({ PORT: String(webBase), WEB_PORT: String(webBase), APP_PORT: String(webBase), HOST: '127.0.0.1', API_SERVER_PORT: String(apiBase) })
+  })
+
+  test('exit codes: the child\'s code, or 128 + the signal', async () => {
+    const common = { ...isolated(temp('proj')), ...QUICK, ready: false, basePort: await freeRange(1) }
+    expect((await exec('a', ['sh', '-c', 'exit 7'], common)).code).toBe(7)
+    expect((await exec('a', ['sh', '-c', 'kill -TERM $$'], common)).code).toBe(143)
+  })
+
+  test('a child that exits before it is ready for another reason is not restarted', async () => {
+    const out = collector()
+    const result = await exec('bad', ['sh', '-c', 'echo boom >&2; exit 3'], { ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog })
+    expect(result).toMatchObject({ code: 3, ready: false, moves: [] })
+    expect(out.lines.map((l) => l.message)).toEqual([expect.stringContaining('Exited with code 3 before it was ready')])
+  })
+})
+
+describe('berth exec: holding the port, and --fd', () => {
+  test('the held port is not free to anyone until the spawn, and the child gets it right after', async () => {
+    const base = await freeRange(1)
+    let freeBeforeSpawn: boolean | undefined
+    const out = collector()
+    const ac = new AbortController()
+    // A plugin observer runs after the claim, while the hold is in place.
+    const watcher = { name: 'watch', async allocated() { freeBeforeSpawn = await canBind('127.0.0.1', base!) } }
+    const result = await exec('web', ['node', fixture('node-server.mjs')], {
+      ...isolated(temp('proj')), ...QUICK, basePort: base!, plugins: [watcher], output: out.output, onLog: out.onLog, signal: ac.signal,
+      onReady: () => ac.abort('SIGTERM'),
+    })
+    expect(freeBeforeSpawn).toBe(false)
+    expect(result.ready).toBe(true)
+  })
+
+  test('--fd: a client that connects before the child listens is served, on a zero-length window', async () => {
+    const base = await freeRange(1)
+    let answer = ''
+    const ac = new AbortController()
+    const out = collector((line) => {
+      // The child announces itself, then waits before it listens on fd 3: the request waits in the backlog.
+      if (!line.startsWith('started')) return
+      void fetch(`http://127.0.0.1:${base}/`).then(async (r) => {
+        answer = await r.text()
+        ac.abort('SIGTERM')
+      })
+    })
+    const result = await exec('web', ['node', fixture('fd-server.mjs')], {
+      ...isolated(temp('proj')), ...QUICK, basePort: base!, passFd: true, env: { ...process.env, DELAY_MS: '300' },
+      output: out.output, onLog: out.onLog, signal: ac.signal,
+    })
+    expect(out.stderr).toBe('')
+    expect(answer).toBe('fd3 web')
+    expect(result.port).toBe(base!)
+    expect(out.lines[0]!.message).toContain('fd 3')
+  })
+})
+
+describe('berth exec: port conflicts', () => {
+  test('an impostor listening on the port is a conflict, never readiness', async () => {
+    const base = await freeRange(1)
+    const held: Array<{ close(): Promise<void> }> = []
+    const out = collector((line) => {
+      if (line.startsWith('started')) void hold('::', base!).then((h) => held.push(h))
+    })
+    // The child never listens: only the impostor does.
+    const result = await exec('web', ['node', '-e', 'console.log("started"); setInterval(() => {}, 1000)'], {
+      ...isolated(temp('proj')), ...QUICK, readyTimeoutMs: 600, basePort: base!, output: out.output, onLog: out.onLog,
+    })
+    await Promise.all(held.map((h) => h.close()))
+    expect(result.ready).toBe(false)
+    expect(result.failure).toContain(`Not ready on port ${base}`)
+    expect(result.failure).toContain(`held by another process, pid ${process.pid}`)
+  })
+
+  test('a conflict restarts the service on the next port and moves the lease; the holder is left alone', async () => {
+    const project = temp('proj')
+    const options = isolated(project)
+    const base = await freeRange(3)
+    const held: Array<{ close(): Promise<void> }> = []
+    let first = true
+    const ac = new AbortController()
+    const out = collector((line) => {
+      // The first start loses its port to another listener between the spawn and its own listen.
+      if (line.startsWith('started') && first) {
+        first = false
+        void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
+      }
+    })
+    const result = await exec('web', ['node', fixture('node-server.mjs')], {
+      ...options, ...QUICK, basePort: base!, env: { ...process.env, DELAY_MS: '150' }, output: out.output, onLog: out.onLog, signal: ac.signal,
+      onReady: () => ac.abort('SIGTERM'),
+    })
+    const stillHeld = !(await canBind('127.0.0.1', base!))
+    await Promise.all(held.map((h) => h.close()))
+    expect(stillHeld).toBe(true)
+    expect(result.ready).toBe(true)
+    expect(result.moves).toEqual([{ from: base!, to: base! + 1, holder: expect.objectContaining({ pid: process.pid }) }])
+    expect(out.lines[0]!.message).toMatch(new RegExp(`^⚠️  \\[web\\] Port ${base} taken by pid ${process.pid} \\(bun\\S*\\): restarted on ${base! + 1}$`))
+    const registry = await createRegistry(options.stateDir)
+    expect(registry.leaseOf(project, 'web')?.port).toBe(base! + 1)
+    registry.close()
+  })
+
+  test('gives up after 3 conflict restarts', async () => {
+    const base = await freeRange(6)
+    const held: Array<{ close(): Promise<void> }> = []
+    const out = collector((line) => {
+      if (line.startsWith('started')) void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
+    })
+    const result = await exec('web', ['node', fixture('node-server.mjs')], {
+      ...isolated(temp('proj')), ...QUICK, basePort: base!, env: { ...process.env, DELAY_MS: '150' }, output: out.output, onLog: out.onLog,
+    })
+    await Promise.all(held.map((h) => h.close()))
+    expect(result.moves.length).toBe(3)
+    expect(result.code).toBe(1)
+    expect(result.failure).toContain('gave up after 3 restarts')
+  })
+})
