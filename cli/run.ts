@@ -10,6 +10,7 @@ import type { Io } from './io.ts'
 const commands = {
   check: () => import('./commands/check.ts'),
   exec: () => import('./commands/exec.ts'),
+  run: () => import('./commands/run-project.ts'),
   get: async () => get,
   leases: () => import('./commands/leases.ts'),
   port: () => import('./commands/port.ts'),
@@ -119,6 +120,24 @@ const DEFINITIONS = {
       .example('berth exec web -- node server.js')
       .example('berth exec web --fd -- node server.js')
       .action(async (service, options) => (await commands.exec()).execCommand(unprotect(service), unprotect(options), io)),
+  run: (cli: CAC, io: Io) =>
+    cli
+      .command('run [...services]', "Start the project file's services (those with a command) in dependency order, each on its port; Ctrl-C stops them all")
+      .option('--config <file>', 'The project file (default: berth.config.ts/.json from here up)')
+      .option('--environment <name>', 'An environment of the project file (default: NODE_ENV, else development)')
+      .option('--ready-timeout <duration>', 'How long each service may take to be ready: 500ms, 30s, 2m (default: 30s)')
+      .option('--stop-timeout <duration>', 'SIGTERM, then SIGKILL after this long, unless a service sets shutdown.timeout_seconds (default: 5s)')
+      .option('--plugin <file>', 'Load a plugin from a file (repeatable)')
+      .option('--allow-unsafe', 'Also hand out browser-unsafe ports')
+      .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
+      .option('--allow-privileged', 'Also hand out ports this user cannot bind')
+      .option('--no-persist', 'Do not record leases: ports are not sticky')
+      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option('-q, --quiet', 'Only warnings and errors on stderr')
+      .option('--verbose', 'Also print the start lines and skipped candidates')
+      .example('berth run')
+      .example('berth run web --environment production')
+      .action(async (services, options) => (await commands.run()).runCommand(unprotect(services) ?? [], unprotect(options), io)),
   port: (cli: CAC, io: Io) =>
     cli
       .command('port <service>', "Print the port leased to a service of this project, without allocating or moving anything")

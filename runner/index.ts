@@ -1,6 +1,6 @@
 /** The runner: services started on their leased ports, ready when they really listen there, restarted on a port conflict. */
 export { exec, type ExecOptions, type ExecResult } from './exec.ts'
-// run: below
+export { run, commandArgv, type RunOptions, type RunResult } from './run.ts'
 export { portVariable, serviceEnv } from './env.ts'
 export { frameworkOf, withFrameworkFlags } from './frameworks.ts'
 export { ADDRESS_IN_USE } from './conflict.ts'
