@@ -1,0 +1,42 @@
+import { describe, expect, test } from 'bun:test'
+import { binary, berth, freshStateDir } from '../helpers/binary.ts'
+import { canBind, freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+import { fixture } from './helpers.ts'
+
+const temp = tempDirs()
+
+describe('berth exec (the binary)', () => {
+  test('Ctrl-C reaches the grandchild under sh -c: no orphan keeps the port, berth exits 130', async () => {
+    const base = await freeRange(1)
+    const proc = Bun.spawn([binary(), 'exec', 'web', '--base', String(base), '--project', temp('proj'), '--', 'sh', '-c', `node ${fixture('node-server.mjs')}; exit $?`], {
+      env: { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: freshStateDir() }, stdout: 'pipe', stderr: 'pipe',
+    })
+    const reader = proc.stderr.getReader()
+    let stderr = ''
+    while (!stderr.includes('Ready on port')) {
+      const { value, done } = await reader.read()
+      if (done) break
+      stderr += new TextDecoder().decode(value)
+    }
+    expect(stderr).toContain(`Ready on port ${base}`)
+    expect(await canBind('127.0.0.1', base)).toBe(false)
+    proc.kill('SIGINT')
+    expect(await proc.exited).toBe(130)
+    expect(await canBind('127.0.0.1', base)).toBe(true)
+  })
+
+  test("exits with the child's code; a command that cannot start is named; usage errors exit 2", async () => {
+    const project = temp('proj')
+    expect((await berth(['exec', 'job', '--project', project, '--no-ready', '--', 'sh', '-c', 'exit 5'])).code).toBe(5)
+    const missing = await berth(['exec', 'job', '--project', project, '--', 'no-such-program-here'])
+    expect(missing.code).toBe(127)
+    expect(missing.stderr).toContain('Could not start no-such-program-here')
+    const noCommand = await berth(['exec', 'job'])
+    expect(noCommand).toMatchObject({ code: 2, stdout: '' })
+    expect(noCommand.stderr).toContain('exec needs a command after "--"')
+    const badTimeout = await berth(['exec', 'job', '--ready-timeout', 'soon', '--', 'true'])
+    expect(badTimeout.code).toBe(2)
+    expect(badTimeout.stderr).toContain('--ready-timeout must be a duration such as 500ms, 30s or 2m, got "soon"')
+  })
+})
