@@ -40,3 +40,38 @@ describe('berth exec (the binary)', () => {
     expect(badTimeout.stderr).toContain('--ready-timeout must be a duration such as 500ms, 30s or 2m, got "soon"')
   })
 })
+
+describe('the lease belongs to the running service', () => {
+  test('berth killed outright: the lease stays active while the child runs, and is dormant once it is gone', async () => {
+    const state = freshStateDir()
+    const project = temp('proj')
+    const base = await freeRange(1)
+    const env = { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: state }
+    const proc = Bun.spawn([binary(), 'exec', 'web', '--base', String(base), '--project', project, '--', 'node', fixture('node-server.mjs')], { env, stdout: 'pipe', stderr: 'pipe' })
+    const reader = proc.stderr.getReader()
+    let stderr = ''
+    while (!stderr.includes('Ready on port')) {
+      const { value, done } = await reader.read()
+      if (done) break
+      stderr += new TextDecoder().decode(value)
+    }
+    const childPid = Number(/pid (\d+) listens/.exec(stderr)?.[1])
+    proc.kill('SIGKILL')
+    await proc.exited
+    const lease = async () => JSON.parse((await berth(['list', '--json'], { BERTH_STATE_DIR: state })).stdout).find((l: { service: string }) => l.service === 'web')
+    expect(await lease()).toMatchObject({ port: base, pid: childPid, state: 'active' })
+    process.kill(childPid, 'SIGTERM')
+    while (!(await canBind('127.0.0.1', base))) await Bun.sleep(10)
+    while (isRunning(childPid)) await Bun.sleep(10)
+    expect(await lease()).toMatchObject({ port: base, state: 'dormant' })
+  })
+})
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
