@@ -132,6 +132,7 @@ const DEFINITIONS = {
       .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
       .option('--allow-privileged', 'Also hand out ports this user cannot bind')
       .option('--no-persist', 'Do not record leases: ports are not sticky')
+      .option('--check', 'Stop every service again once all are ready, and exit 0 (a smoke test)')
       .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
       .option('-q, --quiet', 'Only warnings and errors on stderr')
       .option('--verbose', 'Also print the start lines and skipped candidates')

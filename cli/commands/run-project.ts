@@ -17,6 +17,8 @@ export interface RunFlags extends PolicyFlags, ProjectFlag {
   readyTimeout?: unknown
   stopTimeout?: unknown
   persist?: boolean
+  /** `--check`: stop everything once all are ready, and exit 0 (a smoke test). */
+  check?: boolean
   quiet?: boolean
   verbose?: boolean
 }
@@ -30,6 +32,7 @@ export async function runCommand(services: string[], flags: RunFlags, io: Io): P
   const [{ run }, tty] = await Promise.all([import('../../runner/run.ts'), import('node:tty')])
   const color = colorEnabled(tty.isatty(1), env)
   const controller = new AbortController()
+  let allReady = false
   const result = await forwardingSignals(
     (signal) => controller.abort(signal),
     () =>
@@ -37,9 +40,17 @@ export async function runCommand(services: string[], flags: RunFlags, io: Io): P
         services: services.length > 0 ? services : undefined, env, plugins, persist: flags.persist,
         config: textArg('--config', flags.config), environment: textArg('--environment', flags.environment), readyTimeoutMs, stopTimeoutMs,
         onEvent: stderrEvents(io, verbosityOf(flags)), onLog: lineWriter(io), signal: controller.signal,
+        onAllReady: () => {
+          allReady = true
+          if (flags.check) controller.abort('SIGTERM')
+        },
         color, write: (stream, text) => (stream === 'stdout' ? void process.stdout.write(text) : io.stderr(text)),
       }),
   )
   if (result.failure) io.stderr(`${result.failure}\n`)
+  if (flags.check && allReady && !result.failure) {
+    io.stderr(`✅ Every service was ready: ${result.order.join(', ')}; stopped them again (--check)\n`)
+    return 0
+  }
   return result.code
 }
