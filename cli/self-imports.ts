@@ -6,9 +6,9 @@
  * and with the library.
  */
 const MODULES: Record<string, () => Promise<object>> = {
-  berth: () => import('../core/index.ts'),
+  berth: () => import('../index.ts'),
   'berth/plugins': () => import('../plugins/index.ts'),
-  'berth/conformance': () => import('../core/conformance.ts'),
+  'berth/conformance': () => import('../conformance/index.ts'),
   'berth/get-port': () => import('../dropins/get-port.ts'),
   'berth/portfinder': () => import('../dropins/portfinder.ts'),
   'berth/detect-port': () => import('../dropins/detect-port.ts'),

@@ -7,8 +7,8 @@
  * does, and a host that cannot be bound makes every port unavailable. Underneath, berth's probe
  * and claim: a claim lasts until the answer is delivered (get-port-please has no release).
  */
-import { kernelPort } from '../core/bind.ts'
-import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
+import { kernelPort } from '../probe/bind.ts'
+import { isBrowserUnsafe } from '../plugins/unsafe-ports.ts'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
 import { openAnswer, whileAnswering } from './answers.ts'
 import { isFree, takeIfFree, takeRandom } from './shared.ts'

@@ -1,13 +1,20 @@
 /**
- * Everything the runner takes from the layers above it, in one place: the library's entry and
- * the few modules it does not re-export. When those files move, only this file changes.
+ * Everything the runner takes from the layers above it, in one place: when one of those files
+ * moves, only this file changes.
  */
-export {
-  createAllocator, createRegistry, findProjectRoot, loadProject, persist, pickEnvironment, probeHosts, PortError,
-  resolveStateDir, upProject, formatSummary,
-  type AllocationEvent, type AllocationResult, type AllocatorOptions, type LoadedProject, type PortEntry, type PortPlugin, type Probe,
-  type ProbeResult, type Registry, type ServiceConfig,
-} from '../core/index.ts'
-export { findHolder, type Holder } from '../core/holder.ts'
-export { ownerOf } from '../core/state/owner.ts'
-export { projectOrSpec } from '../core/project/spec.ts'
+export { PortError } from '../core/errors.ts'
+export { formatSummary } from '../core/messages.ts'
+export type { PortEntry } from '../core/port-ranges.ts'
+export type { AllocationEvent, AllocationResult, AllocatorOptions, PortPlugin, Probe, ProbeResult } from '../core/types.ts'
+export { probeHosts } from '../probe/check.ts'
+export { findHolder, type Holder } from '../probe/holder.ts'
+export { resolveStateDir } from '../registry/dir.ts'
+export { ownerOf } from '../registry/owner.ts'
+export { findProjectRoot } from '../registry/project.ts'
+export { createRegistry, type Registry } from '../registry/registry.ts'
+export { persist } from '../plugins/persist.ts'
+export { loadProject, type LoadedProject } from '../project/load.ts'
+export { pickEnvironment } from '../project/plan.ts'
+export type { ServiceConfig } from '../project/schema.ts'
+export { upProject } from '../project/up.ts'
+export { createAllocator } from '../spec/allocator.ts'

@@ -1,4 +1,4 @@
-import { scanPorts, type ScanReport } from '../../core/scan.ts'
+import { scanPorts, type ScanReport } from '../../probe/scan.ts'
 import { rangeArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
@@ -11,7 +11,7 @@ export interface ScanCliOptions {
 }
 
 /**
- * Inside the compiled binary the pool's task is embedded at `entry/probe-task.js` beside the
+ * Inside the compiled binary the workers' task is embedded at `entry/probe-task.js` beside the
  * entry (see build:bin); run from source, the library finds its own task file.
  */
 function embeddedTaskUrl(): URL | undefined {

@@ -20,10 +20,10 @@ describe('berth exec (the binary)', () => {
       stderr += new TextDecoder().decode(value)
     }
     expect(stderr).toContain(`Ready on port ${base}`)
-    expect(await canBind('127.0.0.1', base)).toBe(false)
+    expect(await canBind(base, '127.0.0.1')).toBe(false)
     proc.kill('SIGINT')
     expect(await proc.exited).toBe(130)
-    expect(await canBind('127.0.0.1', base)).toBe(true)
+    expect(await canBind(base, '127.0.0.1')).toBe(true)
   })
 
   test("exits with the child's code; a command that cannot start is named; usage errors exit 2", async () => {
@@ -61,7 +61,7 @@ describe('the lease belongs to the running service', () => {
     const lease = async () => JSON.parse((await berth(['list', '--json'], { BERTH_STATE_DIR: state })).stdout).find((l: { service: string }) => l.service === 'web')
     expect(await lease()).toMatchObject({ port: base, pid: childPid, state: 'active' })
     process.kill(childPid, 'SIGTERM')
-    while (!(await canBind('127.0.0.1', base))) await Bun.sleep(10)
+    while (!(await canBind(base, '127.0.0.1'))) await Bun.sleep(10)
     while (isRunning(childPid)) await Bun.sleep(10)
     expect(await lease()).toMatchObject({ port: base, state: 'dormant' })
   })

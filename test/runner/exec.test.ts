@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { exec } from '../../runner/exec.ts'
-import { createRegistry } from '../../core/state/registry.ts'
+import { createRegistry } from '../../registry/registry.ts'
 import { canBind, freeRange, hold } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 import { QUICK, collector, fixture, isolated } from './helpers.ts'
@@ -87,7 +87,7 @@ describe('berth exec: holding the port, and --fd', () => {
     const out = collector()
     const ac = new AbortController()
     // A plugin observer runs after the claim, while the hold is in place.
-    const watcher = { name: 'watch', async allocated() { freeBeforeSpawn = await canBind('127.0.0.1', base!) } }
+    const watcher = { name: 'watch', async allocated() { freeBeforeSpawn = await canBind(base!, '127.0.0.1') } }
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
       ...isolated(temp('proj')), ...QUICK, basePort: base!, plugins: [watcher], output: out.output, onLog: out.onLog, signal: ac.signal,
       onReady: () => ac.abort('SIGTERM'),
@@ -154,7 +154,7 @@ describe('berth exec: port conflicts', () => {
       ...options, ...QUICK, basePort: base!, env: { ...process.env, DELAY_MS: '150' }, output: out.output, onLog: out.onLog, signal: ac.signal,
       onReady: () => ac.abort('SIGTERM'),
     })
-    const stillHeld = !(await canBind('127.0.0.1', base!))
+    const stillHeld = !(await canBind(base!, '127.0.0.1'))
     await Promise.all(held.map((h) => h.close()))
     expect(stillHeld).toBe(true)
     expect(result.ready).toBe(true)

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { run } from '../../runner/run.ts'
-import { parseConfig } from '../../core/project/schema.ts'
+import { parseConfig } from '../../project/schema.ts'
 import { freshStateDir } from '../helpers/binary.ts'
 import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
@@ -45,7 +45,7 @@ describe('berth run', () => {
     // Reverse shutdown: web stops before api-server.
     expect(lines.findIndex((l) => l.endsWith('web stopping'))).toBeLessThan(lines.findIndex((l) => l.endsWith('api stopping')))
     expect(result.code).toBe(143)
-    expect(await canBind('127.0.0.1', base)).toBe(true)
+    expect(await canBind(base, '127.0.0.1')).toBe(true)
   })
 
   test('a service that cannot recover stops the others, with a message and a non-zero exit', async () => {
