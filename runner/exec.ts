@@ -6,6 +6,7 @@
 import { loadProject, pickEnvironment, PortError, type PortEntry } from './deps.ts'
 import { createPorts, type PortsOptions } from './ports.ts'
 import { runService, type Placement, type ServiceOutcome, type ServiceSpec } from './service.ts'
+import { serviceSettings } from './settings-from-file.ts'
 
 export interface ExecOptions extends PortsOptions, Omit<ServiceSpec, 'service' | 'argv' | 'env' | 'cwd'> {
   /** First port tried and start of the range, when the project file does not have the service. @default 3000 */
@@ -30,6 +31,7 @@ export async function exec(service: string, argv: readonly string[], options: Ex
   try {
     const loaded = options.config === false ? null : await loadProject(cwd, { file: options.config, env })
     let first: Placement | undefined
+    let fromFile: Partial<ServiceSpec> = {}
     let range = { basePort: options.basePort ?? 3000, maxPort: options.maxPort, host: options.host, exclude: options.exclude }
     if (loaded) {
       const environment = pickEnvironment(options.environment, env.NODE_ENV, Object.keys(loaded.config.environments))
@@ -37,9 +39,12 @@ export async function exec(service: string, argv: readonly string[], options: Ex
       if (configured) {
         first = (await ports.placeProject(loaded, environment)).get(service)
         range = { basePort: configured.base ?? first!.port, maxPort: configured.max, host: configured.host ?? options.host, exclude: options.exclude }
+        // The file's settings for the service; what the caller passes wins.
+        fromFile = serviceSettings(configured)
       }
     }
-    return await runService({ ...options, service, argv, env, cwd, host: range.host }, ports.sourceFor(service, range, first))
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
+    return await runService({ ...fromFile, ...given, service, argv, env, cwd, host: range.host }, ports.sourceFor(service, range, first))
   } finally {
     await ports.close()
   }

@@ -8,6 +8,7 @@ import { createPrefixer, type WriteLine } from './prefix.ts'
 import { createPorts, type PortsOptions } from './ports.ts'
 import { runService, type Placement, type RunnerLog, type ServiceOutcome } from './service.ts'
 import type { ServiceTiming } from './settings.ts'
+import { serviceSettings, signalName, signalNumber } from './settings-from-file.ts'
 
 export interface RunOptions extends PortsOptions, Partial<ServiceTiming> {
   /** Only these services (and what they depend on). @default every service with a command */
@@ -115,9 +116,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       const promise = runService(
         {
           ...options, service: name, argv: commandArgv(service.command!), cwd: service.cwd === undefined ? loaded.root : (await import('node:path')).resolve(loaded.root, service.cwd),
-          env, extra: service.environment, envVar: service.env, host: service.host, readinessProbe: service.readiness_probe, livenessProbe: service.liveness_probe,
-          restart: typeof service.restart === 'string' ? { policy: service.restart } : service.restart,
-          stopTimeoutMs: service.shutdown?.timeout_seconds === undefined ? options.stopTimeoutMs : service.shutdown.timeout_seconds * 1000,
+          env, host: service.host, stopTimeoutMs: options.stopTimeoutMs, ...serviceSettings(service),
           output: outputFor(name), onLog: options.onLog, signal: stop.signal,
           onReady: (port) => {
             readyPorts[name] = port
@@ -147,8 +146,3 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     await ports.close()
   }
 }
-
-const NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }
-const signalNumber = (name: string) => NUMBERS[name]
-const signalName = (signal: number | string): NodeJS.Signals =>
-  (typeof signal === 'number' ? Object.keys(NUMBERS).find((k) => NUMBERS[k] === signal) ?? 'SIGTERM' : signal) as NodeJS.Signals

@@ -158,6 +158,8 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
           return { code: exitCode(exit), port, ready, moves, failure }
         }
         emit('warn', `⚠️  [${spec.service}] Exited with ${exit.signal ?? `code ${exit.code}`}: restarting (${spec.restart?.policy ?? 'no'})`)
+        // What it started in its group may still hold the port: gone first, so the restart finds the port free.
+        await child.stop(t.stopTimeoutMs)
       }
       restarts++
       await sleep((spec.restart?.backoff_seconds ?? 1) * 1000)

@@ -179,4 +179,15 @@ describe('berth exec: port conflicts', () => {
     expect(result.code).toBe(1)
     expect(result.failure).toContain('gave up after 3 restarts')
   })
+
+  test('stderr alone saying the address is in use is a conflict too (the holder may be invisible to this user)', async () => {
+    const base = await freeRange(5)
+    const out = collector()
+    const say = 'echo "Error: listen EADDRINUSE: address already in use :::$PORT" >&2; exit 1'
+    const result = await exec('web', ['sh', '-c', say], { ...isolated(temp('proj')), ...QUICK, basePort: base, output: out.output, onLog: out.onLog })
+    expect(result.moves.map((m) => [m.from, m.to, m.holder])).toEqual([[base, base + 1, null], [base + 1, base + 2, null], [base + 2, base + 3, null]])
+    expect(out.lines[0]!.message).toBe(`⚠️  [web] Port ${base} taken by another process (not visible to this user): restarted on ${base + 1}`)
+    // Tee'd, not swallowed: the child's own stderr is all there.
+    expect(out.stderr.split('\n').filter(Boolean).length).toBe(4)
+  })
 })

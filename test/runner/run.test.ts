@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { exec } from '../../runner/exec.ts'
 import { run } from '../../runner/run.ts'
 import { parseConfig } from '../../project/schema.ts'
 import { freshStateDir } from '../helpers/binary.ts'
@@ -67,5 +68,26 @@ describe('berth run', () => {
     const bad = { environments: { development: { services: { web: { base: 3000, command: 'x', depends_on: { api: { condition: 'healthy' } }, readiness_probe: { http_get: {}, exec: { command: 'true' } }, restart: 'sometimes' } } } } }
     expect(() => parseConfig(bad, 'berth.config.json')).toThrow(/environments\.development\.services\.web\.depends_on: expected a list of services or \{ "api": \{ "condition": "ready" \} \}, got \{"api":\{"condition":"healthy"\}\}/)
     expect(() => parseConfig(bad, 'berth.config.json')).toThrow(/readiness_probe: a probe needs exactly one of http_get, exec, tcp_socket/)
+  })
+
+  test('exec of a service in the project file: its port, its env name and extras, the exports and every sibling', async () => {
+    const base = await freeRange(4)
+    const dir = project(
+      {
+        'api-server': { base, env: 'API_PORT' },
+        web: { base: base + 2, env: 'WEB_PORT', environment: { EXTRA_FLAG: 'on' } },
+      },
+      { API_TARGET: 'http://localhost:${api-server.port}' },
+    )
+    let printed = ''
+    const result = await exec('web', ['node', fixture('print-env.mjs')], {
+      cwd: dir, stateDir: freshStateDir(), ...QUICK, ready: false, env: { ...process.env, NODE_ENV: '' },
+      output: (stream, chunk) => void (stream === 'stdout' && (printed += Buffer.from(chunk).toString())),
+    })
+    expect(result).toMatchObject({ code: 0, port: base + 2 })
+    expect(JSON.parse(printed).env).toMatchObject({
+      PORT: String(base + 2), WEB_PORT: String(base + 2), API_SERVER_PORT: String(base), API_PORT: String(base),
+      API_TARGET: `http://localhost:${base}`, EXTRA_FLAG: 'on',
+    })
   })
 })
