@@ -1,12 +1,12 @@
 /**
  * Holding a port until the service exists: the allocator's probe binds for real and keeps the
- * socket open when the port is free, so between the check and the spawn nothing else can take it.
+ * socket open when the port is free (on Linux the bind is the check itself), so between the check and the spawn nothing else can take it.
  * The socket listens without reuse on the address the service will bind (on Linux a dual-stack
  * `::` socket collides with every listener on the port), and is either closed in the same tick as
  * the spawn or handed to the child as fd 3.
  */
 import type { Server } from 'node:net'
-import { PortError, type Probe, type ProbeResult } from './deps.ts'
+import { checkPort, PortError, type Probe, type ProbeResult } from './deps.ts'
 
 export interface Hold {
   port: number
@@ -52,7 +52,21 @@ export function createHolds(): Holds {
   const held = new Map<number, Hold>()
   const asHold = (server: Server, port: number, host: string): Hold => ({ port, host, fd: fdOf(server), release: () => void server.close() })
 
+  /**
+   * Elsewhere than Linux a wildcard and a specific address can both listen, so one bind does not
+   * prove the others free: the usual check of every address first, then the hold on the first.
+   */
+  const checkedThenHeld: Probe = async (port, hosts) => {
+    const checked = await checkPort(port, hosts)
+    if (!checked.free) return checked
+    const answer = await listenExclusive(port, hosts[0]!)
+    if (typeof answer === 'string') return { port, free: false, reason: BUSY[answer] ?? 'unavailable', host: hosts[0], code: answer }
+    held.set(port, asHold(answer, port, hosts[0]!))
+    return checked
+  }
+
   const probe: Probe = async (port, hosts): Promise<ProbeResult> => {
+    if (globalThis.process?.platform !== 'linux') return checkedThenHeld(port, hosts)
     const asked = hosts[0] === '::' || hosts[0] === '0.0.0.0' ? undefined : hosts[0]
     for (const host of hosts) {
       const answer = await listenExclusive(port, host)
