@@ -119,6 +119,20 @@ describe('berth exec: holding the port, and --fd', () => {
   })
 })
 
+describe('berth exec --fd with a readiness probe', () => {
+  test('the http_get probe, not the listening socket, says when the service is ready', async () => {
+    const out = collector()
+    const ac = new AbortController()
+    const result = await exec('web', ['node', fixture('fd-server.mjs')], {
+      ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), passFd: true, env: { ...process.env, DELAY_MS: '200' },
+      readinessProbe: { http_get: { path: '/' }, period_seconds: 0.02, timeout_seconds: 2 },
+      output: out.output, onLog: out.onLog, signal: ac.signal, onReady: () => ac.abort('SIGTERM'),
+    })
+    expect(result.ready).toBe(true)
+    expect(out.lines[0]!.message).toMatch(/fd 3 .*and its readiness probe passed$/)
+  })
+})
+
 describe('berth exec: port conflicts', () => {
   test('an impostor listening on the port is a conflict, never readiness', async () => {
     const base = await freeRange(1)
