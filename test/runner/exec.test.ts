@@ -81,7 +81,7 @@ describe('berth exec: start, readiness, environment', () => {
 })
 
 describe('berth exec: holding the port, and --fd', () => {
-  test('the held port is not free to anyone until the spawn, and the child gets it right after', async () => {
+  test('from the check on, the port is bound by berth: nobody can take it while the lease is made, and the child gets it', async () => {
     const base = await freeRange(1)
     let freeBeforeSpawn: boolean | undefined
     const out = collector()
