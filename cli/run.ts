@@ -29,6 +29,7 @@ const EXIT_HELP = `Exit codes:
       read-only file system, newer schema, no node:sqlite), or a project/plugin file someone
       else could have written (see BERTH_SAFE_DIRECTORIES)
   130 / 143  interrupted by SIGINT / SIGTERM (up: every claim rolled back, no lease changed)
+  exec / run: the service's own exit code, or 128 + the signal that ended it (127: not started)
 
 State: leases live in $BERTH_STATE_DIR, else $BERTH_SHARED_STATE_DIR (a group's shared registry),
 else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
