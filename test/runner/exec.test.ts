@@ -204,4 +204,23 @@ describe('berth exec: port conflicts', () => {
     // Tee'd, not swallowed: the child's own stderr is all there.
     expect(out.stderr.split('\n').filter(Boolean).length).toBe(4)
   })
+
+  test('Bun and Python losing their port at start-up are restarted on the next one too', async () => {
+    const late = (command: string) => ['sh', '-c', `echo "started $PORT"; sleep 0.2; exec ${command}`]
+    for (const argv of [late(`${process.execPath} ${fixture('bun-server.ts')}`), late('python3 -m http.server "$PORT" --bind 127.0.0.1')]) {
+      const base = await freeRange(3)
+      const held: Array<{ close(): Promise<void> }> = []
+      let first = true
+      const ac = new AbortController()
+      const out = collector((line) => {
+        if (line.startsWith('started') && first) {
+          first = false
+          void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
+        }
+      })
+      const result = await exec('svc', argv, { ...isolated(temp('proj')), ...QUICK, basePort: base, output: out.output, onLog: out.onLog, signal: ac.signal, onReady: () => ac.abort('SIGTERM') })
+      await Promise.all(held.map((h) => h.close()))
+      expect({ argv: argv[2], ready: result.ready, moved: result.moves.map((m) => [m.from, m.to]) }).toEqual({ argv: argv[2], ready: true, moved: [[base, base + 1]] })
+    }
+  })
 })
