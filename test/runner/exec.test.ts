@@ -96,7 +96,7 @@ describe('berth exec: holding the port, and --fd', () => {
     expect(result.ready).toBe(true)
   })
 
-  test('--fd: a client that connects before the child listens is served, on a zero-length window', async () => {
+  test.each([['node'], [process.execPath]])('--fd: a client that connects before the child (%s, node:net) listens is served, on a zero-length window', async (runtime) => {
     const base = await freeRange(1)
     let answer = ''
     const ac = new AbortController()
@@ -108,7 +108,7 @@ describe('berth exec: holding the port, and --fd', () => {
         ac.abort('SIGTERM')
       })
     })
-    const result = await exec('web', ['node', fixture('fd-server.mjs')], {
+    const result = await exec('web', [runtime, fixture('fd-server.mjs')], {
       ...isolated(temp('proj')), ...QUICK, basePort: base!, passFd: true, env: { ...process.env, DELAY_MS: '300' },
       output: out.output, onLog: out.onLog, signal: ac.signal,
     })
