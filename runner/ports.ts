@@ -5,6 +5,7 @@
  * is allocated at once (its exports and every sibling's port go into each service's environment).
  */
 import {
+  buildExports, planEnvironment, type AllocationResult, type Plan,
   createAllocator, createRegistry, findProjectRoot, ownerOf, persist, probeHosts, resolveStateDir, upProject,
   type AllocationEvent, type LoadedProject, type PortEntry, type PortPlugin, type Registry,
 } from './deps.ts'
@@ -52,8 +53,12 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   const allocator = createAllocator({ plugins, probe: holds.probe, onEvent: options.onEvent, env })
   let registry: Promise<Registry> | undefined
   const openRegistry = () => (registry ??= resolveStateDir(options.stateDir, env).then((dir) => createRegistry(dir)))
-  let projectExports: Record<string, string> = {}
+  let plan: Plan | undefined
+  /** Every service's port now: the project's allocation, then each move after a conflict. */
   const projectPorts = new Map<string, number>()
+  /** The project's exports from the ports as they are now (a service that moved moves its exports). */
+  const exportsNow = (): Record<string, string> =>
+    plan ? buildExports(plan, new Map([...projectPorts].map(([name, port]) => [name, { port } as AllocationResult]))) : {}
 
   const siblingsOf = async (service: string): Promise<Record<string, number>> => {
     const ports: Record<string, number> = {}
@@ -67,7 +72,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     try {
       const result = await allocator.allocate({ serviceName: service, basePort: range.basePort, maxPort: range.maxPort, host: range.host, exclude: [...(range.exclude ?? []), ...taken] })
       projectPorts.set(service, result.port)
-      return { port: result.port, hold: holds.keep(result.port), siblings: await siblingsOf(service), exports: projectExports }
+      return { port: result.port, hold: holds.keep(result.port), siblings: await siblingsOf(service), exports: exportsNow() }
     } finally {
       holds.releaseAll()
     }
@@ -77,10 +82,10 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     async placeProject(loaded, environment) {
       try {
         const up = await upProject(loaded, { environment, env, plugins, probe: holds.probe, onEvent: options.onEvent })
-        projectExports = up.exports
+        plan = planEnvironment(loaded.config, environment, loaded.file)
         for (const a of up.allocations) projectPorts.set(a.serviceName, a.port)
         const placed = new Map<string, Placement>()
-        for (const a of up.allocations) placed.set(a.serviceName, { port: a.port, hold: holds.keep(a.port), siblings: await siblingsOf(a.serviceName), exports: projectExports })
+        for (const a of up.allocations) placed.set(a.serviceName, { port: a.port, hold: holds.keep(a.port), siblings: {}, exports: {} })
         return placed
       } finally {
         holds.releaseAll()
@@ -88,11 +93,12 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     },
     sourceFor(service, range, first) {
       return {
-        place: async () => first ?? allocate(service, range, []),
+        // Siblings and exports as they are at the spawn: a dependency may have moved since the project was placed.
+        place: async () => (first ? { ...first, siblings: await siblingsOf(service), exports: exportsNow() } : allocate(service, range, [])),
         async again(port) {
           const answer = await holds.probe(port, probeHosts(range.host))
           const hold = holds.keep(port)
-          if (answer.free && hold) return { port, hold, siblings: await siblingsOf(service), exports: projectExports }
+          if (answer.free && hold) return { port, hold, siblings: await siblingsOf(service), exports: exportsNow() }
           return allocate(service, range, [port])
         },
         next: (taken) => allocate(service, range, taken),

@@ -90,6 +90,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     const spawned = new Map(order.map((name) => [name, deferred()]))
     const stopping = new AbortController()
     let failure: string | undefined
+    /** The exit code of the service that failed for good: berth's own then. */
+    let failedCode = 0
     const stopAll = async (reason: string) => {
       if (stopping.signal.aborted) return
       stopping.abort(reason)
@@ -128,6 +130,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       ).then((outcome) => {
         outcomes[name] = outcome
         if (!stopping.signal.aborted && outcome.failure) {
+          failedCode = outcome.code || 1
           failure = `🚨 [${name}] cannot recover; stopping the other services`
           options.onLog?.({ level: 'error', service: name, message: failure })
           void stopAll('failure')
@@ -140,7 +143,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     await Promise.all(running.values())
     const codes = Object.values(outcomes).map((o) => o.code)
     const interrupted = options.signal?.aborted ? 128 + (signalNumber(String(options.signal.reason)) ?? 15) : 0
-    return { code: failure ? Math.max(1, ...codes.filter((c) => c !== 0)) : interrupted || Math.max(0, ...codes), services: outcomes, order: started, failure }
+    return { code: failure ? failedCode : interrupted || Math.max(0, ...codes), services: outcomes, order: started, failure }
   } finally {
     for (const placement of placed.values()) placement.hold?.release()
     await ports.close()

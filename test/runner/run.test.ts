@@ -5,7 +5,7 @@ import { exec } from '../../runner/exec.ts'
 import { run } from '../../runner/run.ts'
 import { parseConfig } from '../../project/schema.ts'
 import { freshStateDir } from '../helpers/binary.ts'
-import { canBind, freeRange } from '../helpers/sockets.ts'
+import { canBind, freeRange, hold } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 import { QUICK, fixture } from './helpers.ts'
 
@@ -89,5 +89,33 @@ describe('berth run', () => {
       PORT: String(base + 2), WEB_PORT: String(base + 2), API_SERVER_PORT: String(base), API_PORT: String(base),
       API_TARGET: `http://localhost:${base}`, EXTRA_FLAG: 'on',
     })
+  })
+
+  test('a dependency that moved after a port conflict: its dependents get its new port and exports', async () => {
+    const base = await freeRange(4)
+    const dir = project(
+      {
+        api: { base, command: ['node', fixture('service.mjs'), 'api'], environment: { DELAY_MS: '150' } },
+        web: { base: base + 2, command: ['node', fixture('service.mjs'), 'web'], environment: { NEEDS: 'API_TARGET' }, depends_on: { api: { condition: 'ready' } } },
+      },
+      { API_TARGET: 'http://127.0.0.1:${api.port}/' },
+    )
+    const held: Array<{ close(): Promise<void> }> = []
+    let first = true
+    const out = capture()
+    const ac = new AbortController()
+    const write = (stream: 'stdout' | 'stderr', text: string) => {
+      out.write(stream, text)
+      // api's first start loses its port to another listener before it listens.
+      const starting = /api \| starting (\d+)/.exec(text)
+      if (starting && first) {
+        first = false
+        void hold('::', Number(starting[1])).then((h) => held.push(h))
+      }
+    }
+    const result = await run({ cwd: dir, stateDir: freshStateDir(), ...QUICK, write, signal: ac.signal, onAllReady: () => ac.abort('SIGTERM') })
+    await Promise.all(held.map((h) => h.close()))
+    expect(result.services.api!.moves.map((m) => [m.from, m.to])).toEqual([[base, base + 1]])
+    expect(out.text.stdout).toContain(`web | web sees api ${base + 1}`)
   })
 })
