@@ -35,14 +35,21 @@ export async function addedLatency(rounds: number, binary: string): Promise<Arra
     const t0 = performance.now()
     let ms = 0
     await exec('bench', FIRST_LINE, {
-      basePort: base, stateDir: dir, project, config: false, ready: false,
+      basePort: base,
+      stateDir: dir,
+      project,
+      config: false,
+      ready: false,
       output: (stream) => void (stream === 'stdout' && ms === 0 && (ms = performance.now() - t0)),
     })
     return ms
   }
   const viaBinary = async () => {
     const t0 = performance.now()
-    const proc = Bun.spawn([binary, 'exec', 'bench', '--base', String(base), '--project', project, '--no-ready', '-q', '--', ...FIRST_LINE], { stdout: 'pipe', stderr: 'inherit', env: { ...process.env, BERTH_STATE_DIR: dir } })
+    const proc = Bun.spawn(
+      [binary, 'exec', 'bench', '--base', String(base), '--project', project, '--no-ready', '-q', '--', ...FIRST_LINE],
+      { stdout: 'pipe', stderr: 'inherit', env: { ...process.env, BERTH_STATE_DIR: dir } },
+    )
     const reader = proc.stdout.getReader()
     await reader.read()
     const ms = performance.now() - t0
@@ -58,7 +65,11 @@ export async function addedLatency(rounds: number, binary: string): Promise<Arra
     execMs.push(await viaExec())
     binaryMs.push(await viaBinary())
   }
-  return [['bare spawn', median(bareMs)], ['exec() (library)', median(execMs)], ['dist/berth exec', median(binaryMs)]]
+  return [
+    ['bare spawn', median(bareMs)],
+    ['exec() (library)', median(execMs)],
+    ['dist/berth exec', median(binaryMs)],
+  ]
 }
 
 /** 2: ms from the release of the hold (the spawn) until /proc shows the child's LISTEN socket, polled every 1 ms. */
@@ -86,7 +97,10 @@ export async function listenToReady(rounds: number): Promise<number> {
     const ac = new AbortController()
     let listenedAt = 0
     await exec('bench', ['node', '-e', script], {
-      basePort: await freeRange(1), persist: false, config: false, signal: ac.signal,
+      basePort: await freeRange(1),
+      persist: false,
+      config: false,
+      signal: ac.signal,
       output: (stream, chunk) => void (stream === 'stdout' && (listenedAt = Number(Buffer.from(chunk).toString().trim()))),
       onReady: () => {
         samples.push(epochMs() - listenedAt)
@@ -102,10 +116,15 @@ export async function runnerFigures(binary: string): Promise<string[]> {
   const lines: string[] = []
   const latency = await addedLatency(15, binary)
   lines.push("12a. time to the child's first line, /bin/echo (ms, median of 15 rounds in turn)")
-  for (const [name, ms] of latency) lines.push(`   ${name}: ${ms.toFixed(2)} (${(ms / latency[0]![1]).toFixed(2)}x, +${(ms - latency[0]![1]).toFixed(2)} ms)`)
+  for (const [name, ms] of latency)
+    lines.push(`   ${name}: ${ms.toFixed(2)} (${(ms / latency[0]![1]).toFixed(2)}x, +${(ms - latency[0]![1]).toFixed(2)} ms)`)
   lines.push('12b. unguarded window: the hold released at the spawn until the child LISTENs (ms, median of 7)')
-  lines.push(`   node http: ${(await unguardedWindow(7, ['node', '-e', 'require("http").createServer().listen(+process.env.PORT)'])).toFixed(1)}`)
-  lines.push(`   Bun.serve: ${(await unguardedWindow(7, [process.execPath, '-e', 'Bun.serve({ port: +process.env.PORT, fetch: () => new Response() }); setInterval(() => {}, 1000)'])).toFixed(1)}`)
+  lines.push(
+    `   node http: ${(await unguardedWindow(7, ['node', '-e', 'require("http").createServer().listen(+process.env.PORT)'])).toFixed(1)}`,
+  )
+  lines.push(
+    `   Bun.serve: ${(await unguardedWindow(7, [process.execPath, '-e', 'Bun.serve({ port: +process.env.PORT, fetch: () => new Response() }); setInterval(() => {}, 1000)'])).toFixed(1)}`,
+  )
   lines.push('   --fd: 0 (the listening socket is never closed)')
   lines.push(`12c. the child listening → berth reports ready (ms, median of 15, default polling): ${(await listenToReady(15)).toFixed(1)}`)
   return lines

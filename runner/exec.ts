@@ -23,8 +23,10 @@ export interface ExecOptions extends PortsOptions, Omit<ServiceSpec, 'service' |
 export type ExecResult = ServiceOutcome
 
 export async function exec(service: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  if (typeof service !== 'string' || service === '') throw new PortError('E_INVALID_OPTIONS', `exec needs a service name, got ${JSON.stringify(service)}`)
-  if (!Array.isArray(argv) || argv.length === 0) throw new PortError('E_INVALID_OPTIONS', `exec needs a command to run for ${service}, e.g. ["node", "server.js"]`)
+  if (typeof service !== 'string' || service === '')
+    throw new PortError('E_INVALID_OPTIONS', `exec needs a service name, got ${JSON.stringify(service)}`)
+  if (!Array.isArray(argv) || argv.length === 0)
+    throw new PortError('E_INVALID_OPTIONS', `exec needs a command to run for ${service}, e.g. ["node", "server.js"]`)
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
   const ports = await createPorts({ ...options, env, cwd })
@@ -38,7 +40,12 @@ export async function exec(service: string, argv: readonly string[], options: Ex
       const configured = loaded.config.environments[environment]?.services[service]
       if (configured) {
         first = (await ports.placeProject(loaded, environment)).get(service)
-        range = { basePort: configured.base ?? first!.port, maxPort: configured.max, host: configured.host ?? options.host, exclude: options.exclude }
+        range = {
+          basePort: configured.base ?? first!.port,
+          maxPort: configured.max,
+          host: configured.host ?? options.host,
+          exclude: options.exclude,
+        }
         // The file's settings for the service; what the caller passes wins.
         fromFile = serviceSettings(configured)
       }

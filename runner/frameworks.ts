@@ -14,7 +14,15 @@ const FLAGS: Record<string, (port: number) => string[]> = {
 }
 
 /** Launchers whose next word (after their own options) is the real command. */
-const LAUNCHERS: Record<string, string[]> = { npx: [], bunx: [], 'pnpx': [], pnpm: ['exec', 'dlx'], yarn: ['exec', 'dlx'], npm: ['exec'], bun: ['x', 'run'] }
+const LAUNCHERS: Record<string, string[]> = {
+  npx: [],
+  bunx: [],
+  pnpx: [],
+  pnpm: ['exec', 'dlx'],
+  yarn: ['exec', 'dlx'],
+  npm: ['exec'],
+  bun: ['x', 'run'],
+}
 
 const baseName = (word: string) => word.slice(word.lastIndexOf('/') + 1)
 

@@ -50,7 +50,12 @@ export interface Holds {
 
 export function createHolds(): Holds {
   const held = new Map<number, Hold>()
-  const asHold = (server: Server, port: number, host: string): Hold => ({ port, host, fd: fdOf(server), release: () => void server.close() })
+  const asHold = (server: Server, port: number, host: string): Hold => ({
+    port,
+    host,
+    fd: fdOf(server),
+    release: () => void server.close(),
+  })
 
   /**
    * Elsewhere than Linux a wildcard and a specific address can both listen, so one bind does not

@@ -5,9 +5,23 @@
  * is allocated at once (its exports and every sibling's port go into each service's environment).
  */
 import {
-  buildExports, planEnvironment, type AllocationResult, type Plan,
-  createAllocator, createRegistry, findProjectRoot, ownerOf, persist, probeHosts, resolveStateDir, upProject,
-  type AllocationEvent, type LoadedProject, type PortEntry, type PortPlugin, type Registry,
+  buildExports,
+  planEnvironment,
+  type AllocationResult,
+  type Plan,
+  createAllocator,
+  createRegistry,
+  findProjectRoot,
+  ownerOf,
+  persist,
+  probeHosts,
+  resolveStateDir,
+  upProject,
+  type AllocationEvent,
+  type LoadedProject,
+  type PortEntry,
+  type PortPlugin,
+  type Registry,
 } from './deps.ts'
 import { createHolds } from './hold.ts'
 import type { Placement, PortSource } from './service.ts'
@@ -62,7 +76,9 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
 
   const siblingsOf = async (service: string): Promise<Record<string, number>> => {
     const ports: Record<string, number> = {}
-    if (keep) for (const lease of (await openRegistry()).list()) if (lease.project === project && !lease.service.includes('@')) ports[lease.service] = lease.port
+    if (keep)
+      for (const lease of (await openRegistry()).list())
+        if (lease.project === project && !lease.service.includes('@')) ports[lease.service] = lease.port
     for (const [name, port] of projectPorts) ports[name] = port
     delete ports[service]
     return ports
@@ -70,7 +86,13 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
 
   const allocate = async (service: string, range: ServiceRange, taken: readonly number[]): Promise<Placement> => {
     try {
-      const result = await allocator.allocate({ serviceName: service, basePort: range.basePort, maxPort: range.maxPort, host: range.host, exclude: [...(range.exclude ?? []), ...taken] })
+      const result = await allocator.allocate({
+        serviceName: service,
+        basePort: range.basePort,
+        maxPort: range.maxPort,
+        host: range.host,
+        exclude: [...(range.exclude ?? []), ...taken],
+      })
       projectPorts.set(service, result.port)
       return { port: result.port, hold: holds.keep(result.port), siblings: await siblingsOf(service), exports: exportsNow() }
     } finally {
@@ -94,7 +116,8 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     sourceFor(service, range, first) {
       return {
         // Siblings and exports as they are at the spawn: a dependency may have moved since the project was placed.
-        place: async () => (first ? { ...first, siblings: await siblingsOf(service), exports: exportsNow() } : allocate(service, range, [])),
+        place: async () =>
+          first ? { ...first, siblings: await siblingsOf(service), exports: exportsNow() } : allocate(service, range, []),
         async again(port) {
           const answer = await holds.probe(port, probeHosts(range.host))
           const hold = holds.keep(port)
@@ -104,7 +127,15 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
         next: (taken) => allocate(service, range, taken),
         async owned(port, pid) {
           if (!keep) return
-          ;(await openRegistry()).claim({ port, project, service, host: range.host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: false })
+          ;(await openRegistry()).claim({
+            port,
+            project,
+            service,
+            host: range.host ?? null,
+            owner: ownerOf(pid),
+            leaseUntil: null,
+            replaceDormant: false,
+          })
         },
       }
     },

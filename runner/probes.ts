@@ -25,7 +25,13 @@ export interface ProbeSpec {
   failure_threshold?: number
 }
 
-export const PROBE_DEFAULTS = { initial_delay_seconds: 0, period_seconds: 10, timeout_seconds: 1, success_threshold: 1, failure_threshold: 3 } as const
+export const PROBE_DEFAULTS = {
+  initial_delay_seconds: 0,
+  period_seconds: 10,
+  timeout_seconds: 1,
+  success_threshold: 1,
+  failure_threshold: 3,
+} as const
 
 export interface CheckContext {
   port: number
@@ -65,11 +71,20 @@ async function tcpSocket(spec: { host?: string; port?: number }, ctx: CheckConte
   })
 }
 
-async function execCommand(spec: { command: string | string[]; working_dir?: string }, ctx: CheckContext, timeoutMs: number): Promise<boolean> {
+async function execCommand(
+  spec: { command: string | string[]; working_dir?: string },
+  ctx: CheckContext,
+  timeoutMs: number,
+): Promise<boolean> {
   const { spawn } = await import('node:child_process')
   const argv = typeof spec.command === 'string' ? ['/bin/sh', '-c', spec.command] : spec.command
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: spec.working_dir ?? ctx.cwd, env: { ...process.env, ...ctx.env }, stdio: 'ignore', detached: true })
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: spec.working_dir ?? ctx.cwd,
+      env: { ...process.env, ...ctx.env },
+      stdio: 'ignore',
+      detached: true,
+    })
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL')
@@ -117,7 +132,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * pass (readiness: resolves true), or until `failure_threshold` checks in a row fail (liveness:
  * resolves false); null when `signal` aborts first. A failing readiness check only delays readiness.
  */
-export async function untilThreshold(spec: ProbeSpec, ctx: CheckContext, want: 'success' | 'failure', signal: AbortSignal): Promise<boolean | null> {
+export async function untilThreshold(
+  spec: ProbeSpec,
+  ctx: CheckContext,
+  want: 'success' | 'failure',
+  signal: AbortSignal,
+): Promise<boolean | null> {
   const period = (spec.period_seconds ?? PROBE_DEFAULTS.period_seconds) * 1000
   const successes = spec.success_threshold ?? PROBE_DEFAULTS.success_threshold
   const failures = spec.failure_threshold ?? PROBE_DEFAULTS.failure_threshold

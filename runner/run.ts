@@ -37,11 +37,17 @@ export interface RunResult {
 
 type Dependencies = Record<string, 'ready' | 'started'>
 const dependenciesOf = (s: ServiceConfig): Dependencies =>
-  Array.isArray(s.depends_on) ? Object.fromEntries(s.depends_on.map((n) => [n, 'started'])) : Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([n, d]) => [n, d.condition]))
+  Array.isArray(s.depends_on)
+    ? Object.fromEntries(s.depends_on.map((n) => [n, 'started']))
+    : Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([n, d]) => [n, d.condition]))
 
 /** A command line without shell syntax runs as argv (so framework flags can be added); anything else through sh -c. */
 export const commandArgv = (command: string | string[]): string[] =>
-  Array.isArray(command) ? command : /^[\w./@=:,+-]+( +[\w./@=:,+-]+)*$/.test(command.trim()) ? command.trim().split(/ +/) : ['/bin/sh', '-c', command]
+  Array.isArray(command)
+    ? command
+    : /^[\w./@=:,+-]+( +[\w./@=:,+-]+)*$/.test(command.trim())
+      ? command.trim().split(/ +/)
+      : ['/bin/sh', '-c', command]
 
 /** The services to start, dependencies first; errors name the file and the service. */
 function startOrder(services: Record<string, ServiceConfig>, wanted: readonly string[], file: string): string[] {
@@ -49,8 +55,13 @@ function startOrder(services: Record<string, ServiceConfig>, wanted: readonly st
   const visiting = new Set<string>()
   const visit = (name: string, from?: string) => {
     const service = Object.hasOwn(services, name) ? services[name] : undefined
-    if (!service) throw new PortError('E_INVALID_OPTIONS', `${file}: ${from ? `${from}.depends_on names` : 'berth run was asked for'} ${JSON.stringify(name)}, which is not a service`)
-    if (!service.command) throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} has no "command"${from ? `, but ${from} depends on it` : ''}`)
+    if (!service)
+      throw new PortError(
+        'E_INVALID_OPTIONS',
+        `${file}: ${from ? `${from}.depends_on names` : 'berth run was asked for'} ${JSON.stringify(name)}, which is not a service`,
+      )
+    if (!service.command)
+      throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} has no "command"${from ? `, but ${from} depends on it` : ''}`)
     if (order.includes(name)) return
     if (visiting.has(name)) throw new PortError('E_INVALID_OPTIONS', `${file}: depends_on forms a cycle through ${name}`)
     visiting.add(name)
@@ -72,7 +83,11 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
   const loaded = await loadProject(cwd, { file: options.config, env })
-  if (!loaded) throw new PortError('E_INVALID_OPTIONS', `berth run needs a berth.config.json (or .ts) with services that have a "command"; none was found from ${cwd} up`)
+  if (!loaded)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `berth run needs a berth.config.json (or .ts) with services that have a "command"; none was found from ${cwd} up`,
+    )
   const environment = pickEnvironment(options.environment, env.NODE_ENV, Object.keys(loaded.config.environments))
   const services = loaded.config.environments[environment]?.services
   if (!services) throw new PortError('E_INVALID_OPTIONS', `${loaded.file} has no environment ${JSON.stringify(environment)}`)
@@ -107,8 +122,15 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     const readyPorts: Record<string, number> = {}
     for (const name of order) {
       const service = services[name]!
-      const waits = Object.entries(dependenciesOf(service)).map(([dep, condition]) => (condition === 'ready' ? ready : spawned).get(dep)!.promise)
-      const go = await Promise.race([Promise.all(waits).then(() => true), stopping.signal.aborted ? Promise.resolve(false) : new Promise<boolean>((r) => stopping.signal.addEventListener('abort', () => r(false), { once: true }))])
+      const waits = Object.entries(dependenciesOf(service)).map(
+        ([dep, condition]) => (condition === 'ready' ? ready : spawned).get(dep)!.promise,
+      )
+      const go = await Promise.race([
+        Promise.all(waits).then(() => true),
+        stopping.signal.aborted
+          ? Promise.resolve(false)
+          : new Promise<boolean>((r) => stopping.signal.addEventListener('abort', () => r(false), { once: true })),
+      ])
       if (!go) break
       const stop = new AbortController()
       stops.set(name, stop)
@@ -117,9 +139,17 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       placed.delete(name)
       const promise = runService(
         {
-          ...options, service: name, argv: commandArgv(service.command!), cwd: service.cwd === undefined ? loaded.root : (await import('node:path')).resolve(loaded.root, service.cwd),
-          env, host: service.host, stopTimeoutMs: options.stopTimeoutMs, ...serviceSettings(service),
-          output: outputFor(name), onLog: options.onLog, signal: stop.signal,
+          ...options,
+          service: name,
+          argv: commandArgv(service.command!),
+          cwd: service.cwd === undefined ? loaded.root : (await import('node:path')).resolve(loaded.root, service.cwd),
+          env,
+          host: service.host,
+          stopTimeoutMs: options.stopTimeoutMs,
+          ...serviceSettings(service),
+          output: outputFor(name),
+          onLog: options.onLog,
+          signal: stop.signal,
           onReady: (port) => {
             readyPorts[name] = port
             ready.get(name)!.resolve()

@@ -78,7 +78,7 @@ export interface ServiceOutcome {
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }
-export const exitCode = (exit: Exit) => (exit.code ?? 128 + (SIGNAL_NUMBERS[exit.signal ?? ''] ?? 0))
+export const exitCode = (exit: Exit) => exit.code ?? 128 + (SIGNAL_NUMBERS[exit.signal ?? ''] ?? 0)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function runService(spec: ServiceSpec, source: PortSource): Promise<ServiceOutcome> {
@@ -95,22 +95,48 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
   try {
     for (;;) {
       const { port } = placement
-      const env = { ...(spec.env ?? process.env), ...serviceEnv({ service: spec.service, port, host: spec.host, siblings: placement.siblings, exports: placement.exports, envVar: spec.envVar, extra: spec.extra }) }
+      const env = {
+        ...(spec.env ?? process.env),
+        ...serviceEnv({
+          service: spec.service,
+          port,
+          host: spec.host,
+          siblings: placement.siblings,
+          exports: placement.exports,
+          envVar: spec.envVar,
+          extra: spec.extra,
+        }),
+      }
       const inode = spec.passFd && placement.hold?.fd != null ? await inodeOfFd(placement.hold.fd) : null
-      child = await spawnChild({ argv: withFrameworkFlags(spec.argv, port, spec.host), env, cwd: spec.cwd, hold: placement.hold, passFd: spec.passFd ? { name: spec.service } : undefined, output: spec.output })
+      child = await spawnChild({
+        argv: withFrameworkFlags(spec.argv, port, spec.host),
+        env,
+        cwd: spec.cwd,
+        hold: placement.hold,
+        passFd: spec.passFd ? { name: spec.service } : undefined,
+        output: spec.output,
+      })
       if (stopRequested()) onAbort()
       await source.owned(port, child.pid)
       let ready = spec.ready === false
       if (!ready) {
         const r = await waitReady({
-          child, port, host: spec.host, cwd: spec.cwd, env, timeoutMs: t.readyTimeoutMs, pollMs: t.pollMs, probe: spec.readinessProbe,
+          child,
+          port,
+          host: spec.host,
+          cwd: spec.cwd,
+          env,
+          timeoutMs: t.readyTimeoutMs,
+          pollMs: t.pollMs,
+          probe: spec.readinessProbe,
           handedOver: spec.passFd ? { inode, settleMs: t.settleMs } : undefined,
         })
         if (r.state === 'ready') {
           emit('info', `✅ [${spec.service}] Ready on port ${port} after ${r.ms} ms: ${r.how}`)
           ready = true
         } else if (r.state === 'timeout') {
-          const why = r.last?.kind === 'other' ? ` (port ${port} is held by another process${r.last.holder ? `, pid ${r.last.holder.pid}` : ''})` : ''
+          const why =
+            r.last?.kind === 'other' ? ` (port ${port} is held by another process${r.last.holder ? `, pid ${r.last.holder.pid}` : ''})` : ''
           const failure = `🚨 [${spec.service}] Not ready on port ${port} after ${r.ms} ms${why}: stopping it`
           emit('error', failure)
           const exit = await child.stop(t.stopTimeoutMs)
@@ -148,13 +174,18 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
       watch.abort()
       let exit: Exit
       if ('healthy' in ended && ended.healthy === false && !stopRequested()) {
-        emit('warn', `⚠️  [${spec.service}] Liveness probe (${probeKind(spec.livenessProbe!)}) failed ${spec.livenessProbe!.failure_threshold ?? 3} times: restarting`)
+        emit(
+          'warn',
+          `⚠️  [${spec.service}] Liveness probe (${probeKind(spec.livenessProbe!)}) failed ${spec.livenessProbe!.failure_threshold ?? 3} times: restarting`,
+        )
         exit = await child.stop(t.stopTimeoutMs)
-        if (!mayRestart(spec.restart, exit, restarts, true)) return { code: exitCode(exit) || 1, port, ready, moves, failure: `🚨 [${spec.service}] Liveness probe failed` }
+        if (!mayRestart(spec.restart, exit, restarts, true))
+          return { code: exitCode(exit) || 1, port, ready, moves, failure: `🚨 [${spec.service}] Liveness probe failed` }
       } else {
         exit = await child.exited
         if (stopRequested() || !mayRestart(spec.restart, exit, restarts, false)) {
-          const failure = stopRequested() || exitCode(exit) === 0 ? undefined : `🚨 [${spec.service}] Exited with ${exit.signal ?? `code ${exit.code}`}`
+          const failure =
+            stopRequested() || exitCode(exit) === 0 ? undefined : `🚨 [${spec.service}] Exited with ${exit.signal ?? `code ${exit.code}`}`
           return { code: exitCode(exit), port, ready, moves, failure }
         }
         emit('warn', `⚠️  [${spec.service}] Exited with ${exit.signal ?? `code ${exit.code}`}: restarting (${spec.restart?.policy ?? 'no'})`)

@@ -8,7 +8,7 @@ export const signalNumber = (name: string): number | undefined => NUMBERS[name]
 
 /** `15` or `"SIGTERM"` → `SIGTERM`. */
 export const signalName = (signal: number | string): NodeJS.Signals =>
-  (typeof signal === 'number' ? Object.keys(NUMBERS).find((k) => NUMBERS[k] === signal) ?? 'SIGTERM' : signal) as NodeJS.Signals
+  (typeof signal === 'number' ? (Object.keys(NUMBERS).find((k) => NUMBERS[k] === signal) ?? 'SIGTERM') : signal) as NodeJS.Signals
 
 /** Only the keys the file sets, so that spreading them never overrides a caller's value with undefined. */
 export function serviceSettings(service: ServiceConfig): Partial<ServiceSpec> {

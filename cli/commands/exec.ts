@@ -38,7 +38,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 }
 /** `500ms`, `30s`, `2m`, or `30` (seconds). */
 export function msArg(name: string, value: unknown): number {
   const match = typeof value === 'string' ? /^([0-9]{1,7})(ms|s|m)?$/.exec(value) : null
-  if (!match || Number(match[1]) === 0) throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(String(value))}`)
+  if (!match || Number(match[1]) === 0)
+    throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(String(value))}`)
   return Number(match[1]) * UNIT_MS[match[2] ?? 's']!
 }
 
@@ -66,12 +67,14 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
   const argv = (Array.isArray(flags['--']) ? flags['--'] : []).map(String)
   const basePort = flags.base === undefined ? undefined : portArg('--base', flags.base)
   const maxPort = flags.max === undefined ? undefined : portArg('--max', flags.max)
-  if (basePort !== undefined && maxPort !== undefined && maxPort < basePort) throw usageError(`--max ${maxPort} is below --base ${basePort}: the range is reversed`)
+  if (basePort !== undefined && maxPort !== undefined && maxPort < basePort)
+    throw usageError(`--max ${maxPort} is below --base ${basePort}: the range is reversed`)
   const exclude = flags.exclude === undefined ? [] : portListArg('--exclude', flags.exclude)
   const readyTimeoutMs = flags.readyTimeout === undefined ? undefined : msArg('--ready-timeout', flags.readyTimeout)
   const stopTimeoutMs = flags.stopTimeout === undefined ? undefined : msArg('--stop-timeout', flags.stopTimeout)
   const envVar = textArg('--env', flags.env)
-  if (envVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(envVar)) throw usageError(`--env must be a variable name such as APP_PORT, got ${JSON.stringify(envVar)}`)
+  if (envVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(envVar))
+    throw usageError(`--env must be a variable name such as APP_PORT, got ${JSON.stringify(envVar)}`)
   if (service === undefined) throw usageError('exec needs a service name and a command: berth exec web -- node server.js')
   if (argv.length === 0) throw usageError(`exec needs a command after "--": berth exec ${service} -- node server.js`)
   const env = projectEnv(flags, io.env)
@@ -83,10 +86,23 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
     (signal) => controller.abort(signal),
     () =>
       exec(service, argv, {
-        basePort, maxPort, exclude, host: textArg('--host', flags.host), envVar, env, plugins,
-        config: textArg('--config', flags.config), environment: textArg('--environment', flags.environment),
-        persist: flags.persist, passFd: flags.fd === true, ready: flags.ready !== false, readyTimeoutMs, stopTimeoutMs,
-        onEvent: stderrEvents(io, verbosityOf(flags)), onLog: lineWriter(io), signal: controller.signal,
+        basePort,
+        maxPort,
+        exclude,
+        host: textArg('--host', flags.host),
+        envVar,
+        env,
+        plugins,
+        config: textArg('--config', flags.config),
+        environment: textArg('--environment', flags.environment),
+        persist: flags.persist,
+        passFd: flags.fd === true,
+        ready: flags.ready !== false,
+        readyTimeoutMs,
+        stopTimeoutMs,
+        onEvent: stderrEvents(io, verbosityOf(flags)),
+        onLog: lineWriter(io),
+        signal: controller.signal,
       }),
   )
   return outcome.code

@@ -37,14 +37,23 @@ export async function runCommand(services: string[], flags: RunFlags, io: Io): P
     (signal) => controller.abort(signal),
     () =>
       run({
-        services: services.length > 0 ? services : undefined, env, plugins, persist: flags.persist,
-        config: textArg('--config', flags.config), environment: textArg('--environment', flags.environment), readyTimeoutMs, stopTimeoutMs,
-        onEvent: stderrEvents(io, verbosityOf(flags)), onLog: lineWriter(io), signal: controller.signal,
+        services: services.length > 0 ? services : undefined,
+        env,
+        plugins,
+        persist: flags.persist,
+        config: textArg('--config', flags.config),
+        environment: textArg('--environment', flags.environment),
+        readyTimeoutMs,
+        stopTimeoutMs,
+        onEvent: stderrEvents(io, verbosityOf(flags)),
+        onLog: lineWriter(io),
+        signal: controller.signal,
         onAllReady: () => {
           allReady = true
           if (flags.check) controller.abort('SIGTERM')
         },
-        color, write: (stream, text) => (stream === 'stdout' ? void process.stdout.write(text) : io.stderr(text)),
+        color,
+        write: (stream, text) => (stream === 'stdout' ? void process.stdout.write(text) : io.stderr(text)),
       }),
   )
   if (result.failure) io.stderr(`${result.failure}\n`)

@@ -9,9 +9,26 @@ const temp = tempDirs()
 describe('berth exec (the binary)', () => {
   test('Ctrl-C reaches the grandchild under sh -c: no orphan keeps the port, berth exits 130', async () => {
     const base = await freeRange(1)
-    const proc = Bun.spawn([binary(), 'exec', 'web', '--base', String(base), '--project', temp('proj'), '--', 'sh', '-c', `node ${fixture('node-server.mjs')}; exit $?`], {
-      env: { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: freshStateDir() }, stdout: 'pipe', stderr: 'pipe',
-    })
+    const proc = Bun.spawn(
+      [
+        binary(),
+        'exec',
+        'web',
+        '--base',
+        String(base),
+        '--project',
+        temp('proj'),
+        '--',
+        'sh',
+        '-c',
+        `node ${fixture('node-server.mjs')}; exit $?`,
+      ],
+      {
+        env: { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: freshStateDir() },
+        stdout: 'pipe',
+        stderr: 'pipe',
+      },
+    )
     const reader = proc.stderr.getReader()
     let stderr = ''
     while (!stderr.includes('Ready on port')) {
@@ -47,7 +64,10 @@ describe('the lease belongs to the running service', () => {
     const project = temp('proj')
     const base = await freeRange(1)
     const env = { ...process.env, NO_COLOR: '1', BERTH_STATE_DIR: state }
-    const proc = Bun.spawn([binary(), 'exec', 'web', '--base', String(base), '--project', project, '--', 'node', fixture('node-server.mjs')], { env, stdout: 'pipe', stderr: 'pipe' })
+    const proc = Bun.spawn(
+      [binary(), 'exec', 'web', '--base', String(base), '--project', project, '--', 'node', fixture('node-server.mjs')],
+      { env, stdout: 'pipe', stderr: 'pipe' },
+    )
     const reader = proc.stderr.getReader()
     let stderr = ''
     while (!stderr.includes('Ready on port')) {
@@ -58,7 +78,8 @@ describe('the lease belongs to the running service', () => {
     const childPid = Number(/pid (\d+) listens/.exec(stderr)?.[1])
     proc.kill('SIGKILL')
     await proc.exited
-    const lease = async () => JSON.parse((await berth(['list', '--json'], { BERTH_STATE_DIR: state })).stdout).find((l: { service: string }) => l.service === 'web')
+    const lease = async () =>
+      JSON.parse((await berth(['list', '--json'], { BERTH_STATE_DIR: state })).stdout).find((l: { service: string }) => l.service === 'web')
     expect(await lease()).toMatchObject({ port: base, pid: childPid, state: 'active' })
     process.kill(childPid, 'SIGTERM')
     while (!(await canBind(base, '127.0.0.1'))) await Bun.sleep(10)

@@ -13,7 +13,12 @@ describe('berth exec: start, readiness, environment', () => {
     const out = collector()
     const ac = new AbortController()
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: base!, output: out.output, onLog: out.onLog, signal: ac.signal,
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: base!,
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
       onReady: async (port) => {
         const body = await (await fetch(`http://127.0.0.1:${port}/x`)).text()
         out.lines.push({ level: 'info', service: 'test', message: body })
@@ -32,7 +37,12 @@ describe('berth exec: start, readiness, environment', () => {
     const ac = new AbortController()
     let listener = 0
     const result = await exec('late', [fixture('late.sh')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog, signal: ac.signal,
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: await freeRange(1),
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
       onReady: () => ac.abort('SIGTERM'),
     })
     listener = Number(/pid (\d+) listens/.exec(out.lines[0]!.message)?.[1])
@@ -42,11 +52,19 @@ describe('berth exec: start, readiness, environment', () => {
   })
 
   test('Bun and Python servers are found ready too', async () => {
-    for (const argv of [[process.execPath, fixture('bun-server.ts')], ['sh', '-c', 'exec python3 -m http.server "$PORT" --bind 127.0.0.1']]) {
+    for (const argv of [
+      [process.execPath, fixture('bun-server.ts')],
+      ['sh', '-c', 'exec python3 -m http.server "$PORT" --bind 127.0.0.1'],
+    ]) {
       const out = collector()
       const ac = new AbortController()
       const result = await exec('svc', argv, {
-        ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog, signal: ac.signal,
+        ...isolated(temp('proj')),
+        ...QUICK,
+        basePort: await freeRange(1),
+        output: out.output,
+        onLog: out.onLog,
+        signal: ac.signal,
         onReady: () => ac.abort('SIGTERM'),
       })
       expect({ argv: argv[0], ready: result.ready }).toEqual({ argv: argv[0], ready: true })
@@ -60,13 +78,26 @@ describe('berth exec: start, readiness, environment', () => {
     const webBase = apiBase + 1
     await exec('api-server', ['true'], { ...common, basePort: apiBase! })
     const out = collector()
-    const result = await exec('web', ['node', fixture('print-env.mjs')], { ...common, stateDir: common.stateDir, basePort: webBase!, host: '127.0.0.1', envVar: 'APP_PORT', output: out.output })
+    const result = await exec('web', ['node', fixture('print-env.mjs')], {
+      ...common,
+      stateDir: common.stateDir,
+      basePort: webBase!,
+      host: '127.0.0.1',
+      envVar: 'APP_PORT',
+      output: out.output,
+    })
     expect(result.code).toBe(0)
     const { env } = JSON.parse(out.stdout)
-    expect(env).toMatchObject({ PORT: String(webBase), WEB_PORT: String(webBase), APP_PORT: String(webBase), HOST: '127.0.0.1', API_SERVER_PORT: String(apiBase) })
+    expect(env).toMatchObject({
+      PORT: String(webBase),
+      WEB_PORT: String(webBase),
+      APP_PORT: String(webBase),
+      HOST: '127.0.0.1',
+      API_SERVER_PORT: String(apiBase),
+    })
   })
 
-  test('exit codes: the child\'s code, or 128 + the signal', async () => {
+  test("exit codes: the child's code, or 128 + the signal", async () => {
     const common = { ...isolated(temp('proj')), ...QUICK, ready: false, basePort: await freeRange(1) }
     expect((await exec('a', ['sh', '-c', 'exit 7'], common)).code).toBe(7)
     expect((await exec('a', ['sh', '-c', 'kill -TERM $$'], common)).code).toBe(143)
@@ -74,7 +105,13 @@ describe('berth exec: start, readiness, environment', () => {
 
   test('a child that exits before it is ready for another reason is not restarted', async () => {
     const out = collector()
-    const result = await exec('bad', ['sh', '-c', 'echo boom >&2; exit 3'], { ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog })
+    const result = await exec('bad', ['sh', '-c', 'echo boom >&2; exit 3'], {
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: await freeRange(1),
+      output: out.output,
+      onLog: out.onLog,
+    })
     expect(result).toMatchObject({ code: 3, ready: false, moves: [] })
     expect(out.lines.map((l) => l.message)).toEqual([expect.stringContaining('Exited with code 3 before it was ready')])
   })
@@ -87,36 +124,56 @@ describe('berth exec: holding the port, and --fd', () => {
     const out = collector()
     const ac = new AbortController()
     // A plugin observer runs after the claim, while the hold is in place.
-    const watcher = { name: 'watch', async allocated() { freeBeforeSpawn = await canBind(base!, '127.0.0.1') } }
+    const watcher = {
+      name: 'watch',
+      async allocated() {
+        freeBeforeSpawn = await canBind(base!, '127.0.0.1')
+      },
+    }
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: base!, plugins: [watcher], output: out.output, onLog: out.onLog, signal: ac.signal,
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: base!,
+      plugins: [watcher],
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
       onReady: () => ac.abort('SIGTERM'),
     })
     expect(freeBeforeSpawn).toBe(false)
     expect(result.ready).toBe(true)
   })
 
-  test.each([['node'], [process.execPath]])('--fd: a client that connects before the child (%s, node:net) listens is served, on a zero-length window', async (runtime) => {
-    const base = await freeRange(1)
-    let answer = ''
-    const ac = new AbortController()
-    const out = collector((line) => {
-      // The child announces itself, then waits before it listens on fd 3: the request waits in the backlog.
-      if (!line.startsWith('started')) return
-      void fetch(`http://127.0.0.1:${base}/`).then(async (r) => {
-        answer = await r.text()
-        ac.abort('SIGTERM')
+  test.each([['node'], [process.execPath]])(
+    '--fd: a client that connects before the child (%s, node:net) listens is served, on a zero-length window',
+    async (runtime) => {
+      const base = await freeRange(1)
+      let answer = ''
+      const ac = new AbortController()
+      const out = collector((line) => {
+        // The child announces itself, then waits before it listens on fd 3: the request waits in the backlog.
+        if (!line.startsWith('started')) return
+        void fetch(`http://127.0.0.1:${base}/`).then(async (r) => {
+          answer = await r.text()
+          ac.abort('SIGTERM')
+        })
       })
-    })
-    const result = await exec('web', [runtime, fixture('fd-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: base!, passFd: true, env: { ...process.env, DELAY_MS: '300' },
-      output: out.output, onLog: out.onLog, signal: ac.signal,
-    })
-    expect(out.stderr).toBe('')
-    expect(answer).toBe('fd3 web')
-    expect(result.port).toBe(base!)
-    expect(out.lines[0]!.message).toContain('fd 3')
-  })
+      const result = await exec('web', [runtime, fixture('fd-server.mjs')], {
+        ...isolated(temp('proj')),
+        ...QUICK,
+        basePort: base!,
+        passFd: true,
+        env: { ...process.env, DELAY_MS: '300' },
+        output: out.output,
+        onLog: out.onLog,
+        signal: ac.signal,
+      })
+      expect(out.stderr).toBe('')
+      expect(answer).toBe('fd3 web')
+      expect(result.port).toBe(base!)
+      expect(out.lines[0]!.message).toContain('fd 3')
+    },
+  )
 })
 
 describe('berth exec --fd with a readiness probe', () => {
@@ -124,9 +181,16 @@ describe('berth exec --fd with a readiness probe', () => {
     const out = collector()
     const ac = new AbortController()
     const result = await exec('web', ['node', fixture('fd-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), passFd: true, env: { ...process.env, DELAY_MS: '200' },
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: await freeRange(1),
+      passFd: true,
+      env: { ...process.env, DELAY_MS: '200' },
       readinessProbe: { http_get: { path: '/' }, period_seconds: 0.02, timeout_seconds: 2 },
-      output: out.output, onLog: out.onLog, signal: ac.signal, onReady: () => ac.abort('SIGTERM'),
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
+      onReady: () => ac.abort('SIGTERM'),
     })
     expect(result.ready).toBe(true)
     expect(out.lines[0]!.message).toMatch(/fd 3 .*and its readiness probe passed$/)
@@ -142,7 +206,12 @@ describe('berth exec: port conflicts', () => {
     })
     // The child never listens: only the impostor does.
     const result = await exec('web', ['node', '-e', 'console.log("started"); setInterval(() => {}, 1000)'], {
-      ...isolated(temp('proj')), ...QUICK, readyTimeoutMs: 600, basePort: base!, output: out.output, onLog: out.onLog,
+      ...isolated(temp('proj')),
+      ...QUICK,
+      readyTimeoutMs: 600,
+      basePort: base!,
+      output: out.output,
+      onLog: out.onLog,
     })
     await Promise.all(held.map((h) => h.close()))
     expect(result.ready).toBe(false)
@@ -165,7 +234,13 @@ describe('berth exec: port conflicts', () => {
       }
     })
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...options, ...QUICK, basePort: base!, env: { ...process.env, DELAY_MS: '150' }, output: out.output, onLog: out.onLog, signal: ac.signal,
+      ...options,
+      ...QUICK,
+      basePort: base!,
+      env: { ...process.env, DELAY_MS: '150' },
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
       onReady: () => ac.abort('SIGTERM'),
     })
     const stillHeld = !(await canBind(base!, '127.0.0.1'))
@@ -173,7 +248,9 @@ describe('berth exec: port conflicts', () => {
     expect(stillHeld).toBe(true)
     expect(result.ready).toBe(true)
     expect(result.moves).toEqual([{ from: base!, to: base! + 1, holder: expect.objectContaining({ pid: process.pid }) }])
-    expect(out.lines[0]!.message).toMatch(new RegExp(`^⚠️  \\[web\\] Port ${base} taken by pid ${process.pid} \\(bun\\S*\\): restarted on ${base! + 1}$`))
+    expect(out.lines[0]!.message).toMatch(
+      new RegExp(`^⚠️  \\[web\\] Port ${base} taken by pid ${process.pid} \\(bun\\S*\\): restarted on ${base! + 1}$`),
+    )
     const registry = await createRegistry(options.stateDir)
     expect(registry.leaseOf(project, 'web')?.port).toBe(base! + 1)
     registry.close()
@@ -186,7 +263,12 @@ describe('berth exec: port conflicts', () => {
       if (line.startsWith('started')) void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
     })
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: base!, env: { ...process.env, DELAY_MS: '150' }, output: out.output, onLog: out.onLog,
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: base!,
+      env: { ...process.env, DELAY_MS: '150' },
+      output: out.output,
+      onLog: out.onLog,
     })
     await Promise.all(held.map((h) => h.close()))
     expect(result.moves.length).toBe(3)
@@ -198,9 +280,21 @@ describe('berth exec: port conflicts', () => {
     const base = await freeRange(5)
     const out = collector()
     const say = 'echo "Error: listen EADDRINUSE: address already in use :::$PORT" >&2; exit 1'
-    const result = await exec('web', ['sh', '-c', say], { ...isolated(temp('proj')), ...QUICK, basePort: base, output: out.output, onLog: out.onLog })
-    expect(result.moves.map((m) => [m.from, m.to, m.holder])).toEqual([[base, base + 1, null], [base + 1, base + 2, null], [base + 2, base + 3, null]])
-    expect(out.lines[0]!.message).toBe(`⚠️  [web] Port ${base} taken by another process (not visible to this user): restarted on ${base + 1}`)
+    const result = await exec('web', ['sh', '-c', say], {
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: base,
+      output: out.output,
+      onLog: out.onLog,
+    })
+    expect(result.moves.map((m) => [m.from, m.to, m.holder])).toEqual([
+      [base, base + 1, null],
+      [base + 1, base + 2, null],
+      [base + 2, base + 3, null],
+    ])
+    expect(out.lines[0]!.message).toBe(
+      `⚠️  [web] Port ${base} taken by another process (not visible to this user): restarted on ${base + 1}`,
+    )
     // Tee'd, not swallowed: the child's own stderr is all there.
     expect(out.stderr.split('\n').filter(Boolean).length).toBe(4)
   })
@@ -218,9 +312,21 @@ describe('berth exec: port conflicts', () => {
           void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
         }
       })
-      const result = await exec('svc', argv, { ...isolated(temp('proj')), ...QUICK, basePort: base, output: out.output, onLog: out.onLog, signal: ac.signal, onReady: () => ac.abort('SIGTERM') })
+      const result = await exec('svc', argv, {
+        ...isolated(temp('proj')),
+        ...QUICK,
+        basePort: base,
+        output: out.output,
+        onLog: out.onLog,
+        signal: ac.signal,
+        onReady: () => ac.abort('SIGTERM'),
+      })
       await Promise.all(held.map((h) => h.close()))
-      expect({ argv: argv[2], ready: result.ready, moved: result.moves.map((m) => [m.from, m.to]) }).toEqual({ argv: argv[2], ready: true, moved: [[base, base + 1]] })
+      expect({ argv: argv[2], ready: result.ready, moved: result.moves.map((m) => [m.from, m.to]) }).toEqual({
+        argv: argv[2],
+        ready: true,
+        moved: [[base, base + 1]],
+      })
     }
   })
 })

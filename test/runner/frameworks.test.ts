@@ -6,11 +6,34 @@ import { commandArgv } from '../../runner/run.ts'
 describe('frameworks that ignore PORT get flags', () => {
   test('vite and react-router get --port N --strictPort, astro/rsbuild/ng --port N, found past launchers', () => {
     expect(withFrameworkFlags(['vite'], 5000)).toEqual(['vite', '--port', '5000', '--strictPort'])
-    expect(withFrameworkFlags(['npx', '--yes', 'vite', 'dev'], 5000, '127.0.0.1')).toEqual(['npx', '--yes', 'vite', 'dev', '--port', '5000', '--strictPort', '--host', '127.0.0.1'])
-    expect(withFrameworkFlags(['pnpm', 'exec', 'react-router', 'dev'], 5001)).toEqual(['pnpm', 'exec', 'react-router', 'dev', '--port', '5001', '--strictPort'])
+    expect(withFrameworkFlags(['npx', '--yes', 'vite', 'dev'], 5000, '127.0.0.1')).toEqual([
+      'npx',
+      '--yes',
+      'vite',
+      'dev',
+      '--port',
+      '5000',
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ])
+    expect(withFrameworkFlags(['pnpm', 'exec', 'react-router', 'dev'], 5001)).toEqual([
+      'pnpm',
+      'exec',
+      'react-router',
+      'dev',
+      '--port',
+      '5001',
+      '--strictPort',
+    ])
     expect(withFrameworkFlags(['bunx', 'astro', 'dev'], 4321)).toEqual(['bunx', 'astro', 'dev', '--port', '4321'])
     expect(withFrameworkFlags(['yarn', 'ng', 'serve'], 4200)).toEqual(['yarn', 'ng', 'serve', '--port', '4200'])
-    expect(withFrameworkFlags(['./node_modules/.bin/rsbuild', 'dev'], 3000)).toEqual(['./node_modules/.bin/rsbuild', 'dev', '--port', '3000'])
+    expect(withFrameworkFlags(['./node_modules/.bin/rsbuild', 'dev'], 3000)).toEqual([
+      './node_modules/.bin/rsbuild',
+      'dev',
+      '--port',
+      '3000',
+    ])
   })
 
   test("the user's own --port or --host wins; other programs are left alone", () => {

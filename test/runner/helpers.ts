@@ -40,4 +40,9 @@ export function collector(onLine?: (line: string) => void) {
 }
 
 /** Options every exec in these tests shares: a fresh registry, its own project folder, no project file. */
-export const isolated = (project: string) => ({ stateDir: freshStateDir(), project, config: false as const, env: { ...process.env, NO_COLOR: '1' } })
+export const isolated = (project: string) => ({
+  stateDir: freshStateDir(),
+  project,
+  config: false as const,
+  env: { ...process.env, NO_COLOR: '1' },
+})

@@ -13,10 +13,17 @@ describe('the hold', () => {
     const hold = holds.keep(port)!
     // What the allocation looked at but did not choose goes; the kept hold stays.
     holds.releaseAll()
-    for (const host of ['127.0.0.1', '::1', '0.0.0.0', '::']) expect({ host, free: await canBind(port, host) }).toEqual({ host, free: false })
+    for (const host of ['127.0.0.1', '::1', '0.0.0.0', '::'])
+      expect({ host, free: await canBind(port, host) }).toEqual({ host, free: false })
     let out = ''
-    const child = await spawnChild({ argv: ['node', fixture('node-server.mjs')], env: { ...process.env, PORT: String(port) }, hold, output: (_, c) => void (out += Buffer.from(c)) })
-    while (!out.includes('listening') && !out.includes('EADDRINUSE') && (await listenerOf(port, child.pid)).kind !== 'ours') await Bun.sleep(10)
+    const child = await spawnChild({
+      argv: ['node', fixture('node-server.mjs')],
+      env: { ...process.env, PORT: String(port) },
+      hold,
+      output: (_, c) => void (out += Buffer.from(c)),
+    })
+    while (!out.includes('listening') && !out.includes('EADDRINUSE') && (await listenerOf(port, child.pid)).kind !== 'ours')
+      await Bun.sleep(10)
     expect((await listenerOf(port, child.pid)).kind).toBe('ours')
     await child.stop(1000)
   })

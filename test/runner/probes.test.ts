@@ -28,7 +28,12 @@ const FAST = { period_seconds: 0.01, timeout_seconds: 1 }
 describe('health probes (process-compose keys)', () => {
   test('http_get: success_threshold counts passing checks in a row; status_code and headers are used', async () => {
     const { port, seen } = await statusServer([500, 204, 500, 204, 204])
-    const ok = await untilThreshold({ http_get: { path: '/health', status_code: 204, headers: { 'x-probe': 'yes' } }, success_threshold: 2, ...FAST }, { port }, 'success', new AbortController().signal)
+    const ok = await untilThreshold(
+      { http_get: { path: '/health', status_code: 204, headers: { 'x-probe': 'yes' } }, success_threshold: 2, ...FAST },
+      { port },
+      'success',
+      new AbortController().signal,
+    )
     expect(ok).toBe(true)
     expect(seen.requests).toBe(5)
     expect(seen.headers.every((h) => h === 'yes')).toBe(true)
@@ -54,8 +59,13 @@ describe('health probes (process-compose keys)', () => {
     const out = collector()
     // The server listens, so it is ready; its liveness probe asks for a path it answers 404.
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog,
-      livenessProbe: { http_get: { path: '/health', status_code: 418 }, failure_threshold: 2, ...FAST }, restart: { policy: 'always', max_restarts: 1, backoff_seconds: 0 },
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: await freeRange(1),
+      output: out.output,
+      onLog: out.onLog,
+      livenessProbe: { http_get: { path: '/health', status_code: 418 }, failure_threshold: 2, ...FAST },
+      restart: { policy: 'always', max_restarts: 1, backoff_seconds: 0 },
     })
     const messages = out.lines.map((l) => l.message)
     expect(messages.filter((m) => m.includes('Ready on port')).length).toBe(2)
@@ -67,8 +77,14 @@ describe('health probes (process-compose keys)', () => {
     const out = collector()
     const ac = new AbortController()
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...isolated(temp('proj')), ...QUICK, basePort: await freeRange(1), output: out.output, onLog: out.onLog, signal: ac.signal,
-      readinessProbe: { http_get: { path: '/ready' }, ...FAST }, onReady: () => ac.abort('SIGTERM'),
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: await freeRange(1),
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
+      readinessProbe: { http_get: { path: '/ready' }, ...FAST },
+      onReady: () => ac.abort('SIGTERM'),
     })
     expect(result.ready).toBe(true)
     expect(out.lines[0]!.message).toContain('and its readiness probe passed')

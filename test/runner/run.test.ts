@@ -14,7 +14,10 @@ const temp = tempDirs()
 /** A project folder with this berth.config.json (development environment). */
 function project(services: Record<string, unknown>, exports?: Record<string, string>): string {
   const dir = temp('run')
-  writeFileSync(join(dir, 'berth.config.json'), JSON.stringify({ environments: { development: { services, ...(exports ? { exports } : {}) } } }))
+  writeFileSync(
+    join(dir, 'berth.config.json'),
+    JSON.stringify({ environments: { development: { services, ...(exports ? { exports } : {}) } } }),
+  )
   return dir
 }
 
@@ -29,14 +32,30 @@ describe('berth run', () => {
     const dir = project(
       {
         'api-server': { base, command: ['node', fixture('service.mjs'), 'api'] },
-        web: { base: base + 2, command: ['node', fixture('service.mjs'), 'web'], environment: { NEEDS: 'API_SERVER_PORT' }, depends_on: { 'api-server': { condition: 'ready' } } },
+        web: {
+          base: base + 2,
+          command: ['node', fixture('service.mjs'), 'web'],
+          environment: { NEEDS: 'API_SERVER_PORT' },
+          depends_on: { 'api-server': { condition: 'ready' } },
+        },
       },
       { API_TARGET: 'http://localhost:${api-server.port}' },
     )
     const out = capture()
     const ac = new AbortController()
     let ports: Record<string, number> = {}
-    const result = await run({ cwd: dir, stateDir: freshStateDir(), env: { ...process.env, NODE_ENV: '' }, ...QUICK, write: out.write, signal: ac.signal, onAllReady: (p) => { ports = p; ac.abort('SIGTERM') } })
+    const result = await run({
+      cwd: dir,
+      stateDir: freshStateDir(),
+      env: { ...process.env, NODE_ENV: '' },
+      ...QUICK,
+      write: out.write,
+      signal: ac.signal,
+      onAllReady: (p) => {
+        ports = p
+        ac.abort('SIGTERM')
+      },
+    })
     expect(result.order).toEqual(['api-server', 'web'])
     expect(ports).toEqual({ 'api-server': base, web: base + 2 })
     const lines = out.text.stdout.trim().split('\n')
@@ -65,8 +84,24 @@ describe('berth run', () => {
   })
 
   test('the config keys are validated with key paths', () => {
-    const bad = { environments: { development: { services: { web: { base: 3000, command: 'x', depends_on: { api: { condition: 'healthy' } }, readiness_probe: { http_get: {}, exec: { command: 'true' } }, restart: 'sometimes' } } } } }
-    expect(() => parseConfig(bad, 'berth.config.json')).toThrow(/environments\.development\.services\.web\.depends_on: expected a list of services or \{ "api": \{ "condition": "ready" \} \}, got \{"api":\{"condition":"healthy"\}\}/)
+    const bad = {
+      environments: {
+        development: {
+          services: {
+            web: {
+              base: 3000,
+              command: 'x',
+              depends_on: { api: { condition: 'healthy' } },
+              readiness_probe: { http_get: {}, exec: { command: 'true' } },
+              restart: 'sometimes',
+            },
+          },
+        },
+      },
+    }
+    expect(() => parseConfig(bad, 'berth.config.json')).toThrow(
+      /environments\.development\.services\.web\.depends_on: expected a list of services or \{ "api": \{ "condition": "ready" \} \}, got \{"api":\{"condition":"healthy"\}\}/,
+    )
     expect(() => parseConfig(bad, 'berth.config.json')).toThrow(/readiness_probe: a probe needs exactly one of http_get, exec, tcp_socket/)
   })
 
@@ -81,13 +116,21 @@ describe('berth run', () => {
     )
     let printed = ''
     const result = await exec('web', ['node', fixture('print-env.mjs')], {
-      cwd: dir, stateDir: freshStateDir(), ...QUICK, ready: false, env: { ...process.env, NODE_ENV: '' },
+      cwd: dir,
+      stateDir: freshStateDir(),
+      ...QUICK,
+      ready: false,
+      env: { ...process.env, NODE_ENV: '' },
       output: (stream, chunk) => void (stream === 'stdout' && (printed += Buffer.from(chunk).toString())),
     })
     expect(result).toMatchObject({ code: 0, port: base + 2 })
     expect(JSON.parse(printed).env).toMatchObject({
-      PORT: String(base + 2), WEB_PORT: String(base + 2), API_SERVER_PORT: String(base), API_PORT: String(base),
-      API_TARGET: `http://localhost:${base}`, EXTRA_FLAG: 'on',
+      PORT: String(base + 2),
+      WEB_PORT: String(base + 2),
+      API_SERVER_PORT: String(base),
+      API_PORT: String(base),
+      API_TARGET: `http://localhost:${base}`,
+      EXTRA_FLAG: 'on',
     })
   })
 
@@ -96,7 +139,12 @@ describe('berth run', () => {
     const dir = project(
       {
         api: { base, command: ['node', fixture('service.mjs'), 'api'], environment: { DELAY_MS: '150' } },
-        web: { base: base + 2, command: ['node', fixture('service.mjs'), 'web'], environment: { NEEDS: 'API_TARGET' }, depends_on: { api: { condition: 'ready' } } },
+        web: {
+          base: base + 2,
+          command: ['node', fixture('service.mjs'), 'web'],
+          environment: { NEEDS: 'API_TARGET' },
+          depends_on: { api: { condition: 'ready' } },
+        },
       },
       { API_TARGET: 'http://127.0.0.1:${api.port}/' },
     )
@@ -113,7 +161,14 @@ describe('berth run', () => {
         void hold('::', Number(starting[1])).then((h) => held.push(h))
       }
     }
-    const result = await run({ cwd: dir, stateDir: freshStateDir(), ...QUICK, write, signal: ac.signal, onAllReady: () => ac.abort('SIGTERM') })
+    const result = await run({
+      cwd: dir,
+      stateDir: freshStateDir(),
+      ...QUICK,
+      write,
+      signal: ac.signal,
+      onAllReady: () => ac.abort('SIGTERM'),
+    })
     await Promise.all(held.map((h) => h.close()))
     expect(result.services.api!.moves.map((m) => [m.from, m.to])).toEqual([[base, base + 1]])
     expect(out.text.stdout).toContain(`web | web sees api ${base + 1}`)

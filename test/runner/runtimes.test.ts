@@ -16,6 +16,5 @@ async function expectServed(cmd: string[]) {
 
 describe('the runner on every runtime (berth/runner, no lease registry)', () => {
   test('Node runs the built bundle', () => expectServed(['node', SMOKE, join(ROOT, 'dist', 'lib', 'runner', 'index.js')]))
-  test('Deno runs the TypeScript source', () =>
-    expectServed([DENO, 'run', '--allow-all', SMOKE, join(ROOT, 'runner', 'index.ts')]))
+  test('Deno runs the TypeScript source', () => expectServed([DENO, 'run', '--allow-all', SMOKE, join(ROOT, 'runner', 'index.ts')]))
 })

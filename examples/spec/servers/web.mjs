@@ -6,7 +6,10 @@ const target = process.env.API_TARGET
 http
   .createServer(async (req, res) => {
     if (req.url?.startsWith('/api/')) {
-      const answer = await fetch(`${target}${req.url.slice(4)}`).then((r) => r.text(), (e) => JSON.stringify({ error: String(e) }))
+      const answer = await fetch(`${target}${req.url.slice(4)}`).then(
+        (r) => r.text(),
+        (e) => JSON.stringify({ error: String(e) }),
+      )
       res.setHeader('content-type', 'application/json')
       return res.end(answer)
     }
