@@ -3,82 +3,20 @@
  * until ready, restarted on the next port when a port conflict killed it, watched by its liveness
  * probe, restarted by its restart policy, and stopped on request.
  */
-import type { Holder } from './deps.ts'
-import { spawnChild, type Child, type Exit, type OutputSink } from './child.ts'
+import { spawnChild, type Child, type Exit } from './child.ts'
 import { classifyExit, conflictLine } from './conflict.ts'
 import { serviceEnv } from './env.ts'
 import { withFrameworkFlags } from './frameworks.ts'
-import type { Hold } from './hold.ts'
 import { inodeOfFd } from './proc-tree.ts'
-import { probeKind, untilThreshold, type ProbeSpec } from './probes.ts'
+import { probeKind, untilThreshold } from './probes.ts'
 import { waitReady } from './readiness.ts'
 import { DEFAULTS, type RestartPolicy, type ServiceTiming } from './settings.ts'
+import { signalNumber } from './settings-from-file.ts'
+import type { PortSource, RunnerLine, ServiceOutcome, ServiceSpec } from './types.ts'
 
-export interface RunnerLine {
-  level: 'info' | 'warn' | 'error'
-  service: string
-  message: string
-}
-export type RunnerLog = (line: RunnerLine) => void
+export type { Placement, PortSource, RunnerLine, RunnerLog, ServiceOutcome, ServiceSpec } from './types.ts'
 
-/** A port for the service, held until the spawn, with what the environment needs. */
-export interface Placement {
-  port: number
-  hold?: Hold
-  siblings: Record<string, number>
-  exports: Record<string, string>
-}
-
-/** Where the service's ports come from: the lease, and the next port after a conflict. */
-export interface PortSource {
-  /** The service's port, held. */
-  place(): Promise<Placement>
-  /** The port again (a restart): held again, or the next port when it was taken meanwhile. */
-  again(port: number): Promise<Placement>
-  /** The next port after a conflict; `taken` are the ports that had one. */
-  next(taken: readonly number[]): Promise<Placement>
-  /** The child started: it owns the lease while it runs. */
-  owned(port: number, pid: number): Promise<void>
-}
-
-export interface ServiceSpec extends Partial<ServiceTiming> {
-  service: string
-  argv: readonly string[]
-  cwd?: string
-  host?: string
-  /** Inherited environment. @default process.env */
-  env?: Record<string, string | undefined>
-  /** The service's own extra variables. */
-  extra?: Record<string, string>
-  envVar?: string
-  passFd?: boolean
-  /** Wait until ready (default); false: the spawn is enough. */
-  ready?: boolean
-  readinessProbe?: ProbeSpec
-  livenessProbe?: ProbeSpec
-  restart?: RestartPolicy
-  output?: OutputSink
-  /** The runner's own lines (ready, restarted, gave up), in the spec's style. */
-  onLog?: RunnerLog
-  /** Aborting stops the service (reason: the signal to send, SIGTERM by default). */
-  signal?: AbortSignal
-  /** Called once the service is ready (or started, without readiness). */
-  onReady?: (port: number) => void
-}
-
-export interface ServiceOutcome {
-  /** The exit code berth should exit with: the child's, or 128 + signal. */
-  code: number
-  port: number
-  ready: boolean
-  /** Each port conflict that moved the service: the port, who held it, where it went. */
-  moves: Array<{ from: number; to: number; holder: Holder | null }>
-  /** Why the service ended without being asked to, when it failed. */
-  failure?: string
-}
-
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }
-export const exitCode = (exit: Exit) => exit.code ?? 128 + (SIGNAL_NUMBERS[exit.signal ?? ''] ?? 0)
+export const exitCode = (exit: Exit) => exit.code ?? 128 + (signalNumber(exit.signal ?? '') ?? 0)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function runService(spec: ServiceSpec, source: PortSource): Promise<ServiceOutcome> {

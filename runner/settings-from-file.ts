@@ -1,6 +1,6 @@
 /** A service's runner settings as the project file gives them, in the runner's terms. */
 import type { ServiceConfig } from './deps.ts'
-import type { ServiceSpec } from './service.ts'
+import type { ServiceSpec } from './types.ts'
 
 const NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 }
 
