@@ -13,20 +13,42 @@ const fs = () => (fsp ??= import('node:fs/promises'))
 
 export const procAvailable = () => globalThis.process?.platform === 'linux'
 
-/** The inodes of the sockets listening on `port`, any address. */
-export async function listeningInodes(port: number): Promise<Set<string>> {
+/** Every LISTEN socket of this network namespace: inode → port. */
+async function listeningSockets(): Promise<Map<string, number>> {
   const { readFile } = await fs()
-  const inodes = new Set<string>()
+  const sockets = new Map<string, number>()
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const text = await readFile(table, 'utf8').catch(() => '')
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/)
       const local = fields[1]
       if (!local || fields[3] !== LISTEN) continue
-      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) inodes.add(fields[9]!)
+      sockets.set(fields[9]!, Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16))
     }
   }
+  return sockets
+}
+
+/** The inodes of the sockets listening on `port`, any address. */
+export async function listeningInodes(port: number): Promise<Set<string>> {
+  const inodes = new Set<string>()
+  for (const [inode, listening] of await listeningSockets()) if (listening === port) inodes.add(inode)
   return inodes
+}
+
+/** The ports the processes of `root`'s tree listen on (a server that ignored PORT, or drifted). */
+export async function portsOfTree(root: number): Promise<number[]> {
+  const { readdir, readlink } = await fs()
+  const sockets = await listeningSockets()
+  const ports = new Set<number>()
+  for (const pid of await treeOf(root)) {
+    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+      const inode = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))?.[1]
+      const port = inode === undefined ? undefined : sockets.get(inode)
+      if (port !== undefined) ports.add(port)
+    }
+  }
+  return [...ports].sort((a, b) => a - b)
 }
 
 /** ppid and process group of `pid` from /proc/PID/stat, split after the command name's last ")". */

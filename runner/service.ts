@@ -7,7 +7,7 @@ import { spawnChild, type Child, type Exit } from './child.ts'
 import { classifyExit, conflictLine } from './conflict.ts'
 import { serviceEnv } from './env.ts'
 import { withFrameworkFlags } from './frameworks.ts'
-import { inodeOfFd } from './proc-tree.ts'
+import { inodeOfFd, type Listener, portsOfTree, procAvailable } from './proc-tree.ts'
 import { probeKind, untilThreshold } from './probes.ts'
 import { waitReady } from './readiness.ts'
 import { DEFAULTS, type RestartPolicy, type ServiceTiming } from './settings.ts'
@@ -15,6 +15,13 @@ import { signalNumber } from './settings-from-file.ts'
 import type { PortSource, RunnerLine, ServiceOutcome, ServiceSpec } from './types.ts'
 
 export type { Placement, PortSource, RunnerLine, RunnerLog, ServiceOutcome, ServiceSpec } from './types.ts'
+
+/** Why a service that is still running is not ready: someone else has its port, or it listens elsewhere. */
+async function notReadyReason(last: Listener | null, port: number, pid: number): Promise<string> {
+  if (last?.kind === 'other') return ` (port ${port} is held by another process${last.holder ? `, pid ${last.holder.pid}` : ''})`
+  const elsewhere = procAvailable() ? await portsOfTree(pid) : []
+  return elsewhere.length > 0 ? ` (it listens on ${elsewhere.join(', ')} instead: does it read PORT?)` : ''
+}
 
 export const exitCode = (exit: Exit) => exit.code ?? 128 + (signalNumber(exit.signal ?? '') ?? 0)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -73,8 +80,7 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
           emit('info', `✅ [${spec.service}] Ready on port ${port} after ${r.ms} ms: ${r.how}`)
           ready = true
         } else if (r.state === 'timeout') {
-          const why =
-            r.last?.kind === 'other' ? ` (port ${port} is held by another process${r.last.holder ? `, pid ${r.last.holder.pid}` : ''})` : ''
+          const why = await notReadyReason(r.last, port, child.pid)
           const failure = `🚨 [${spec.service}] Not ready on port ${port} after ${r.ms} ms${why}: stopping it`
           emit('error', failure)
           const exit = await child.stop(t.stopTimeoutMs)

@@ -103,6 +103,27 @@ describe('berth exec: start, readiness, environment', () => {
     expect((await exec('a', ['sh', '-c', 'kill -TERM $$'], common)).code).toBe(143)
   })
 
+  test('a server that ignores PORT is not ready, and the message names the port it listens on instead', async () => {
+    const base = await freeRange(2)
+    const other = base + 1
+    const out = collector()
+    const script = `require('http').createServer().listen(${other}, '127.0.0.1')`
+    const result = await exec('web', ['node', '-e', script], {
+      ...isolated(temp('proj')),
+      ...QUICK,
+      readyTimeoutMs: 700,
+      basePort: base,
+      output: out.output,
+      onLog: out.onLog,
+    })
+    expect(result.ready).toBe(false)
+    expect(result.failure).toMatch(
+      new RegExp(
+        `^🚨 \\[web\\] Not ready on port ${base} after \\d+ ms \\(it listens on ${other} instead: does it read PORT\\?\\): stopping it$`,
+      ),
+    )
+  })
+
   test('a child that exits before it is ready for another reason is not restarted', async () => {
     const out = collector()
     const result = await exec('bad', ['sh', '-c', 'echo boom >&2; exit 3'], {
