@@ -62,6 +62,8 @@ function startOrder(services: Record<string, ServiceConfig>, wanted: readonly st
       )
     if (!service.command)
       throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} has no "command"${from ? `, but ${from} depends on it` : ''}`)
+    if ((service.instances ?? 1) > 1)
+      throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} has "instances" and a "command": berth run starts one process per service`)
     if (order.includes(name)) return
     if (visiting.has(name)) throw new PortError('E_INVALID_OPTIONS', `${file}: depends_on forms a cycle through ${name}`)
     visiting.add(name)

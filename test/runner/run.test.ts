@@ -83,6 +83,13 @@ describe('berth run', () => {
     expect(lines).toContain('🚨 [worker] Exited with code 4 before it was ready on port ' + (base + 2))
   })
 
+  test('a service with instances and a command is refused with a clear message', async () => {
+    const dir = project({ web: { base: 3000, instances: 2, command: 'true' } })
+    await expect(run({ cwd: dir, stateDir: freshStateDir(), ...QUICK })).rejects.toThrow(
+      /web has "instances" and a "command": berth run starts one process per service/,
+    )
+  })
+
   test('the config keys are validated with key paths', () => {
     const bad = {
       environments: {
