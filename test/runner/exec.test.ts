@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { exec } from '../../runner/exec.ts'
 import { createRegistry } from '../../registry/registry.ts'
-import { canBind, freeRange, hold } from '../helpers/sockets.ts'
+import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
-import { QUICK, collector, fixture, isolated } from './helpers.ts'
+import { QUICK, WAIT_FOR_GO, collector, fixture, impostor, isolated } from './helpers.ts'
 
 const temp = tempDirs()
 
@@ -221,20 +221,19 @@ describe('berth exec --fd with a readiness probe', () => {
 describe('berth exec: port conflicts', () => {
   test('an impostor listening on the port is a conflict, never readiness', async () => {
     const base = await freeRange(1)
-    const held: Array<{ close(): Promise<void> }> = []
-    const out = collector((line) => {
-      if (line.startsWith('started')) void hold('::', base!).then((h) => held.push(h))
-    })
+    const taker = impostor(() => true)
+    const out = collector(taker.onLine)
     // The child never listens: only the impostor does.
-    const result = await exec('web', ['node', '-e', 'console.log("started"); setInterval(() => {}, 1000)'], {
+    const result = await exec('web', ['sh', '-c', `${WAIT_FOR_GO}; sleep 10`], {
       ...isolated(temp('proj')),
       ...QUICK,
-      readyTimeoutMs: 600,
-      basePort: base!,
+      readyTimeoutMs: 1500,
+      basePort: base,
+      env: { ...process.env, ...taker.env },
       output: out.output,
       onLog: out.onLog,
     })
-    await Promise.all(held.map((h) => h.close()))
+    await taker.close()
     expect(result.ready).toBe(false)
     expect(result.failure).toContain(`Not ready on port ${base}`)
     expect(result.failure).toContain(`held by another process, pid ${process.pid}`)
@@ -244,57 +243,51 @@ describe('berth exec: port conflicts', () => {
     const project = temp('proj')
     const options = isolated(project)
     const base = await freeRange(3)
-    const held: Array<{ close(): Promise<void> }> = []
-    let first = true
+    // The first start loses its port to another listener between the spawn and its own listen.
+    const taker = impostor((_, nth) => nth === 0)
     const ac = new AbortController()
-    const out = collector((line) => {
-      // The first start loses its port to another listener between the spawn and its own listen.
-      if (line.startsWith('started') && first) {
-        first = false
-        void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
-      }
-    })
+    const out = collector(taker.onLine)
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
       ...options,
       ...QUICK,
-      basePort: base!,
-      env: { ...process.env, DELAY_MS: '150' },
+      basePort: base,
+      env: { ...process.env, ...taker.env },
       output: out.output,
       onLog: out.onLog,
       signal: ac.signal,
       onReady: () => ac.abort('SIGTERM'),
     })
-    const stillHeld = !(await canBind(base!, '127.0.0.1'))
-    await Promise.all(held.map((h) => h.close()))
+    const stillHeld = !(await canBind(base, '127.0.0.1'))
+    await taker.close()
     expect(stillHeld).toBe(true)
     expect(result.ready).toBe(true)
-    expect(result.moves).toEqual([{ from: base!, to: base! + 1, holder: expect.objectContaining({ pid: process.pid }) }])
+    expect(result.moves).toEqual([{ from: base, to: base + 1, holder: expect.objectContaining({ pid: process.pid }) }])
     expect(out.lines[0]!.message).toMatch(
-      new RegExp(`^⚠️  \\[web\\] Port ${base} taken by pid ${process.pid} \\(bun\\S*\\): restarted on ${base! + 1}$`),
+      new RegExp(`^⚠️  \\[web\\] Port ${base} taken by pid ${process.pid} \\(bun\\S*\\): restarted on ${base + 1}$`),
     )
     const registry = await createRegistry(options.stateDir)
-    expect(registry.leaseOf(project, 'web')?.port).toBe(base! + 1)
+    expect(registry.leaseOf(project, 'web')?.port).toBe(base + 1)
     registry.close()
   })
 
   test('gives up after 3 conflict restarts', async () => {
     const base = await freeRange(6)
-    const held: Array<{ close(): Promise<void> }> = []
-    const out = collector((line) => {
-      if (line.startsWith('started')) void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
-    })
-    const result = await exec('web', ['node', fixture('node-server.mjs')], {
+    const taker = impostor(() => true)
+    const out = collector(taker.onLine)
+    const result = await exec('web', ['sh', '-c', `${WAIT_FOR_GO}; exit 1`], {
       ...isolated(temp('proj')),
       ...QUICK,
-      basePort: base!,
-      env: { ...process.env, DELAY_MS: '150' },
+      basePort: base,
+      env: { ...process.env, ...taker.env },
       output: out.output,
       onLog: out.onLog,
     })
-    await Promise.all(held.map((h) => h.close()))
-    expect(result.moves.length).toBe(3)
+    await taker.close()
+    expect(result.moves.map((m) => m.from)).toEqual([base, base + 1, base + 2])
     expect(result.code).toBe(1)
-    expect(result.failure).toContain('gave up after 3 restarts')
+    expect(result.failure).toBe(
+      `🚨 [web] Port conflict on ${base}, ${base + 1}, ${base + 2}, ${base + 3}: gave up after 3 restarts (the holders were left alone)`,
+    )
   })
 
   test('stderr alone saying the address is in use is a conflict too (the holder may be invisible to this user)', async () => {
@@ -320,34 +313,24 @@ describe('berth exec: port conflicts', () => {
     expect(out.stderr.split('\n').filter(Boolean).length).toBe(4)
   })
 
-  test('Bun and Python losing their port at start-up are restarted on the next one too', async () => {
-    const late = (command: string) => ['sh', '-c', `echo "started $PORT"; sleep 0.2; exec ${command}`]
-    for (const argv of [late(`${process.execPath} ${fixture('bun-server.ts')}`), late('python3 -m http.server "$PORT" --bind 127.0.0.1')]) {
-      const base = await freeRange(3)
-      const held: Array<{ close(): Promise<void> }> = []
-      let first = true
-      const ac = new AbortController()
-      const out = collector((line) => {
-        if (line.startsWith('started') && first) {
-          first = false
-          void hold('::', Number(line.split(' ')[1])).then((h) => held.push(h))
-        }
-      })
-      const result = await exec('svc', argv, {
-        ...isolated(temp('proj')),
-        ...QUICK,
-        basePort: base,
-        output: out.output,
-        onLog: out.onLog,
-        signal: ac.signal,
-        onReady: () => ac.abort('SIGTERM'),
-      })
-      await Promise.all(held.map((h) => h.close()))
-      expect({ argv: argv[2], ready: result.ready, moved: result.moves.map((m) => [m.from, m.to]) }).toEqual({
-        argv: argv[2],
-        ready: true,
-        moved: [[base, base + 1]],
-      })
-    }
+  test('Python losing its port at start-up is restarted on the next one too', async () => {
+    const base = await freeRange(3)
+    const taker = impostor((_, nth) => nth === 0)
+    const ac = new AbortController()
+    const out = collector(taker.onLine)
+    const result = await exec('svc', ['sh', '-c', `${WAIT_FOR_GO}; exec python3 -m http.server "$PORT" --bind 127.0.0.1`], {
+      ...isolated(temp('proj')),
+      ...QUICK,
+      basePort: base,
+      env: { ...process.env, ...taker.env },
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
+      onReady: () => ac.abort('SIGTERM'),
+    })
+    await taker.close()
+    expect(out.stderr).toContain('Address already in use')
+    expect(result.ready).toBe(true)
+    expect(result.moves.map((m) => [m.from, m.to])).toEqual([[base, base + 1]])
   })
 })

@@ -1,7 +1,10 @@
 /** Shared pieces of the runner's tests: fixtures, quick timings, a collecting output sink. */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunnerLine } from '../../runner/service.ts'
 import { freshStateDir } from '../helpers/binary.ts'
+import { hold } from '../helpers/sockets.ts'
 
 export const FIXTURES = join(import.meta.dir, 'fixtures')
 export const fixture = (name: string) => join(FIXTURES, name)
@@ -46,3 +49,28 @@ export const isolated = (project: string) => ({
   config: false as const,
   env: { ...process.env, NO_COLOR: '1' },
 })
+
+/**
+ * Another process taking a service's port between the spawn and the service's own listen, without
+ * timing: the fixtures print `started PORT`, then wait for the file `$WAIT_FOR/go.PORT`. The
+ * impostor takes the port (when `takes` says so) and only then writes that file.
+ */
+export function impostor(takes: (port: number, nth: number) => boolean) {
+  const marks = mkdtempSync(join(tmpdir(), 'berth-go-'))
+  const held: Array<{ close(): Promise<void> }> = []
+  let nth = 0
+  return {
+    env: { WAIT_FOR: marks },
+    onLine(line: string) {
+      const started = /started (\d+)/.exec(line)
+      if (!started) return
+      const port = Number(started[1])
+      const taking = takes(port, nth++) ? hold('::', port).then((h) => void held.push(h)) : Promise.resolve()
+      void taking.then(() => writeFileSync(join(marks, `go.${port}`), ''))
+    },
+    close: () => Promise.all(held.splice(0).map((h) => h.close())),
+  }
+}
+
+/** The shell's side of `impostor`: say the port, wait for the go. */
+export const WAIT_FOR_GO = 'echo "started $PORT"; while [ ! -e "$WAIT_FOR/go.$PORT" ]; do sleep 0.01; done'

@@ -5,9 +5,9 @@ import { exec } from '../../runner/exec.ts'
 import { run } from '../../runner/run.ts'
 import { parseConfig } from '../../project/schema.ts'
 import { freshStateDir } from '../helpers/binary.ts'
-import { canBind, freeRange, hold } from '../helpers/sockets.ts'
+import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
-import { QUICK, fixture } from './helpers.ts'
+import { fixture, impostor, QUICK } from './helpers.ts'
 
 const temp = tempDirs()
 
@@ -143,9 +143,11 @@ describe('berth run', () => {
 
   test('a dependency that moved after a port conflict: its dependents get its new port and exports', async () => {
     const base = await freeRange(4)
+    // api's first start loses its port to another listener before it listens.
+    const taker = impostor((_, nth) => nth === 0)
     const dir = project(
       {
-        api: { base, command: ['node', fixture('service.mjs'), 'api'], environment: { DELAY_MS: '150' } },
+        api: { base, command: ['node', fixture('service.mjs'), 'api'], environment: taker.env },
         web: {
           base: base + 2,
           command: ['node', fixture('service.mjs'), 'web'],
@@ -155,18 +157,11 @@ describe('berth run', () => {
       },
       { API_TARGET: 'http://127.0.0.1:${api.port}/' },
     )
-    const held: Array<{ close(): Promise<void> }> = []
-    let first = true
     const out = capture()
     const ac = new AbortController()
     const write = (stream: 'stdout' | 'stderr', text: string) => {
       out.write(stream, text)
-      // api's first start loses its port to another listener before it listens.
-      const starting = /api \| starting (\d+)/.exec(text)
-      if (starting && first) {
-        first = false
-        void hold('::', Number(starting[1])).then((h) => held.push(h))
-      }
+      for (const line of text.split('\n')) if (line.startsWith('api ')) taker.onLine(line)
     }
     const result = await run({
       cwd: dir,
@@ -176,7 +171,7 @@ describe('berth run', () => {
       signal: ac.signal,
       onAllReady: () => ac.abort('SIGTERM'),
     })
-    await Promise.all(held.map((h) => h.close()))
+    await taker.close()
     expect(result.services.api!.moves.map((m) => [m.from, m.to])).toEqual([[base, base + 1]])
     expect(out.text.stdout).toContain(`web | web sees api ${base + 1}`)
   })
