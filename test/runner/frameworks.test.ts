@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { ADDRESS_IN_USE } from '../../runner/conflict.ts'
 import { portVariable } from '../../runner/env.ts'
 import { withFrameworkFlags } from '../../runner/frameworks.ts'
 import { commandArgv } from '../../runner/run.ts'
@@ -48,5 +49,24 @@ describe('frameworks that ignore PORT get flags', () => {
     expect(portVariable('web#2')).toBe('WEB_2_PORT')
     expect(commandArgv('vite dev')).toEqual(['vite', 'dev'])
     expect(commandArgv('sleep 1; exit 2')).toEqual(['/bin/sh', '-c', 'sleep 1; exit 2'])
+  })
+})
+
+describe('what runtimes print when the port is taken', () => {
+  test("Node's, Bun's, Python's and Vite's messages are recognised; Vite's drift notice and other errors are not", () => {
+    const taken = [
+      'Error: listen EADDRINUSE: address already in use :::5000',
+      'error: Failed to start server. Is port 5000 in use?',
+      'OSError: [Errno 98] Address already in use',
+      'error when starting dev server:\nError: Port 5000 is already in use',
+    ]
+    for (const text of taken) expect({ text, conflict: ADDRESS_IN_USE.test(text) }).toEqual({ text, conflict: true })
+    for (const text of [
+      'Port 5000 is in use, trying another one...',
+      'Error: Cannot find module ./server.js',
+      'EACCES: permission denied',
+    ]) {
+      expect({ text, conflict: ADDRESS_IN_USE.test(text) }).toEqual({ text, conflict: false })
+    }
   })
 })
