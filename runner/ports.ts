@@ -9,7 +9,10 @@ import {
   planEnvironment,
   type AllocationResult,
   type Plan,
+  type Allocator,
   createAllocator,
+  type ExclusionOptions,
+  exclusions,
   createRegistry,
   findProjectRoot,
   ownerOf,
@@ -27,8 +30,10 @@ import { createHolds } from './hold.ts'
 import type { Placement, PortSource } from './service.ts'
 
 export interface PortsOptions {
-  /** Policy and strategy plugins (exclusions, a pool, a plugin file's). */
+  /** Strategy and policy plugins (a plugin file's). */
   plugins?: PortPlugin[]
+  /** The exclusion policy's switches (the CLI's --allow-*), over the project file's `exclude`. @default all on */
+  policy?: ExclusionOptions
   /** false: no lease, no stickiness (`--no-persist`). @default true */
   persist?: boolean
   stateDir?: string
@@ -64,7 +69,16 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   const holds = createHolds()
   // The lease is berth's while it allocates, and the child's once it runs (see `owned`).
   const plugins = [...(options.plugins ?? []), keep && persist({ ownerPid: process.pid, project, stateDir: options.stateDir })]
-  const allocator = createAllocator({ plugins, probe: holds.probe, onEvent: options.onEvent, env })
+  /** The project file's `exclude`, once a project was placed: a service that moves keeps its file's policy. */
+  let fileExclude: ExclusionOptions = {}
+  let allocator: Allocator | undefined
+  const standalone = () =>
+    (allocator ??= createAllocator({
+      plugins: [exclusions({ ...fileExclude, ...options.policy }), ...plugins],
+      probe: holds.probe,
+      onEvent: options.onEvent,
+      env,
+    }))
   let registry: Promise<Registry> | undefined
   const openRegistry = () => (registry ??= resolveStateDir(options.stateDir, env).then((dir) => createRegistry(dir)))
   let plan: Plan | undefined
@@ -86,7 +100,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
 
   const allocate = async (service: string, range: ServiceRange, taken: readonly number[]): Promise<Placement> => {
     try {
-      const result = await allocator.allocate({
+      const result = await standalone().allocate({
         serviceName: service,
         basePort: range.basePort,
         maxPort: range.maxPort,
@@ -103,7 +117,15 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   return {
     async placeProject(loaded, environment) {
       try {
-        const up = await upProject(loaded, { environment, env, plugins, probe: holds.probe, onEvent: options.onEvent })
+        fileExclude = loaded.config.exclude ?? {}
+        const up = await upProject(loaded, {
+          environment,
+          env,
+          plugins,
+          exclude: options.policy,
+          probe: holds.probe,
+          onEvent: options.onEvent,
+        })
         plan = planEnvironment(loaded.config, environment, loaded.file)
         for (const a of up.allocations) projectPorts.set(a.serviceName, a.port)
         const placed = new Map<string, Placement>()
@@ -141,7 +163,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     },
     async close() {
       holds.releaseAll()
-      await allocator.dispose()
+      await allocator?.dispose()
       if (registry) (await registry.catch(() => null))?.close()
     },
   }

@@ -7,7 +7,7 @@ import { portArg, portListArg, textArg, usageError } from '../args.ts'
 import { escapeLines } from '../escape.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
-import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
+import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
 import { registerSelfImports } from '../self-imports.ts'
 import { verbosityOf } from './get.ts'
@@ -78,7 +78,7 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
   if (service === undefined) throw usageError('exec needs a service name and a command: berth exec web -- node server.js')
   if (argv.length === 0) throw usageError(`exec needs a command after "--": berth exec ${service} -- node server.js`)
   const env = projectEnv(flags, io.env)
-  const plugins = [policyPlugin(flags), ...(await pluginFiles(flags, env))]
+  const plugins = await pluginFiles(flags, env)
   registerSelfImports()
   const { exec } = await import('../../runner/exec.ts')
   const controller = new AbortController()
@@ -93,6 +93,7 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
         envVar,
         env,
         plugins,
+        policy: exclusionOverrides(flags),
         config: textArg('--config', flags.config),
         environment: textArg('--environment', flags.environment),
         persist: flags.persist,

@@ -5,7 +5,7 @@
 import { textArg } from '../args.ts'
 import { colorEnabled, type Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
-import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
+import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
 import { registerSelfImports } from '../self-imports.ts'
 import { forwardingSignals, lineWriter, msArg } from './exec.ts'
@@ -27,7 +27,7 @@ export async function runCommand(services: string[], flags: RunFlags, io: Io): P
   const readyTimeoutMs = flags.readyTimeout === undefined ? undefined : msArg('--ready-timeout', flags.readyTimeout)
   const stopTimeoutMs = flags.stopTimeout === undefined ? undefined : msArg('--stop-timeout', flags.stopTimeout)
   const env = projectEnv(flags, io.env)
-  const plugins = [policyPlugin(flags), ...(await pluginFiles(flags, env))]
+  const plugins = await pluginFiles(flags, env)
   registerSelfImports()
   const [{ run }, tty] = await Promise.all([import('../../runner/run.ts'), import('node:tty')])
   const color = colorEnabled(tty.isatty(1), env)
@@ -40,6 +40,7 @@ export async function runCommand(services: string[], flags: RunFlags, io: Io): P
         services: services.length > 0 ? services : undefined,
         env,
         plugins,
+        policy: exclusionOverrides(flags),
         persist: flags.persist,
         config: textArg('--config', flags.config),
         environment: textArg('--environment', flags.environment),

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'bun:test'
-import { binary, berth, freshStateDir } from '../helpers/binary.ts'
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { binary, berth, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 import { fixture } from './helpers.ts'
@@ -96,3 +99,26 @@ function isRunning(pid: number): boolean {
     return false
   }
 }
+
+/** A port the kernel picks (from its ephemeral range), free when it is returned. */
+async function ephemeralPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '::', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('the exclusion policy under exec', () => {
+  test("a project file's exclude switches apply to its services (the CLI adds no policy of its own over them)", async () => {
+    const port = await ephemeralPort()
+    const dir = temp('proj')
+    writeFileSync(
+      join(dir, 'berth.config.json'),
+      JSON.stringify({ exclude: { ephemeral: false }, environments: { development: { services: { web: { base: port, max: port } } } } }),
+    )
+    const ran = await runCommand([binary(), 'exec', 'web', '--no-ready', '--', 'sh', '-c', 'echo "$PORT"'], { NODE_ENV: '' }, dir)
+    expect(ran.stderr).not.toContain('No available ports')
+    expect({ code: ran.code, stdout: ran.stdout.trim() }).toEqual({ code: 0, stdout: String(port) })
+  })
+})
