@@ -159,6 +159,14 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
             replaceDormant: false,
           })
         },
+        async count(event, by = 1) {
+          if (!keep) return
+          try {
+            ;(await openRegistry()).countEvent(event, { service }, by)
+          } catch {
+            // A counter that cannot be written must not stop the service it counts.
+          }
+        },
       }
     },
     async close() {

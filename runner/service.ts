@@ -105,6 +105,7 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
           placement = await source.next(taken)
           moves.push({ from: port, to: placement.port, holder: verdict.holder })
           emit('warn', conflictLine(spec.service, port, verdict.holder, placement.port))
+          await source.count('conflict_restarts')
           continue
         }
       }
@@ -122,6 +123,8 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
           'warn',
           `⚠️  [${spec.service}] Liveness probe (${probeKind(spec.livenessProbe!)}) failed ${spec.livenessProbe!.failure_threshold ?? 3} times: restarting`,
         )
+        // The failed checks in a row that ended it.
+        await source.count('health_check_failures', spec.livenessProbe!.failure_threshold ?? 3)
         exit = await child.stop(t.stopTimeoutMs)
         if (!mayRestart(spec.restart, exit, restarts, true))
           return { code: exitCode(exit) || 1, port, ready, moves, failure: `🚨 [${spec.service}] Liveness probe failed` }

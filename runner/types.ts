@@ -30,6 +30,8 @@ export interface PortSource {
   next(taken: readonly number[]): Promise<Placement>
   /** The child started: it owns the lease while it runs. */
   owned(port: number, pid: number): Promise<void>
+  /** Counts a runner event in the registry's metrics (`berth metrics`), by service. */
+  count(event: 'conflict_restarts' | 'health_check_failures', by?: number): Promise<void>
 }
 
 export interface ServiceSpec extends Partial<ServiceTiming> {

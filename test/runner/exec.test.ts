@@ -267,6 +267,10 @@ describe('berth exec: port conflicts', () => {
     )
     const registry = await createRegistry(options.stateDir)
     expect(registry.leaseOf(project, 'web')?.port).toBe(base + 1)
+    // Counted for `berth metrics`.
+    expect(registry.samples().filter((x) => x.name === 'berth_conflict_restarts_total')).toEqual([
+      { name: 'berth_conflict_restarts_total', labels: { service: 'web' }, value: 1 },
+    ])
     registry.close()
   })
 

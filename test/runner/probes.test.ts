@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { createServer, type Server } from 'node:http'
 import { checkOnce, untilThreshold } from '../../runner/probes.ts'
 import { exec } from '../../runner/exec.ts'
+import { createRegistry } from '../../registry/registry.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 import { QUICK, collector, fixture, isolated } from './helpers.ts'
@@ -57,9 +58,10 @@ describe('health probes (process-compose keys)', () => {
 
   test('a failing liveness probe restarts the service under its restart policy, at most max_restarts times', async () => {
     const out = collector()
+    const options = isolated(temp('proj'))
     // The server listens, so it is ready; its liveness probe asks for a path it answers 404.
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...isolated(temp('proj')),
+      ...options,
       ...QUICK,
       basePort: await freeRange(1),
       output: out.output,
@@ -71,6 +73,11 @@ describe('health probes (process-compose keys)', () => {
     expect(messages.filter((m) => m.includes('Ready on port')).length).toBe(2)
     expect(messages.filter((m) => m.includes('Liveness probe (http_get) failed 2 times')).length).toBe(2)
     expect(result.failure).toBe('🚨 [web] Liveness probe failed')
+    const registry = await createRegistry(options.stateDir)
+    expect(registry.samples().filter((x) => x.name === 'berth_health_check_failures_total')).toEqual([
+      { name: 'berth_health_check_failures_total', labels: { service: 'web' }, value: 4 },
+    ])
+    registry.close()
   })
 
   test('a readiness probe must pass before the service is ready', async () => {
