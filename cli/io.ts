@@ -3,6 +3,8 @@ export interface Io {
   stdout(text: string): void
   stderr(text: string): void
   env: Record<string, string | undefined>
+  /** The working directory: where the project and the files named on the command line are found. */
+  cwd: string
   /** Colours for stdout and for stderr, each on only when that stream gets colour (colorEnabled). */
   out: Colors
   err: Colors
@@ -90,6 +92,7 @@ export function processIo(): Io {
     stdout: (text) => console.log(chomp(text)),
     stderr,
     env,
+    cwd: process.cwd(),
     out: lazyColors(1, env),
     err: lazyColors(2, env),
     stderrIsTerminal: () => (require('node:tty') as typeof import('node:tty')).isatty(2),

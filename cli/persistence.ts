@@ -34,7 +34,14 @@ function pidArg(name: string, value: unknown): number {
  * `PORT=$(berth get web)` keeps the port while the script that asked runs.
  * `--ttl` alone makes a lease that outlives its owner until the time is up.
  */
-export async function persistPlugin(flags: PersistFlags, project?: string): Promise<PortPlugin | null> {
+export interface PersistPlace {
+  /** The project the leases belong to; else the one found from `cwd` (with `env`'s BERTH_PROJECT). */
+  project?: string
+  cwd: string
+  env: Record<string, string | undefined>
+}
+
+export async function persistPlugin(flags: PersistFlags, place: PersistPlace): Promise<PortPlugin | null> {
   // Each value is checked first, so a wrong one is named before the flags' combination is.
   const ttl = flags.ttl === undefined ? undefined : durationArg('--ttl', flags.ttl)
   const owner = flags.owner === undefined ? undefined : pidArg('--owner', flags.owner)
@@ -47,6 +54,8 @@ export async function persistPlugin(flags: PersistFlags, project?: string): Prom
   const parent = process.ppid > 0 ? process.ppid : process.pid
   const ownerPid = owner ?? (ttl !== undefined ? null : parent)
   // The registry's modules load only when leases are kept: `--no-persist` never evaluates them.
-  const { persist } = await import('../plugins/persist.ts')
+  const [{ persist }, { findProjectRoot }] = await Promise.all([import('../plugins/persist.ts'), import('../registry/project.ts')])
+  // Found here, from the command's working directory, rather than by the plugin from the process's.
+  const project = place.project ?? (await findProjectRoot(place.cwd, place.env))
   return persist({ ownerPid, ttl, project })
 }

@@ -209,6 +209,8 @@ function buildCli(io: Io, only: string | undefined) {
   const names = Object.keys(DEFINITIONS) as CommandName[]
   for (const name of names.includes(only as CommandName) ? [only as CommandName] : names) DEFINITIONS[name](cli, io)
   cli.help((sections) => [...sections, { body: EXIT_HELP }])
+  // run() prints the help itself, through io (see printHelp).
+  cli.showHelpOnExit = false
   // Not cac's version(), which prints the runtime's version beside berth's.
   cli.option('-v, --version', "Print berth's version")
   for (const command of cli.commands) {
@@ -220,12 +222,28 @@ function buildCli(io: Io, only: string | undefined) {
   return cli
 }
 
+/** cac writes help with console.info; it goes through io instead, like every other output, so a caller of run() gets it. */
+function printHelp(cli: CAC, io: Io): void {
+  const info = console.info
+  let text = ''
+  console.info = (...parts: unknown[]) => void (text += `${parts.join(' ')}\n`)
+  try {
+    cli.outputHelp()
+  } finally {
+    console.info = info
+  }
+  io.stdout(text)
+}
+
 /** Runs the CLI on `argv` (without the executable and script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     const cli = buildCli(io, argv[0])
     const parsed = cli.parse(['berth', 'berth', ...protectArgv(argv)], { run: false })
-    if (parsed.options.help) return EXIT.ok
+    if (parsed.options.help) {
+      printHelp(cli, io)
+      return EXIT.ok
+    }
     if (parsed.options.version) {
       io.stdout(`berth ${pkg.version}\n`)
       return EXIT.ok
@@ -233,7 +251,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (!cli.matchedCommand) {
       const word = unprotect(parsed.args[0])
       if (word === undefined) {
-        cli.outputHelp()
+        printHelp(cli, io)
         return EXIT.usage
       }
       throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, exec, run, port, list, release, gc, who, kill, metrics`)

@@ -5,6 +5,8 @@
  * loaded only when a file imports it. One plugin file then works with the binary, with `bunx`
  * and with the library. `valibot`, which plugins use for their options' schemas, likewise.
  */
+import * as valibot from 'valibot'
+
 const MODULES: Record<string, () => Promise<object>> = {
   berth: () => import('../index.ts'),
   'berth/plugins': () => import('../plugins/index.ts'),
@@ -14,7 +16,8 @@ const MODULES: Record<string, () => Promise<object>> = {
   'berth/detect-port': () => import('../dropins/detect-port.ts'),
   'berth/get-port-please': () => import('../dropins/get-port-please.ts'),
   // The schema library of plugin options (PortPlugin.options): a plugin file finds it without node_modules too.
-  valibot: () => import('valibot'),
+  // Imported statically: once 'valibot' is registered below, import('valibot') here would load this module itself.
+  valibot: async () => valibot,
 }
 
 let registered = false

@@ -22,30 +22,31 @@ function writeError(file: string, folder: string, error: unknown): unknown {
  * Checked before `up` allocates: the folder exists, is a folder and takes new files (the write goes
  * through a temporary file beside the target), and the target is not itself a folder.
  */
-export async function checkWriteTarget(file: string): Promise<void> {
+export async function checkWriteTarget(file: string, cwd: string): Promise<void> {
   const { access, constants, stat } = await import('node:fs/promises')
   const { dirname, resolve } = await import('node:path')
-  const folder = dirname(resolve(file))
+  const folder = dirname(resolve(cwd, file))
   try {
     if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' })
     await access(folder, constants.W_OK | constants.X_OK)
   } catch (error) {
     throw writeError(file, folder, error)
   }
-  const target = await stat(file).catch(() => null)
+  const target = await stat(resolve(cwd, file)).catch(() => null)
   if (target?.isDirectory()) throw usageError(`--write ${file} is a folder: name a file, such as ${file.replace(/\/*$/, '')}/.env.ports`)
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+/** Writes through a temporary file and a rename, so a reader never sees half a file. `file` is named as the user typed it, relative to `cwd`. */
+export async function writeAtomically(file: string, text: string, cwd: string): Promise<void> {
   const { rename, rm, writeFile } = await import('node:fs/promises')
   const { dirname, resolve } = await import('node:path')
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  const path = resolve(cwd, file)
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   try {
     await writeFile(temp, text, { flag: 'wx', mode: 0o644 })
-    await rename(temp, file)
+    await rename(temp, path)
   } catch (error) {
     await rm(temp, { force: true }).catch(() => {})
-    throw writeError(file, dirname(resolve(file)), error)
+    throw writeError(file, dirname(path), error)
   }
 }

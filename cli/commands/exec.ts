@@ -78,7 +78,7 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
   if (service === undefined) throw usageError('exec needs a service name and a command: berth exec web -- node server.js')
   if (argv.length === 0) throw usageError(`exec needs a command after "--": berth exec ${service} -- node server.js`)
   const env = projectEnv(flags, io.env)
-  const plugins = await pluginFiles(flags, env)
+  const plugins = await pluginFiles(flags, { env, cwd: io.cwd })
   registerSelfImports()
   const { exec } = await import('../../runner/exec.ts')
   const controller = new AbortController()

@@ -40,12 +40,13 @@ export async function getCommand(service: string | undefined, options: GetOption
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
   const pluginOptions = options.options === undefined ? undefined : jsonObjectArg('--options', options.options)
-  const persist = await persistPlugin(options)
-  const plugins = [policyPlugin(options), await containersPlugin(io.env), persist, ...(await pluginFiles(options, io.env))]
+  const env = projectEnv(options, io.env)
+  const persist = await persistPlugin(options, { cwd: io.cwd, env })
+  const plugins = [policyPlugin(options), await containersPlugin(io.env), persist, ...(await pluginFiles(options, io))]
   // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
   if (service === undefined) throw usageError('get needs a service name, e.g. "berth get web"')
   const failures = failureRecorder(io, stderrEvents(io, verbosityOf(options)))
-  const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: failures.onEvent })
+  const allocator = createAllocator({ env, plugins, onEvent: failures.onEvent })
   try {
     const result = await allocator.allocate({
       serviceName: service, basePort, maxPort, exclude, host, envVar, options: pluginOptions,

@@ -70,7 +70,7 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
   const port = isNumber ? parsePortText(target) : null
   if (isNumber && port === null) throw usageError(`release: ${JSON.stringify(target)} is not a port from 1 to 65535`)
   return withRegistry(io, async (registry) => {
-    const project = await findProjectRoot(process.cwd(), projectEnv(options, io.env))
+    const project = await findProjectRoot(io.cwd, projectEnv(options, io.env))
     const gone = registry.forget(port !== null ? { port } : { project, service: target })
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     const others = port !== null && gone.length === 0 ? registry.list().find((l) => l.port === port && !mayRemove(l.uid)) : undefined

@@ -19,17 +19,17 @@ export interface MetricsCliOptions {
 
 const read = (io: Io): Promise<FamilySamples[]> => withRegistry(io, (registry) => collect(registry.samples(), registry.list()))
 
-async function writeTextfile(dir: string, text: string): Promise<string> {
+async function writeTextfile(dir: string, text: string, cwd: string): Promise<string> {
   const { stat } = await import('node:fs/promises')
-  const { join } = await import('node:path')
-  const isFolder = await stat(dir).then(
+  const { join, resolve } = await import('node:path')
+  const isFolder = await stat(resolve(cwd, dir)).then(
     (s) => s.isDirectory(),
     () => false,
   )
   if (!isFolder) throw usageError(`--textfile ${dir} is not a folder: name the folder node_exporter's --collector.textfile.directory reads`)
   const { writeAtomically } = await import('../write-file.ts')
   const file = join(dir, 'berth.prom')
-  await writeAtomically(file, text)
+  await writeAtomically(file, text, cwd)
   return file
 }
 
@@ -72,7 +72,7 @@ export async function metricsCommand(options: MetricsCliOptions, io: Io): Promis
   if (options.serve) return serve(io, options)
   const families = await read(io)
   if (textfile !== undefined) {
-    io.stderr(`Wrote ${await writeTextfile(textfile, renderText(families))}\n`)
+    io.stderr(`Wrote ${await writeTextfile(textfile, renderText(families), io.cwd)}\n`)
     return EXIT.ok
   }
   io.stdout(options.json ? renderJson(families) : renderText(families))

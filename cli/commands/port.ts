@@ -20,7 +20,7 @@ export interface PortOptions extends ProjectFlag {
 export async function portCommand(service: string | undefined, options: PortOptions, io: Io): Promise<number> {
   if (service === undefined || service === '') throw usageError('port needs a service name, e.g. "berth port web"')
   const env = projectEnv(options, io.env)
-  const project = await findProjectRoot(process.cwd(), env)
+  const project = await findProjectRoot(io.cwd, env)
   const registry = await createRegistry(await resolveStateDir(undefined, env))
   try {
     for (const warning of registry.warnings) io.stderr(`${warning}\n`)

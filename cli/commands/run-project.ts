@@ -27,7 +27,7 @@ export async function runCommand(services: string[], flags: RunFlags, io: Io): P
   const readyTimeoutMs = flags.readyTimeout === undefined ? undefined : msArg('--ready-timeout', flags.readyTimeout)
   const stopTimeoutMs = flags.stopTimeout === undefined ? undefined : msArg('--stop-timeout', flags.stopTimeout)
   const env = projectEnv(flags, io.env)
-  const plugins = await pluginFiles(flags, env)
+  const plugins = await pluginFiles(flags, { env, cwd: io.cwd })
   registerSelfImports()
   const [{ run }, tty] = await Promise.all([import('../../runner/run.ts'), import('node:tty')])
   const color = colorEnabled(tty.isatty(1), env)

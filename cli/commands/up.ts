@@ -50,10 +50,10 @@ function render(format: Format, outcome: Outcome): string {
 }
 
 /** The real folder of a file (the project root of `--config FILE`), or undefined when it does not exist (loadProject says so). */
-async function folderOf(file: string): Promise<string | undefined> {
-  const [{ realpathSync }, { dirname }] = await Promise.all([import('node:fs'), import('node:path')])
+async function folderOf(file: string, cwd: string): Promise<string | undefined> {
+  const [{ realpathSync }, { dirname, resolve }] = await Promise.all([import('node:fs'), import('node:path')])
   try {
-    return dirname(realpathSync(file))
+    return dirname(realpathSync(resolve(cwd, file)))
   } catch {
     return undefined
   }
@@ -69,17 +69,17 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const format = textArg('--format', options.format) ?? 'env'
   if (!FORMATS.includes(format as Format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   const write = textArg('--write', options.write)
-  if (write) await checkWriteTarget(write)
+  if (write) await checkWriteTarget(write, io.cwd)
   const explicit = textArg('--env', options.env)
   const env = projectEnv(options, io.env)
   const failures = failureRecorder(io, stderrEvents(io, verbosityOf(options)))
   const onEvent = failures.onEvent
   const configFile = textArg('--config', options.config)
   // A file named with --config makes its folder the project, for the leases too.
-  const configRoot = configFile === undefined ? undefined : await folderOf(configFile)
-  const persist = await persistPlugin(options, configRoot)
+  const configRoot = configFile === undefined ? undefined : await folderOf(configFile, io.cwd)
+  const persist = await persistPlugin(options, { project: configRoot, cwd: io.cwd, env })
   registerSelfImports()
-  const project = await projectOrSpec(process.cwd(), { file: configFile, env })
+  const project = await projectOrSpec(io.cwd, { file: configFile, env })
   const environment = pickEnvironment(explicit, env.NODE_ENV, Object.keys(project.config.environments))
   if (!Object.hasOwn(project.config.environments, environment)) {
     const names = Object.keys(project.config.environments)
@@ -89,7 +89,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
         : `--env: ${project.file} has no environment ${JSON.stringify(environment)}; it has: ${names.join(', ')}`,
     )
   }
-  const plugins = [await containersPlugin(io.env), persist, ...(await pluginFiles(options, io.env))]
+  const plugins = [await containersPlugin(io.env), persist, ...(await pluginFiles(options, io))]
   const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal })).catch(async (error: unknown) => {
     if (persist) await failures.record(error)
     throw error
@@ -99,7 +99,7 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   const outcome: Outcome = { ...up, marker: exportMarker(project.root, portVars, up.exports) }
   const text = render(format as Format, outcome)
   // The file is written before the summary is printed: a summary says the work is done.
-  if (write) await writeAtomically(write, text)
+  if (write) await writeAtomically(write, text, io.cwd)
   if (format !== 'summary') io.stderr(`${escapeLines(formatSummary(outcome.allocations))}\n`)
   // Exports and JSON stay exact for the programs that read them; the summary is for people.
   if (write) io.stderr(`${escapeText(`Wrote ${Object.keys(outcome.exports).length} variables to ${write}`)}\n`)

@@ -1,114 +1,103 @@
+/**
+ * What only the compiled binary shows; everything else about the CLI runs in-process (usage.test.ts,
+ * commands.test.ts). Kept here: the binary started from another folder prints exactly the port and
+ * exits by itself (console.log's newline, the exit code set by cli/main.ts); its version compiled in;
+ * the default lease owner being the calling shell; a user without rights (setpriv); the colour
+ * decision of processIo on a pipe.
+ */
 import { afterEach, describe, expect, test } from 'bun:test'
+import { chmodSync, copyFileSync, mkdirSync, realpathSync } from 'node:fs'
+import { join } from 'node:path'
 import { colorEnabled } from '../../cli/io.ts'
-import { berth } from '../helpers/binary.ts'
-import { canBind, closeAll, freeRange, hold, holdRange, type Held } from '../helpers/sockets.ts'
+import pkg from '../../package.json' with { type: 'json' }
+import { berth, binary, runCommand } from '../helpers/binary.ts'
+import { makeProject } from '../helpers/project.ts'
+import { canBind, closeAll, freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
+const tempDir = tempDirs()
 const held: Array<{ close(): Promise<void> }> = []
 afterEach(() => closeAll(held))
 
-describe('berth get (the compiled binary)', () => {
-  test('stdout is only the port and a newline; the log line goes to stderr', async () => {
+describe('the compiled binary', () => {
+  test('run from another folder: stdout is only the port and a newline, the log line on stderr, the port free again', async () => {
     const base = await freeRange(2)
-    const ran = await berth(['get', 'web', '--base', String(base)])
+    const elsewhere = tempDir('berth-cwd')
+    const ran = await runCommand([binary(), 'get', 'web', '--base', String(base)], {}, elsewhere)
     expect(ran).toMatchObject({ code: 0, stdout: `${base}\n` })
     expect(ran.stderr).toBe(`✅ [web] Allocated preferred port ${base} after 1 attempt(s)\n`)
     expect(await canBind(base, '127.0.0.1')).toBe(true)
   })
 
-  test('a busy base port moves to the next one and says so on stderr', async () => {
-    const base = await freeRange(2)
-    held.push(await hold('::1', base, { ipv6Only: true }))
-    const ran = await berth(['get', 'api', '--base', String(base), '--json'])
-    expect(ran.code).toBe(0)
-    expect(JSON.parse(ran.stdout)).toMatchObject({ port: base + 1, serviceName: 'api', usedPreferred: false, attempts: 2 })
-    expect(ran.stderr).toContain(`⚠️  [api] Allocated fallback port ${base + 1} (preferred: ${base}) after 2 attempt(s)`)
+  test('exit codes reach the shell: 2 for bad input, 1 for check on a busy port; --version is compiled in', async () => {
+    expect((await berth(['get', '--base', 'abc'])).code).toBe(2)
+    expect(await berth(['--version'])).toMatchObject({ code: 0, stdout: `berth ${pkg.version}\n`, stderr: '' })
+    expect((await berth(['--help'])).stdout).toContain('Exit codes:')
   })
 
-  test('--env uses a valid variable and warns about an invalid one', async () => {
+  test('with stdin closed, get still answers', async () => {
     const base = await freeRange(1)
-    const wanted = await freeRange(1)
-    expect((await berth(['get', 'web', '--base', String(base), '--env', 'PORT'], { PORT: String(wanted) })).stdout).toBe(`${wanted}\n`)
-    const bad = await berth(['get', 'web', '--base', String(base), '--env', 'PORT'], { PORT: '3000abc' })
-    expect(bad).toMatchObject({ code: 0, stdout: `${base}\n` })
-    expect(bad.stderr).toContain('Ignoring invalid PORT="3000abc"')
-  })
-
-  test('an exhausted range exits 1 with the spec error on stderr and nothing on stdout', async () => {
-    const range = await holdRange(3)
-    held.push(range)
-    const ran = await berth(['get', 'web', '--base', String(range.from), '--max', String(range.to)])
-    expect(ran).toMatchObject({ code: 1, stdout: '' })
-    expect(ran.stderr).toContain(`🚨 [web] No available ports found in range ${range.from}-${range.to} after 3 attempts.`)
-  })
-
-  const BAD: Array<[string[], string]> = [
-    [['get', '--base', 'abc'], '--base must be a whole number from 1 to 65535, got "abc"'],
-    [['get', '--base', '3000abc'], 'got "3000abc"'],
-    [['get', '--base', '1e3'], 'got "1e3"'],
-    [['get', '--base', '-1'], 'got "-1"'],
-    [['get', '--base', '65536'], 'got "65536"'],
-    [['get', '--base=0x50'], 'got "0x50"'],
-    [['get', '--base', '3100', '--max', '3000'], 'the range 3100-3000 is reversed'],
-    [['get', '--exclude', '3010-3000'], '--exclude: the range "3010-3000" is reversed'],
-    [['get', 'web', '--host', 'example.invalid'], 'Invalid host "example.invalid"'],
-    [['get', '--bogus'], 'Unknown option `--bogus`'],
-    [['check', '1e3'], 'port must be a whole number from 1 to 65535, got "1e3"'],
-    [['check'], 'check needs at least one port'],
-    [['frobnicate'], 'Unknown command "frobnicate"'],
-    [['up', '--env', 'staging'], '--env must be "development" or "production" without a berth.config file, got "staging"'],
-  ]
-  for (const [args, message] of BAD) {
-    test(`bad input ${JSON.stringify(args.join(' '))}: exit 2, empty stdout, the message names the value`, async () => {
-      const ran = await berth(args)
-      expect(ran).toMatchObject({ code: 2, stdout: '' })
-      expect(ran.stderr).toContain(message)
-    })
-  }
-})
-
-describe('berth check (the compiled binary)', () => {
-  test('exit 0 when every port is free, 1 when any is busy, a line per port', async () => {
-    const free = await freeRange(1)
-    const busy = await hold('127.0.0.1')
-    held.push(busy)
-    expect(await berth(['check', String(free)])).toMatchObject({ code: 0, stdout: `${free} free\n` })
-    const ran = await berth(['check', String(free), String(busy.port)])
-    expect(ran.code).toBe(1)
-    expect(ran.stdout).toBe(`${free} free\n${busy.port} busy (in-use on ::, EADDRINUSE)\n`)
-  })
-
-  test('--json and --host answer for that address only', async () => {
-    const busy: Held = await hold('127.0.0.1')
-    held.push(busy)
-    const ran = await berth(['check', String(busy.port), '--host', '::1', '--json'])
-    expect(ran.code).toBe(0)
-    expect(JSON.parse(ran.stdout)).toEqual([{ port: busy.port, free: true }])
-  })
-})
-
-describe('berth up, help and version', () => {
-  test("up prints the spec's summary on stderr and the exports on stdout", async () => {
-    const ran = await berth(['up', '--format', 'shell'], { PORT: undefined, VITE_HMR_PORT: undefined })
-    expect(ran.code).toBe(0)
-    expect(ran.stderr).toContain('📊 PORT ALLOCATION SUMMARY:')
-    expect(ran.stderr).toContain('   • Total services: 3')
-    const lines = ran.stdout.trim().split('\n')
-    expect(lines.map((l) => l.split('=')[0])).toEqual(['export PORT', 'export VITE_HMR_PORT', 'export API_TARGET', 'export BERTH_EXPORTS'])
-    expect(lines[2]).toMatch(/^export API_TARGET=http:\/\/localhost:\d+$/)
-  })
-
-  test('--help explains every command and the exit codes; --version prints the version', async () => {
-    const help = await berth(['--help'])
-    expect(help.code).toBe(0)
-    for (const word of ['get <service>', 'check [...ports]', 'up', 'Exit codes:']) expect(help.stdout).toContain(word)
-    expect((await berth(['get', '--help'])).stdout).toContain('--exclude <list>')
-    expect((await berth(['--version'])).stdout).toBe('berth 0.1.0\n')
+    const ran = await runCommand(['sh', '-c', `exec "$0" get web --base ${base} --no-persist <&-`, binary()])
+    expect(ran).toMatchObject({ code: 0, stdout: `${base}\n` })
   })
 
   test('no colour codes when the output is not a terminal', async () => {
     const ran = await berth(['check', '1', '--bogus-flag'], { NO_COLOR: '' })
     expect(ran.code).toBe(2)
     expect(ran.stdout + ran.stderr).not.toContain('\u001b[')
+  })
+})
+
+describe('the lease owner of a real process tree', () => {
+  test('a process started by the lease owner listens there: the same port, with a line saying so', async () => {
+    const p = makeProject(tempDir)
+    const base = await freeRange(10)
+    // A script: asks for web's port, starts a server on it, and keeps running.
+    const server = `Bun.listen({ hostname: '127.0.0.1', port: Number(process.env.PORT), socket: { data() {} } }); console.log('listening')`
+    const script = `PORT=$("${binary()}" get web --base ${base} -q) || exit 1; export PORT; "${process.execPath}" -e "${server.replaceAll('"', '\\"')}" & wait`
+    const owner = Bun.spawn(['sh', '-c', script], {
+      cwd: p.root,
+      env: { ...process.env, ...p.env } as Record<string, string>,
+      stdout: 'pipe',
+      stderr: 'inherit',
+    })
+    try {
+      const reader = owner.stdout.getReader()
+      expect(new TextDecoder().decode((await reader.read()).value)).toContain('listening')
+      const again = await p.run(['get', 'web', '--base', String(base)])
+      expect(again).toMatchObject({ code: 0, stdout: `${base}\n` })
+      expect(again.stderr).toMatch(
+        new RegExp(
+          `✅ \\[web\\] Port ${base}, remembered for web, is in use by pid \\d+ \\(.*\\), started by the lease's owner \\(pid ${owner.pid}\\): still web's port`,
+        ),
+      )
+      expect((await p.leases()).map((l) => [l.service, l.port, l.pid, l.project])).toEqual([['web', base, owner.pid, realpathSync(p.root)]])
+    } finally {
+      Bun.spawnSync(['pkill', '-P', String(owner.pid)])
+      owner.kill()
+      await owner.exited
+    }
+  })
+})
+
+describe('berth up --write as another user', () => {
+  test('--write into a folder this user cannot write: exit 2 with the reason (as nobody)', async () => {
+    const work = tempDir('berth-write-perm')
+    chmodSync(work, 0o755)
+    // The binary where nobody can run it, and a folder only root can write.
+    const copy = join(work, 'berth')
+    copyFileSync(binary(), copy)
+    chmodSync(copy, 0o755)
+    const locked = join(work, 'locked')
+    mkdirSync(locked, { mode: 0o755 })
+    const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+    const ran = await runCommand(
+      [...asNobody, copy, 'up', '--write', join(locked, '.env')],
+      { BERTH_STATE_DIR: join(work, 'state'), HOME: work },
+      work,
+    )
+    expect(ran).toMatchObject({ code: 2, stdout: '' })
+    expect(ran.stderr).toContain(`--write ${join(locked, '.env')}: the folder ${locked} cannot be written by this user (permission denied)`)
   })
 })
 

@@ -1,31 +1,18 @@
-/** `berth scan` through the compiled binary: held ports found on the main thread and on the workers, bad ranges, the progress bar. */
+/**
+ * `berth scan` through the compiled binary: the workers it embeds find held ports, and the progress
+ * bar on a terminal. Small ranges and bad ranges run in-process (commands.test.ts, usage.test.ts).
+ */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { binary, berth, runCommand } from '../helpers/binary.ts'
 import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+tempDirs()
 
 const held: Array<{ close(): Promise<void> }> = []
 afterEach(() => closeAll(held))
 
 describe('berth scan (the compiled binary)', () => {
-  test('a small range (main thread): busy ports with reasons, free count, longest runs', async () => {
-    const from = await freeRange(20)
-    held.push(await hold('127.0.0.1', from + 5), await hold('::1', from + 12, { ipv6Only: true }))
-    const ran = await berth(['scan', `${from}-${from + 19}`, '--json'])
-    expect(ran).toMatchObject({ code: 0, stderr: '' })
-    const report = JSON.parse(ran.stdout)
-    expect(report).toMatchObject({ from, to: from + 19, free: 18, host: null })
-    // Each busy port names its holder: this test process holds both.
-    const holder = { pid: process.pid, uid: process.getuid!(), container: null }
-    expect(report.busy).toEqual([
-      { port: from + 5, reason: 'in-use', host: '::', holder: expect.objectContaining(holder) },
-      { port: from + 12, reason: 'in-use', host: '::', holder: expect.objectContaining(holder) },
-    ])
-    expect(report.runs[0]).toEqual({ from: from + 13, to: from + 19, length: 7 })
-    const text = (await berth(['scan', `${from}-${from + 19}`])).stdout
-    expect(text).toContain(`${from}-${from + 19} on every loopback and wildcard address: 18 free, 2 busy`)
-    expect(text).toContain(`  ${from + 5} in use (on ::)`)
-  })
-
   test('a range big enough for the worker pool finds the same held ports, and the binary exits by itself', async () => {
     // The kernel picks the ports, so they are free to hold; the range spans them and at least 9000 ports.
     const holders = [await hold('0.0.0.0', 0), await hold('::1', 0, { ipv6Only: true }), await hold('::', 0)]
@@ -40,14 +27,6 @@ describe('berth scan (the compiled binary)', () => {
     const busy = report.busy.map((b: { port: number }) => b.port)
     for (const port of ports) expect(busy).toContain(port)
   }, 30_000)
-
-  for (const range of ['3100-3000', 'a-b', '0-70000', '3000-', '1-2-3', '3000abc-3100']) {
-    test(`the bad range ${range} exits 2 with a message naming it`, async () => {
-      const ran = await berth(['scan', range])
-      expect(ran).toMatchObject({ code: 2, stdout: '' })
-      expect(ran.stderr).toContain(`The range ${JSON.stringify(range)}`)
-    })
-  }
 
   test('a progress bar on a terminal, none otherwise', async () => {
     const from = await freeRange(1)

@@ -1,7 +1,7 @@
 /**
- * What berth shows on a terminal: colour only from picocolors and only where it belongs, names that
- * cannot drive the terminal, and a progress bar that Ctrl-C clears. `script` gives the binary a
- * pseudo-terminal for its stdout and stderr.
+ * What berth shows on a terminal: colour only from picocolors and only where it belongs, and a
+ * progress bar that Ctrl-C clears. `script` gives the binary a pseudo-terminal for its stdout and
+ * stderr. Escaped names are checked in-process (commands.test.ts).
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
@@ -9,6 +9,9 @@ import pc from 'picocolors'
 import { colorEnabled } from '../../cli/io.ts'
 import { binary, berth, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { closeAll, freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+tempDirs()
 
 const held: Array<{ close(): Promise<void> }> = []
 afterEach(() => closeAll(held))
@@ -72,41 +75,6 @@ describe('colour', () => {
   })
 })
 
-describe('names that could drive a terminal', () => {
-  // U+009B is a one-byte CSI (C1), U+202E reverses the text after it, U+2066 isolates it.
-  const name = 'a\u009b31mb\u202ec\u2066d'
-  const shown = 'a\\u009b31mb\\u202ec\\u2066d'
-  const raw = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/
-
-  test('get, list and release escape them in human output; --json keeps them exact', async () => {
-    const env = { BERTH_STATE_DIR: freshStateDir() }
-    const base = await freeRange(1)
-    const got = await berth(['get', name, '--base', String(base), '--ttl', '1h'], env)
-    expect(got).toMatchObject({ code: 0, stdout: `${base}\n` })
-    expect(got.stderr).toBe(`✅ [${shown}] Allocated preferred port ${base} after 1 attempt(s)\n`)
-
-    const list = await berth(['list'], env)
-    expect(list.stdout).toContain(`${shown}  ${base}`)
-    expect(list.stdout).not.toMatch(raw)
-    const json = await berth(['list', '--json'], env)
-    expect(JSON.parse(json.stdout).map((l: { service: string }) => l.service)).toEqual([name])
-
-    const missing = await berth(['release', `${name}x`], env)
-    expect(missing.code).toBe(1)
-    expect(missing.stderr).toContain(`No lease for service "${shown}x"`)
-    const released = await berth(['release', name], env)
-    expect(released.stderr).toStartWith(`Released ${shown} (port ${base})`)
-    for (const ran of [list, missing, released]) expect(ran.stdout + ran.stderr).not.toMatch(raw)
-  })
-
-  test('an error message that quotes a name escapes it too', async () => {
-    const ran = await berth(['get', `${'x'.repeat(128)}\u202e`, '--no-persist'])
-    expect(ran.code).toBe(2)
-    expect(ran.stderr).toContain('\\u202e"')
-    expect(ran.stderr).not.toMatch(raw)
-  })
-})
-
 describe('the progress bar', () => {
   /** The pid of the one child of `parent` (the binary that `script` execs). */
   const childOf = (parent: number): number | undefined => {
@@ -122,7 +90,10 @@ describe('the progress bar', () => {
     // A scan finishing before the signal lands proves nothing: try again (the range takes hundreds of ms).
     for (let round = 0; round < 5; round++) {
       const proc = Bun.spawn(['script', '-qec', `exec ${quote(binary())} scan 1024-65535`, '/dev/null'], {
-        env: { ...process.env, ...NO_COLOR_VARS, BERTH_STATE_DIR: freshStateDir() }, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore',
+        env: { ...process.env, ...NO_COLOR_VARS, BERTH_STATE_DIR: freshStateDir() },
+        stdout: 'pipe',
+        stderr: 'pipe',
+        stdin: 'ignore',
       })
       const reader = proc.stdout.getReader()
       let output = ''

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { berth, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { firstLine, startClient, startServer, type Server } from '../helpers/servers.ts'
 import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 import { asNobody, isRoot } from '../helpers/users.ts'
+
+// berth() and freshStateDir() make a state folder for each run, removed after the file.
+tempDirs()
 
 const procs: Array<{ kill(signal?: number): void }> = []
 const held: Array<{ close(): Promise<void> }> = []

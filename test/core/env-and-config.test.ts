@@ -2,8 +2,10 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { clearClaims, config, getConfig, getPortFromEnvOrAllocate, resetConfig, type AllocationEvent, type AllocationResult } from '../../index.ts'
 import { formatSummary } from '../../core/messages.ts'
 import { parsePortText } from '../../core/validate.ts'
-import { freshStateDir } from '../helpers/binary.ts'
 import { closeAll, freeRange, hold, type Held } from '../helpers/sockets.ts'
+import { freshStateDir, tempDirs } from '../helpers/temp.ts'
+
+tempDirs()
 
 const held: Held[] = []
 afterEach(async () => {

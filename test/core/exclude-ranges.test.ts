@@ -9,8 +9,12 @@ import { allocatePort, PortRanges } from '../../index.ts'
 import { resolveRequest } from '../../core/validate.ts'
 import { probeHosts } from '../../probe/check.ts'
 import { portListArg } from '../../cli/args.ts'
-import { berth } from '../helpers/binary.ts'
+import { cli } from '../helpers/cli.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+// cli() gives each run a state directory of its own.
+tempDirs()
 
 describe('excluded ports as merged ranges', () => {
   test('overlapping, touching and repeated entries merge; lookups answer for every port', () => {
@@ -38,10 +42,10 @@ describe('excluded ports as merged ranges', () => {
   test('berth get refuses a list of more than 1,000 entries with exit 2 and says how to write it', async () => {
     const base = await freeRange(2)
     const many = Array.from({ length: 1001 }, (_, i) => String(10000 + i)).join(',')
-    const ran = await berth(['get', 'web', '--base', String(base), '--no-persist', '--exclude', many])
+    const ran = await cli(['get', 'web', '--base', String(base), '--no-persist', '--exclude', many])
     expect(ran).toMatchObject({ code: 2, stdout: '' })
     expect(ran.stderr).toContain('--exclude lists 1001 entries; at most 1000')
-    const whole = await berth(['get', 'web', '--base', String(base), '--no-persist', '--exclude', Array(1000).fill('1-65535').join(',')])
+    const whole = await cli(['get', 'web', '--base', String(base), '--no-persist', '--exclude', Array(1000).fill('1-65535').join(',')])
     expect(whole).toMatchObject({ code: 1, stdout: '' })
   })
 })

@@ -18,6 +18,8 @@ import { parseConfig } from '../../project/schema.ts'
 import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
+const tempDir = tempDirs()
+
 interface Block {
   lang: string
   /** `file=hash-strategy.ts` → { file: 'hash-strategy.ts' }; `runnable` → { runnable: true }. */
@@ -57,7 +59,7 @@ const nameOf = (b: Block) => (typeof b.attrs.file === 'string' ? b.attrs.file : 
 
 /** A folder that has berth installed, as a user's project would, holding every script block. */
 function userProject(): string {
-  const dir = tempDirs()('berth-readme')
+  const dir = tempDir('berth-readme')
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(ROOT, join(dir, 'node_modules', 'berth'))
   // Installed with berth, as npm would: the plugin guide's options schema imports it.

@@ -11,6 +11,9 @@ import { flockGate } from '../helpers/gate.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
+// At the top: every describe below makes state folders, removed after the whole file.
+const tempDir = tempDirs()
+
 const RUN = join(ROOT, 'test', 'dropins', 'run.mjs')
 const DENO = join(ROOT, 'node_modules', '.bin', 'deno')
 const PACKAGES = ['get-port', 'portfinder', 'detect-port', 'get-port-please'] as const
@@ -74,8 +77,6 @@ describe('inside the test runners', () => {
 })
 
 describe('the persistence switch (BERTH_PERSIST=1)', () => {
-  const tempDir = tempDirs()
-
   for (const name of PACKAGES) {
     test(`8 live processes using berth/${name} at once get 8 distinct ports`, async () => {
       const dir = tempDir('berth-race')

@@ -1,6 +1,6 @@
 // portfinder 1.0's README and source, scenario by scenario. Each runs against berth/portfinder and,
 // except the "berth: …" ones, against portfinder itself, so the expectations are the original's.
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assert, canBind, freeRange } from './helpers.mjs'
@@ -62,11 +62,16 @@ export function scenarios(lib, format) {
       assert.deepEqual(await portfinder.getPortsPromise(3, { port: from }), [from, from + 1, from + 2])
     },
     'getSocket finds the first unused socket path': async () => {
+      // A child process of its own (node, deno, bun) runs these: it removes its folder itself.
       const dir = mkdtempSync(join(tmpdir(), 'berth-pf-'))
-      const path = join(dir, 'nested', 'app.sock')
-      assert.equal(await portfinder.getSocketPromise({ path }), path)
-      writeFileSync(path, '')
-      assert.equal(await portfinder.getSocketPromise({ path }), join(dir, 'nested', 'app1.sock'))
+      try {
+        const path = join(dir, 'nested', 'app.sock')
+        assert.equal(await portfinder.getSocketPromise({ path }), path)
+        writeFileSync(path, '')
+        assert.equal(await portfinder.getSocketPromise({ path }), join(dir, 'nested', 'app1.sock'))
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     },
     'options are read with Number(): text that is not a number means basePort': async () => {
       const from = await freeRange(2)
@@ -111,9 +116,14 @@ export function scenarios(lib, format) {
       assert.equal(portfinder.nextSocket('/x/app.sock'), '/x/app1.sock')
       assert.equal(portfinder.nextSocket('/x/app9.sock'), '/x/app10.sock')
       assert.throws(() => portfinder.nextSocket('/x/my-app.sock'), TypeError)
-      const dir = join(mkdtempSync(join(tmpdir(), 'berth-pf-')), 'made')
-      await portfinder.getSocketPromise({ path: join(dir, 'app.sock'), mod: 0 })
-      assert.equal(statSync(dir).mode & 0o700, 0o700)
+      const temp = mkdtempSync(join(tmpdir(), 'berth-pf-'))
+      try {
+        const dir = join(temp, 'made')
+        await portfinder.getSocketPromise({ path: join(dir, 'app.sock'), mod: 0 })
+        assert.equal(statSync(dir).mode & 0o700, 0o700)
+      } finally {
+        rmSync(temp, { recursive: true, force: true })
+      }
     },
     'a host this machine does not have: "could NOT be bound"': async () => {
       await assert.rejects(portfinder.getPortPromise({ port: await freeRange(1), host: '192.0.2.1' }), {

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { freshStateDir } from './temp.ts'
 
 export const ROOT = join(import.meta.dir, '..', '..')
 export const BINARY = join(ROOT, 'dist', 'berth')
@@ -17,8 +17,7 @@ export interface Ran {
   stderr: string
 }
 
-/** A new, empty state directory: leases from one test never make another's ports sticky. */
-export const freshStateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-test-')), 'state')
+export { freshStateDir }
 
 /** Runs a command for real and collects its output, with its own lease registry unless `env` names one. */
 export async function runCommand(cmd: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Promise<Ran> {

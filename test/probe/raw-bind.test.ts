@@ -6,6 +6,10 @@ import { checkPortsWith, probeHosts } from '../../probe/check.ts'
 import { loadRawBinder } from '../../probe/raw-bind.ts'
 import { runCommand } from '../helpers/binary.ts'
 import { CONSUMERS, HOLDERS, canBind, closeAll, hold, holdRange, holderLabel, type Held } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+// runCommand gives each run a state directory of its own.
+tempDirs()
 
 const held: Held[] = []
 afterEach(() => closeAll(held))

@@ -3,7 +3,9 @@ import { describe, test } from 'bun:test'
 import { conformance } from '../../conformance/index.ts'
 import { containers, envPreference, exclusions, persist, pool, priority, sequential } from '../../plugins/index.ts'
 import hashStrategy from '../../examples/plugins/hash-strategy.ts'
-import { freshStateDir } from '../helpers/binary.ts'
+import { freshStateDir, tempDirs } from '../helpers/temp.ts'
+
+tempDirs()
 
 const api = { describe, test }
 

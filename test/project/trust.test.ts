@@ -4,16 +4,15 @@
  * 78, a message that says why and how to allow it, and without running a line of it: each file
  * here writes a marker file when it runs.
  */
-import { afterAll, describe, expect, test } from 'bun:test'
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
 const NOBODY = 65534
-const work = mkdtempSync(join(tmpdir(), 'berth-trust-'))
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+const work = tempDirs()('berth-trust')
 chmodSync(work, 0o755)
 let made = 0
 

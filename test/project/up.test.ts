@@ -1,9 +1,14 @@
-/** `berth up` with a project file, plugin files and the exclusion policy, through the compiled binary. */
+/**
+ * `berth up` with a project file, plugin files and the exclusion policy: in-process through
+ * run(argv, io), and through the compiled binary for its embedded modules, a JavaScript caller in
+ * another process and a user without rights.
+ */
 import { describe, expect, test } from 'bun:test'
 import { chmodSync, copyFileSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fnv1a } from '../../examples/plugins/hash-strategy.ts'
 import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
+import { cli } from '../helpers/cli.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
@@ -15,7 +20,7 @@ function projectWith(config: unknown) {
   const env = { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '' }
   // Through a short-lived shell, as a user would run it: the shell owns the leases.
   const exec = (cmd: string[]) => runCommand(['sh', '-c', '"$@"', 'sh', ...cmd], env, root)
-  return { root, exec, run: (args: string[]) => exec([binary(), ...args]) }
+  return { root, exec, run: (args: string[]) => exec([binary(), ...args]), inProcess: (args: string[]) => cli(args, { env, cwd: root }) }
 }
 
 describe('berth up with a project file', () => {
@@ -29,16 +34,16 @@ describe('berth up with a project file', () => {
         },
       },
     })
-    const first = await p.run(['up'])
+    const first = await p.inProcess(['up'])
     expect(first.code).toBe(0)
     const mark = `BERTH_EXPORTS='PORT=${from},API_PORT=${from + 10}@${realpathSync(p.root)}'`
     expect(first.stdout).toBe(`PORT=${from}\nAPI_PORT=${from + 10}\nAPI_TARGET=http://localhost:${from + 10}\n${mark}\n`)
     expect(first.stderr).toContain('📊 PORT ALLOCATION SUMMARY:')
     expect(first.stderr).toContain(`web-server           | Port: ${from} | ✅ PREFERRED | Attempts: 1`)
-    const second = await p.run(['up', '--format', 'json'])
+    const second = await p.inProcess(['up', '--format', 'json'])
     const json = JSON.parse(second.stdout)
     expect(json.env).toEqual({ PORT: String(from), API_PORT: String(from + 10), API_TARGET: `http://localhost:${from + 10}` })
-    const written = await p.run(['up', '--format', 'shell', '--write', 'ports.env'])
+    const written = await p.inProcess(['up', '--format', 'shell', '--write', 'ports.env'])
     expect(written).toMatchObject({ code: 0, stdout: '' })
     expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(`export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\nexport ${mark}\n`)
   })
@@ -57,11 +62,11 @@ describe('berth up with a project file', () => {
 
   test('a broken project file exits 2 with the key and the value', async () => {
     const p = projectWith({ environments: { development: { services: { web: { base: 70000 } } } } })
-    const ran = await p.run(['up'])
+    const ran = await p.inProcess(['up'])
     expect(ran).toMatchObject({ code: 2, stdout: '' })
     expect(ran.stderr).toContain('environments.development.services.web.base: expected a port from 1 to 65535, got 70000')
     writeFileSync(join(p.root, 'berth.config.json'), '{ "environments": ')
-    expect((await p.run(['up'])).stderr).toContain('is not valid JSON')
+    expect((await p.inProcess(['up'])).stderr).toContain('is not valid JSON')
   })
 })
 
@@ -81,7 +86,7 @@ describe('plugin files', () => {
   test('a file without a plugin is an error that says what it must export', async () => {
     const p = projectWith({ environments: { development: { services: { web: { base: 3000 } } } } })
     writeFileSync(join(p.root, 'empty.ts'), 'export const nothing = 1\n')
-    const ran = await p.run(['get', '--plugin', 'empty.ts', '--no-persist'])
+    const ran = await p.inProcess(['get', '--plugin', 'empty.ts', '--no-persist'])
     expect(ran.code).toBe(2)
     expect(ran.stderr).toContain('must export by default a plugin')
   })
@@ -90,7 +95,7 @@ describe('plugin files', () => {
 describe('the exclusion policy in the CLI', () => {
   test('an exhausted range says which policy passed over its ports and which flag hands them out', async () => {
     const [start] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
-    const ran = await runCommand([binary(), 'get', 'web', '--base', String(start), '--max', String(start! + 2), '--no-persist'])
+    const ran = await cli(['get', 'web', '--base', String(start), '--max', String(start! + 2), '--no-persist'])
     expect(ran).toMatchObject({ code: 1, stdout: '' })
     expect(ran.stderr).toContain('The exclusion policy passed over 3 ephemeral (--allow-ephemeral).')
   })

@@ -3,18 +3,17 @@
  * every file in it, the SQLite -wal and -shm files too, is 0600. Root bypasses permission
  * checks, so these run as `nobody` through setpriv.
  */
-import { afterAll, describe, expect, test } from 'bun:test'
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, binary, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
 const NOBODY = 65534
 const asNobody = (cmd: string[]) => ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'sh', '-c', 'umask 000; exec "$@"', 'sh', ...cmd]
 
-const work = mkdtempSync(join(tmpdir(), 'berth-perms-'))
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+const work = tempDirs()('berth-perms')
 chmodSync(work, 0o755)
 const home = join(work, 'home')
 
@@ -56,7 +55,8 @@ describe('as a non-root user with umask 000', () => {
   })
 
   test("another user's state directory is refused, not used", async () => {
-    const rootOwned = mkdtempSync(join(work, 'root-state-'))
+    const rootOwned = join(work, 'root-state')
+    mkdirSync(rootOwned, { mode: 0o755 })
     chmodSync(rootOwned, 0o755)
     const ran = await runCommand(asNobody([reachable(binary()), 'list']), { BERTH_STATE_DIR: rootOwned }, work)
     expect(ran.code).toBe(78)

@@ -2,7 +2,11 @@ import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { ROOT, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
+import { tempDirs } from '../helpers/temp.ts'
 import { fixture } from './helpers.ts'
+
+// runCommand gives each run a state folder, removed after the file.
+tempDirs()
 
 const SMOKE = fixture('runner-smoke.mjs')
 const DENO = join(ROOT, 'node_modules', '.bin', 'deno')

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, runCommand } from '../helpers/binary.ts'
+import { freshStateDir, tempDirs } from '../helpers/temp.ts'
+
+tempDirs()
 
 const SMOKE = join(ROOT, 'test', 'runtimes', 'smoke.mjs')
 const SOURCE = join(ROOT, 'index.ts')
@@ -47,7 +49,7 @@ describe('a machine without IPv6', () => {
 describe('persistence on every runtime', () => {
   const PERSIST = join(ROOT, 'test', 'runtimes', 'persist-smoke.mjs')
   const WORKS = { sticky: true, apart: true }
-  const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-rt-')), 'state')
+  const stateDir = freshStateDir
 
   test('Bun (bun:sqlite)', () => expectSmoke([process.execPath, PERSIST, SOURCE, stateDir()], WORKS))
 
