@@ -2,6 +2,7 @@ import { cac, type CAC } from 'cac'
 import pkg from '../package.json' with { type: 'json' }
 import { asTyped, protectArgv, unprotect, usageError } from './args.ts'
 import { EXIT, reportError } from './exit-codes.ts'
+import { describeCommands } from './command-table.ts'
 import * as get from './commands/get.ts'
 import type { Io } from './io.ts'
 
@@ -9,6 +10,7 @@ import type { Io } from './io.ts'
 // loading it as a chunk of its own made a cold `berth get` about 7% slower (measured).
 const commands = {
   check: () => import('./commands/check.ts'),
+  completion: () => import('./commands/completion.ts'),
   get: async () => get,
   leases: () => import('./commands/leases.ts'),
   port: () => import('./commands/port.ts'),
@@ -16,7 +18,7 @@ const commands = {
   up: () => import('./commands/up.ts'),
 }
 
-const EXIT_HELP = `Exit codes:
+export const EXIT_HELP = `Exit codes:
   0   success (check: every port is free)
   1   check: a port is busy; get/up: no free port in the range; release: no such lease; port: no lease
   2   bad input or usage
@@ -118,6 +120,12 @@ const DEFINITIONS = {
       .command('gc', 'Forget leases whose owners have exited and whose ports are free')
       .option('--json', 'Print the forgotten leases as a JSON array')
       .action(async (options) => (await commands.leases()).gcCommand(unprotect(options), io)),
+  completion: (cli: CAC, io: Io) =>
+    cli
+      .command('completion <shell>', 'Print the completion script for bash, zsh or fish')
+      .example('source <(berth completion bash)')
+      .example('berth completion fish > ~/.config/fish/completions/berth.fish')
+      .action(async (shell) => (await commands.completion()).completionCommand(unprotect(shell), () => commandTable(io), io)),
 }
 
 type CommandName = keyof typeof DEFINITIONS
@@ -139,6 +147,11 @@ function buildCli(io: Io, only: string | undefined) {
   return cli
 }
 
+/** Every command and option, as data: for the completion scripts and the man page. */
+export function commandTable(io: Io) {
+  return describeCommands(buildCli(io, undefined))
+}
+
 /** Runs the CLI on `argv` (without the executable and script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -155,7 +168,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         cli.outputHelp()
         return EXIT.usage
       }
-      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, port, list, release, gc`)
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: ${Object.keys(DEFINITIONS).join(', ')}`)
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {
