@@ -1,0 +1,168 @@
+/**
+ * The npm package as a user gets it: `npm pack` (which runs prepack), installed into an empty
+ * folder from the tarball with no network (the dependencies come from npm's cache by the
+ * integrity in our lock file), then the CLI through npx, bunx and deno, the library under Node,
+ * Bun and Deno (ESM, and `require` for the CommonJS drop-ins), its types under a strict tsc, and
+ * the conformance suite from the installed package.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createHash } from 'node:crypto'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { hold, type Held } from 'berth-ports/conformance'
+import { ROOT, runCommand } from '../helpers/binary.ts'
+import { tempDirs } from '../helpers/temp.ts'
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages
+const BIN = join(ROOT, 'node_modules', '.bin')
+/** The packed size stays below this: the package ships JavaScript, declarations and sources, no binary. */
+const MAX_TARBALL_BYTES = 400 * 1024
+// Anything that tries the network fails at once instead of reaching a registry.
+const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', npm_config_offline: 'true', PATH: `${BIN}:${process.env.PATH}` }
+
+const temp = tempDirs()
+let packed: { filename: string; size: number; files: { path: string; mode: number }[] }
+let user: string
+let busy: Held
+
+const run = (cmd: string[]) => runCommand(cmd, OFFLINE, user)
+
+beforeAll(async () => {
+  const out = temp('berth-pack')
+  const ran = await runCommand(['npm', 'pack', '--json', '--pack-destination', out], OFFLINE)
+  expect(ran.code).toBe(0)
+  // prepack's build prints before npm's JSON.
+  packed = JSON.parse(ran.stdout.slice(ran.stdout.lastIndexOf('\n[\n') + 1))[0]
+
+  user = temp('berth-user')
+  const tarball = readFileSync(join(out, packed.filename))
+  writeFileSync(join(user, packed.filename), tarball)
+  const dependency = `file:${packed.filename}`
+  const packages: Record<string, object> = {
+    '': { name: 'user', dependencies: { [pkg.name]: dependency } },
+    [`node_modules/${pkg.name}`]: {
+      version: pkg.version, resolved: dependency, license: pkg.license, bin: { berth: pkg.bin.berth.replace(/^\.\//, '') },
+      integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, dependencies: pkg.dependencies, engines: pkg.engines,
+    },
+  }
+  for (const name of Object.keys(pkg.dependencies)) packages[`node_modules/${name}`] = lock[`node_modules/${name}`]
+  writeFileSync(join(user, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module', dependencies: { [pkg.name]: dependency } }))
+  writeFileSync(join(user, 'package-lock.json'), JSON.stringify({ name: 'user', lockfileVersion: 3, requires: true, packages }))
+  const installed = await run(['npm', 'ci', '--offline', '--no-audit', '--no-fund'])
+  expect(installed.stderr).toBe('')
+  expect(installed.code).toBe(0)
+  busy = await hold('127.0.0.1')
+}, 120_000)
+
+afterAll(() => busy?.close())
+
+describe('the npm tarball', () => {
+  test(`holds what a user needs and nothing else, under ${MAX_TARBALL_BYTES / 1024} KiB`, () => {
+    const tops = new Set(packed.files.map((f) => (f.path.startsWith('dist/') ? f.path.split('/').slice(0, 2).join('/') : f.path.split('/')[0])))
+    expect([...tops].sort()).toEqual(['LICENSE', 'README.md', 'core', 'dist/cjs', 'dist/completions', 'dist/lib', 'dist/man', 'dist/node', 'dist/types', 'dropins', 'package.json', 'plugins'])
+    expect(packed.files.filter((f) => /(^|\/)(test|bench|\.ci|scripts|examples)\/|\.test\.|build\.ts$/.test(f.path))).toEqual([])
+    expect(packed.size).toBeLessThan(MAX_TARBALL_BYTES)
+  })
+
+  test('every export, the bin and the man page point at a file in the tarball', () => {
+    const paths = new Set(packed.files.map((f) => f.path))
+    const targets = JSON.stringify(pkg.exports).match(/"\.\/[^"]+\.[a-z]+"/g)!.map((t) => t.slice(3, -1))
+    for (const file of [...targets, pkg.bin.berth.slice(2), ...pkg.man.map((m: string) => m.slice(2))]) expect(paths.has(file) ? file : `missing: ${file}`).toBe(file)
+    expect(statSync(join(user, 'node_modules', pkg.name, pkg.bin.berth)).mode & 0o111).toBe(0o111)
+  })
+})
+
+describe('the installed CLI', () => {
+  const checks = (ran: { code: number; stdout: string; stderr: string }) => {
+    expect(ran.stderr).toBe('')
+    expect(ran.stdout).toStartWith(`${busy.port} busy`)
+    expect(ran.code).toBe(1)
+  }
+
+  test('npx NAME (under Node)', async () => checks(await run(['npx', '--offline', pkg.name, 'check', String(busy.port)])))
+  test('bunx berth (honours the node shebang)', async () => checks(await run([process.execPath, 'x', 'berth', 'check', String(busy.port)])))
+  test("bunx --bun berth (Bun's runtime)", async () => checks(await run([process.execPath, 'x', '--bun', 'berth', 'check', String(busy.port)])))
+  test('deno run -A npm:NAME', async () => checks(await run([join(BIN, 'deno'), 'run', '-A', `npm:${pkg.name}`, 'check', String(busy.port)])))
+
+  test('npx berth completion and --version', async () => {
+    expect((await run(['npx', '--offline', 'berth', '--version'])).stdout).toBe(`berth ${pkg.version}\n`)
+    expect((await run(['npx', '--offline', 'berth', 'completion', 'fish'])).stdout).toContain('complete -c berth')
+  })
+
+  test('npx berth scan finds the pool task the Node bundle ships', async () => {
+    const ran = await run(['npx', '--offline', 'berth', 'scan', '20000-40000', '--json'])
+    expect(ran.stderr).toBe('')
+    expect(ran.code).toBe(0)
+    expect(JSON.parse(ran.stdout).from).toBe(20000)
+  })
+})
+
+describe('the installed library', () => {
+  const script = () => {
+    const file = join(user, 'uses-berth.mjs')
+    writeFileSync(file, `import { isPortAvailable } from '${pkg.name}'
+import { sequential } from '${pkg.name}/plugins'
+import getPort from '${pkg.name}/get-port'
+import { getPort as getPortPlease } from '${pkg.name}/get-port-please'
+import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+const portfinder = require('${pkg.name}/portfinder')
+const { detect } = require('${pkg.name}/detect-port')
+const busy = Number(process.argv[2])
+console.log(JSON.stringify({
+  busyIsBusy: !(await isPortAvailable(busy)),
+  plugin: sequential().name,
+  getPort: (await getPort({ port: busy })) !== busy,
+  getPortPlease: (await getPortPlease({ port: busy, portRange: [busy, busy + 50] })) !== busy,
+  portfinder: (await portfinder.getPortPromise({ port: busy })) !== busy,
+  detect: (await detect(busy)) !== busy,
+}))
+`)
+    return file
+  }
+  const works = async (cmd: string[]) => {
+    const ran = await run([...cmd, script(), String(busy.port)])
+    expect(ran.stderr).toBe('')
+    expect(JSON.parse(ran.stdout)).toEqual({ busyIsBusy: true, plugin: 'sequential', getPort: true, getPortPlease: true, portfinder: true, detect: true })
+  }
+
+  test('under Node', () => works(['node']))
+  test('under Bun', () => works([process.execPath]))
+  test('under Deno', () => works([join(BIN, 'deno'), 'run', '-A']))
+
+  test('its declarations type-check under a strict tsc without skipLibCheck', async () => {
+    writeFileSync(join(user, 'types.ts'), `import { allocatePort, type PortPlugin } from '${pkg.name}'
+import { sequential } from '${pkg.name}/plugins'
+import { conformance } from '${pkg.name}/conformance'
+import getPort from '${pkg.name}/get-port'
+import portfinder from '${pkg.name}/portfinder'
+import { detect } from '${pkg.name}/detect-port'
+import { getPort as getPortPlease } from '${pkg.name}/get-port-please'
+const plugin: PortPlugin = sequential()
+const port: number = (await allocatePort({ basePort: 3000, serviceName: 'web' })).port
+export const all = [plugin, port, conformance, getPort, portfinder.getPortPromise, detect, getPortPlease]
+`)
+    writeFileSync(join(user, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
+      files: ['types.ts'],
+    }))
+    const ran = await run([join(BIN, 'tsc'), '-p', '.'])
+    expect(ran.stdout + ran.stderr).toBe('')
+    expect(ran.code).toBe(0)
+  }, 60_000)
+
+  test('runs the conformance suite from the installed package, under node:test and bun:test', async () => {
+    writeFileSync(join(user, 'conformance.test.mjs'), `import { conformance } from '${pkg.name}/conformance'
+import { sequential } from '${pkg.name}/plugins'
+const { describe, test } = globalThis.Bun ? await import('bun:test') : await import('node:test')
+conformance('sequential', () => sequential(), { describe, test })
+`)
+    const node = await run(['node', '--test', 'conformance.test.mjs'])
+    expect(node.stdout).toMatch(/# pass [1-9]\d*\n# fail 0\n/)
+    expect(node.code).toBe(0)
+    const bun = await run([process.execPath, 'test', './conformance.test.mjs'])
+    expect(bun.stderr).toMatch(/ [1-9]\d* pass\n 0 fail\n/)
+    expect(bun.code).toBe(0)
+  }, 60_000)
+})
