@@ -45,8 +45,10 @@ detect_arch() {
   esac
 }
 
+# The system's own libc, as its ldd reports it: a musl loader that happens to be installed beside
+# glibc (Debian's musl package) does not make the system a musl one.
 detect_libc() {
-  if [ -f /etc/alpine-release ] || ls /lib/ld-musl-* >/dev/null 2>&1 || { ldd --version 2>&1 || true; } | grep -qi musl; then
+  if [ -f /etc/alpine-release ] || { ldd --version 2>&1 || true; } | grep -qi musl; then
     echo musl
   else
     echo glibc
