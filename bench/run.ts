@@ -7,12 +7,12 @@ import portfinder from 'portfinder'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { allocatePort, clearClaims } from '../core/index.ts'
+import { allocatePort, clearClaims } from '../index.ts'
 import { freeRange, holdRange } from '../test/helpers/sockets.ts'
 import { median, table, timeCalls, timeSpawnsInTurn } from './measure.ts'
 import { coldPersist, crossProcess } from './persist.ts'
 import { registrySize } from './registry.ts'
-import { lanes, scanPeakMemory } from './scan.ts'
+import { mainAgainstWorkers, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
 
 interface Peer {
@@ -139,16 +139,16 @@ const six = [['registry (default)', await crossProcess(join(root, 'dist/berth'),
 console.log(table('6. 32 processes x 4 berth get at once (wall time of the whole run)', ['mode', 'ms', 'distinct ports of 128'],
   six.map(([n, r]) => [n, fmt(r.ms), `${r.distinct} of ${r.total}`])))
 
-const full = await lanes(1024, 65535, 5)
-const workers = Math.max(1, navigator.hardwareConcurrency - 1)
-console.log(table('7. scan 1024-65535: worker pool against the main thread (ms, median of 5, pool started cold each time)', ['lane', 'ms', 'main / this'],
-  [['main thread', fmt(full.main), '1.00x'], [`pool (main thread + ${workers} tinypool worker${workers === 1 ? '' : 's'})`, fmt(full.pool), ratio(full.main, full.pool)]]))
+const full = await mainAgainstWorkers(1024, 65535, 5)
+const threads = Math.max(1, navigator.hardwareConcurrency - 1)
+console.log(table('7. scan 1024-65535: workers against the main thread (ms, median of 5, workers started cold each time)', ['where', 'ms', 'main / this'],
+  [['main thread', fmt(full.main), '1.00x'], [`workers (main thread + ${threads} tinypool worker${threads === 1 ? '' : 's'})`, fmt(full.workers), ratio(full.main, full.workers)]]))
 
 const sizes = [1024, 4096, 8192, 12288, 16384]
 const crossover = []
-for (const size of sizes) crossover.push([size, await lanes(20000, 20000 + size - 1, 5)] as const)
-console.log(table('8. where the pool starts to pay (ms per scan of N ports from 20000)', ['ports', 'main', 'pool', 'main / pool'],
-  crossover.map(([size, r]) => [String(size), fmt(r.main), fmt(r.pool), ratio(r.main, r.pool)])))
+for (const size of sizes) crossover.push([size, await mainAgainstWorkers(20000, 20000 + size - 1, 5)] as const)
+console.log(table('8. where the workers start to pay (ms per scan of N ports from 20000)', ['ports', 'main', 'workers', 'main / workers'],
+  crossover.map(([size, r]) => [String(size), fmt(r.main), fmt(r.workers), ratio(r.main, r.workers)])))
 
 const memory = await scanPeakMemory(join(root, 'dist/berth'))
 console.log(`\n### 9. dist/berth scan 1024-65535: ${fmt(memory.ms)} ms wall, peak RSS ${memory.peakMiB.toFixed(1)} MiB`)

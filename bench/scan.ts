@@ -1,22 +1,22 @@
-/** The probing engine's figures: pool against main thread, where the pool starts to pay, and the binary's memory. */
-import { scanPorts } from '../core/index.ts'
+/** The probing engine's figures: workers against the main thread, where the workers start to pay, and the binary's memory. */
+import { scanPorts } from '../index.ts'
 import { median } from './measure.ts'
 
-async function timeScan(from: number, to: number, lane: 'main' | 'pool'): Promise<number> {
+async function timeScan(from: number, to: number, runOn: 'main' | 'workers'): Promise<number> {
   const start = performance.now()
-  await scanPorts(from, to, { lane })
+  await scanPorts(from, to, { runOn })
   return performance.now() - start
 }
 
-/** Median wall time of each lane over `rounds`, alternating so that noise hits both alike. Each pool run starts its pool cold. */
-export async function lanes(from: number, to: number, rounds: number): Promise<{ main: number; pool: number }> {
+/** Median wall time on the main thread and on the workers over `rounds`, alternating so that noise hits both alike. Each workers run starts them cold. */
+export async function mainAgainstWorkers(from: number, to: number, rounds: number): Promise<{ main: number; workers: number }> {
   const main: number[] = []
-  const pool: number[] = []
+  const workers: number[] = []
   for (let i = 0; i < rounds; i++) {
     main.push(await timeScan(from, to, 'main'))
-    pool.push(await timeScan(from, to, 'pool'))
+    workers.push(await timeScan(from, to, 'workers'))
   }
-  return { main: median(main), pool: median(pool) }
+  return { main: median(main), workers: median(workers) }
 }
 
 /** Peak resident memory (VmHWM) of `berth scan 1024-65535`, read from /proc while it runs. */

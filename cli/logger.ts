@@ -1,4 +1,4 @@
-import type { AllocationEvent } from '../core/index.ts'
+import type { AllocationEvent } from '../core/types.ts'
 import { escapeLines, escapeText } from './escape.ts'
 import type { Io } from './io.ts'
 

@@ -1,4 +1,4 @@
-/** `--project DIR`: the project root for this command, passed on as BERTH_PROJECT (see core/state/project.ts). */
+/** `--project DIR`: the project root for this command, passed on as BERTH_PROJECT (see registry/project.ts). */
 import { textArg } from './args.ts'
 
 export interface ProjectFlag {

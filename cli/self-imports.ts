@@ -6,9 +6,9 @@
  * and with the library.
  */
 const MODULES: Record<string, () => Promise<object>> = {
-  'berth-ports': () => import('../core/index.ts'),
+  'berth-ports': () => import('../index.ts'),
   'berth-ports/plugins': () => import('../plugins/index.ts'),
-  'berth-ports/conformance': () => import('../core/conformance.ts'),
+  'berth-ports/conformance': () => import('../conformance/index.ts'),
   'berth-ports/get-port': () => import('../dropins/get-port.ts'),
   'berth-ports/portfinder': () => import('../dropins/portfinder.ts'),
   'berth-ports/detect-port': () => import('../dropins/detect-port.ts'),

@@ -1,14 +1,11 @@
 import { candidateBatches, portRange } from './candidates.ts'
 import { isClaimed, releaseClaim, tryClaim } from './claims.ts'
-import { createDriver } from './driver.ts'
+import { createHookRunner } from './hooks.ts'
 import type { BatchProbe, ProbeEngine } from './engine.ts'
-import { createPooledEngine } from './pool/engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
-import { findHolder } from './holder.ts'
 import { exhaustedMessage, outcomeLine, startLine, strictMessage } from './messages.ts'
-import { DEFAULT_TIMEOUT_MS, checkPort, checkPorts } from './probe.ts'
-import { envPreference } from '../plugins/env.ts'
+import { DEFAULT_TIMEOUT_MS, type Probing } from './probing.ts'
 import type {
   AllocatePortOptions,
   AllocationOutcome,
@@ -22,7 +19,7 @@ import type {
 } from './types.ts'
 import { withTimeout } from './timeout.ts'
 import { resolveRequest } from './validate.ts'
-import { createWalk, type Pass } from './walk.ts'
+import { createWalk, type Progress } from './walk.ts'
 
 /** What `allocate` takes: the spec's `allocatePort` options without the allocator-wide ones. */
 export type AllocateInput = Pick<
@@ -60,24 +57,26 @@ function bounded(probe: Probe, timeout: number): Probe {
   return (port, hosts) => withTimeout(probe(port, hosts), timeout, (): ProbeResult => ({ port, free: false, reason: 'timeout' }))
 }
 
-export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEngine): Allocator {
+/**
+ * The allocator over `probing` (the sockets, given by the layer that builds it: see
+ * spec/allocator.ts for the one the package exports). `engine` replaces the engine `probing`
+ * would make; the caller then owns it.
+ */
+export function createAllocatorWith(probing: Probing, options: AllocatorOptions = {}, engine?: ProbeEngine): Allocator {
   const timeout = resolveTimeout(options.timeout)
-  const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => checkPort(port, hosts, timeout)
-  // Allocation batches stay far below the pool threshold, so the pool starts only for big batches.
-  const batch: BatchProbe | undefined = options.probe ? undefined : (ports, hosts, how) => checkPorts(ports, hosts, timeout, how)
-  const lane = engine ?? createPooledEngine({ probe, batch, timeout })
+  const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => probing.checkPort(port, hosts, timeout)
+  // Allocation batches stay far below the worker threshold, so workers start only for big batches.
+  const batch: BatchProbe | undefined = options.probe ? undefined : (ports, hosts, how) => probing.checkPorts(ports, hosts, timeout, how)
+  const probes = engine ?? probing.createEngine({ probe, batch, timeout })
   const emit = createEmitter(options)
   const ctx: PluginContext = { emit, probe, env: options.env ?? globalThis.process?.env ?? {} }
-  const plugins = options.plugins ?? []
-  // The environment preference is built in, so `envVar` works without naming the plugin.
-  const hasEnv = plugins.some((p) => p && p.name === 'envPreference')
-  const driver = createDriver(hasEnv ? plugins : [envPreference(), ...plugins], ctx)
+  const hooks = createHookRunner(options.plugins ?? [], ctx)
 
   /** Filters that need no socket, cheapest first; null means "probe it". Synchronous unless an `accept` hook is not. */
-  function skipReason(port: number, req: AllocationRequest, lastPass: boolean) {
+  function skipReason(port: number, req: AllocationRequest, retryingDeferred: boolean) {
     if (req.exclude.has(port)) return 'excluded'
     if (isClaimed(port)) return 'claimed'
-    return driver.rejects(port, req, lastPass)
+    return hooks.whyNotAccepted(port, req, retryingDeferred)
   }
 
   /** Ports this allocator claimed through its plugins and has not released: what `rollback()` undoes. */
@@ -87,20 +86,20 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
 
   /**
    * The in-process claim first (synchronous, so no await splits check from add), then the
-   * plugins'. `held`: the engine already made the in-process claim (`take`). Null when claimed;
+   * plugins'. `claimedNow`: the engine already made the in-process claim (`claimNow`). Null when claimed;
    * `claimed` when this process has it already, `raced` when a plugin says another process won.
    */
-  async function claim(port: number, req: AllocationRequest, held = false): Promise<SkipReason | null> {
-    if (!held && !tryClaim(port)) return 'claimed'
+  async function claim(port: number, req: AllocationRequest, claimedNow = false): Promise<SkipReason | null> {
+    if (!claimedNow && !tryClaim(port)) return 'claimed'
     try {
       if (frozen) throw new PortError('E_ABORTED', `[${req.serviceName}] Allocation was rolled back: port ${port} is not claimed`)
-      if (await driver.claim(port, req)) {
+      if (await hooks.claim(port, req)) {
         if (!frozen) {
           claimed.add(port)
           return null
         }
         // Rolled back while this claim was being made: undo it at once.
-        await driver.rollback(port)
+        await hooks.rollback(port)
         throw new PortError('E_ABORTED', `[${req.serviceName}] Allocation was rolled back: port ${port} is not claimed`)
       }
     } catch (error) {
@@ -111,45 +110,45 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     return 'raced'
   }
 
-  const { tryFirst, firstFree } = createWalk({ lane, skipReason, claim })
+  const { tryFirst, firstFree } = createWalk({ engine: probes, skipReason, claim })
 
   async function allocate(input: AllocateInput): Promise<AllocationResult> {
-    const req = resolveRequest(input)
+    const req = resolveRequest(input, probing.hostsFor)
     const { serviceName, basePort, maxPort } = req
-    await driver.setup()
+    await hooks.setup()
     emit({ type: 'start', level: 'info', serviceName, message: startLine(serviceName, basePort, maxPort) })
-    const wished = await driver.preferred(req)
+    const wished = await hooks.preferred(req)
     const preferred = [...wished.map((w) => w.port), basePort]
     // The user's preference is the first one that is not merely remembered.
     const preferredPort = wished.find((w) => !w.remembered)?.port ?? basePort
     const rememberedPort = wished.find((w) => w.remembered)?.port
     const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
     // Strict: the preferred ports and nothing else.
-    const source = req.strict ? [] : ((await driver.candidates(req)) ?? portRange(basePort, maxPort))
-    const pass: Pass = { req, skipped: [], attempts: 0, deferred: [], vouchers }
+    const source = req.strict ? [] : ((await hooks.candidates(req)) ?? portRange(basePort, maxPort))
+    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers }
     const first = preferred[0]!
     const port =
-      (await tryFirst(first, pass)) ??
-      (await firstFree(candidateBatches(preferred, source, [first]), pass, false)) ??
-      (pass.deferred.length > 0 ? await firstFree(candidateBatches([], pass.deferred), pass, true) : null)
+      (await tryFirst(first, progress)) ??
+      (await firstFree(candidateBatches(preferred, source, [first]), progress, false)) ??
+      (progress.deferred.length > 0 ? await firstFree(candidateBatches([], progress.deferred), progress, true) : null)
     if (port === null) {
       const message = req.strict
-        ? strictMessage(serviceName, preferred[0]!, pass.skipped[0]?.reason ?? 'unavailable', await findHolder(preferred[0]!))
-        : exhaustedMessage(serviceName, basePort, maxPort, pass.attempts)
+        ? strictMessage(serviceName, preferred[0]!, progress.skipped[0]?.reason ?? 'unavailable', await probing.findHolder(preferred[0]!))
+        : exhaustedMessage(serviceName, basePort, maxPort, progress.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
-      throw new PortError('E_NO_PORT', message, { skipped: pass.skipped })
+      throw new PortError('E_NO_PORT', message, { skipped: progress.skipped })
     }
     const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
     const result: AllocationResult = {
       port, serviceName, preferredPort, usedPreferred: outcome === 'preferred', outcome,
       ...(rememberedPort === undefined ? {} : { rememberedPort }),
-      attempts: pass.attempts, host: req.host,
-      // A deferred port taken on the last pass is no longer "skipped".
-      skipped: pass.skipped.filter((s) => s.port !== port),
+      attempts: progress.attempts, host: req.host,
+      // A deferred port taken when retrying the deferred ones is no longer "skipped".
+      skipped: progress.skipped.filter((s) => s.port !== port),
     }
-    const message = pass.own ?? outcomeLine(result)
+    const message = progress.own ?? outcomeLine(result)
     emit({ type: outcome, level: outcome === 'fallback' ? 'warn' : 'info', serviceName, message, result })
-    await driver.allocated(result)
+    await hooks.allocated(result)
     return result
   }
 
@@ -158,33 +157,33 @@ export function createAllocator(options: AllocatorOptions = {}, engine?: ProbeEn
     for (const p of port === undefined ? [...claimed] : [port]) {
       releaseClaim(p)
       if (!claimed.delete(p)) continue
-      await driver.rollback(p)
+      await hooks.rollback(p)
     }
   }
 
   return {
     allocate,
     async order(inputs) {
-      await driver.setup()
-      return driver.order(inputs)
+      await hooks.setup()
+      return hooks.order(inputs)
     },
     async release(port) {
       releaseClaim(port)
       claimed.delete(port)
-      await driver.released(port)
+      await hooks.released(port)
     },
     rollback,
     async remembered(input) {
-      const req = resolveRequest(input)
-      await driver.setup()
-      return (await driver.preferred(req)).find((w) => w.remembered)?.port ?? null
+      const req = resolveRequest(input, probing.hostsFor)
+      await hooks.setup()
+      return (await hooks.preferred(req)).find((w) => w.remembered)?.port ?? null
     },
     async dispose() {
       try {
-        await driver.dispose()
+        await hooks.dispose()
       } finally {
         // Only the engine this allocator made is its to destroy.
-        if (!engine) await lane.destroy?.()
+        if (!engine) await probes.destroy?.()
       }
     },
   }

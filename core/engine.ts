@@ -1,9 +1,9 @@
 import type { Probe, ProbeResult } from './types.ts'
 
 /**
- * The seam between the allocator and the sockets. The main-thread lane below probes a batch
- * (in order with a synchronous bind, in parallel otherwise); `createPooledEngine`
- * (core/pool/engine.ts) adds a worker-pool lane for large batches.
+ * The seam between the allocator and the sockets. The main-thread engine below probes a batch
+ * (in order with a synchronous bind, in parallel otherwise); `createWorkerEngine`
+ * (probe/workers/engine.ts) adds worker threads for large batches.
  */
 export interface CheckOptions {
   /**
@@ -15,7 +15,7 @@ export interface CheckOptions {
    * With `untilFree`: called synchronously the moment a port is found free, before anything
    * else can run (the allocator claims it there). False means "not this one": go on.
    */
-  take?: (port: number) => boolean
+  claimNow?: (port: number) => boolean
 }
 
 export interface ProbeEngine {

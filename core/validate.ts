@@ -1,6 +1,5 @@
 import * as v from 'valibot'
 import { PortError } from './errors.ts'
-import { probeHosts } from './probe.ts'
 import { PortRanges } from './port-ranges.ts'
 import type { AllocatePortOptions, AllocationRequest } from './types.ts'
 
@@ -67,12 +66,15 @@ const buildRequestSchema = () =>
 
 let requestSchema: ReturnType<typeof buildRequestSchema> | undefined
 
+/** The addresses a request's `host` stands for: the probe layer's answer, given by the allocator (core/probing.ts). */
+export type HostsFor = (host: string | undefined) => string[]
+
 /** Validates a request once, at the boundary. Bad input becomes `E_INVALID_OPTIONS` naming the value. */
-export function resolveRequest(input: AllocatePortOptions): AllocationRequest {
+export function resolveRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest {
   if (input === null || typeof input !== 'object') {
     throw new PortError('E_INVALID_OPTIONS', `Expected an options object, got ${show(input)}`)
   }
-  return plainRequest(input) ?? schemaRequest(input)
+  return plainRequest(input, hostsFor) ?? schemaRequest(input, hostsFor)
 }
 
 const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
@@ -84,28 +86,28 @@ const SERVICE_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/
  * allocation whose preferred port is free. Anything else, valid or not, returns null and goes
  * through the schema, which alone writes the error messages. A test holds both to the same answers.
  */
-export function plainRequest(input: AllocatePortOptions): AllocationRequest | null {
+export function plainRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest | null {
   const { serviceName, basePort, maxPort } = input
   if (typeof serviceName !== 'string' || !SERVICE_NAME.test(serviceName) || !isPort(basePort)) return null
   if (maxPort !== undefined && (!isPort(maxPort) || maxPort < basePort)) return null
   const { exclude, host, envVar, pool, strict, priority } = input
   const noExclusions = exclude === undefined || (Array.isArray(exclude) && exclude.length === 0)
   if (!noExclusions || host !== undefined || envVar !== undefined || pool !== undefined || strict !== undefined || priority !== undefined) return null
-  return toRequest({ serviceName, basePort, maxPort, exclude: [], host, envVar, pool, strict: false, priority: 0 })
+  return toRequest({ serviceName, basePort, maxPort, exclude: [], host, envVar, pool, strict: false, priority: 0 }, hostsFor)
 }
 
 /** The full check: every field, with a message naming each bad value. */
-export function schemaRequest(input: AllocatePortOptions): AllocationRequest {
+export function schemaRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest {
   const parsed = v.safeParse((requestSchema ??= buildRequestSchema()), input)
   if (!parsed.success) {
     // Several checks of one value can fail alike ("" is both too short and not printable): each message once.
     const message = [...new Set(parsed.issues.map((issue) => issue.message))].join('; ')
     throw new PortError('E_INVALID_OPTIONS', message, { cause: parsed.issues })
   }
-  return toRequest(parsed.output)
+  return toRequest(parsed.output, hostsFor)
 }
 
-function toRequest(checked: v.InferOutput<ReturnType<typeof buildRequestSchema>>): AllocationRequest {
+function toRequest(checked: v.InferOutput<ReturnType<typeof buildRequestSchema>>, hostsFor: HostsFor): AllocationRequest {
   const { serviceName, basePort, maxPort, exclude, host, envVar, pool, strict, priority } = checked
   return {
     serviceName,
@@ -117,7 +119,7 @@ function toRequest(checked: v.InferOutput<ReturnType<typeof buildRequestSchema>>
     exclude: PortRanges.from(exclude),
     host,
     envVar,
-    hosts: probeHosts(host),
+    hosts: hostsFor(host),
   }
 }
 

@@ -9,11 +9,11 @@ import type { ProbeEngine } from './engine.ts'
 import type { AllocationRequest, Deferral, ProbeResult, SkipReason, SkippedCandidate } from './types.ts'
 
 /** One allocation's progress through its candidates. */
-export interface Pass {
+export interface Progress {
   req: AllocationRequest
   skipped: SkippedCandidate[]
   attempts: number
-  /** Ports a plugin asked to try last (first pass only). */
+  /** Ports a plugin asked to try last (the first walk only; tried again after every other candidate). */
   deferred: number[]
   /** Preferred ports whose holder may be the service itself (`PreferredCandidate.inUseByOwn`). */
   vouchers: ReadonlyMap<number, (port: number) => Promise<string | null>>
@@ -22,15 +22,15 @@ export interface Pass {
 }
 
 export interface WalkParts {
-  lane: ProbeEngine
+  engine: ProbeEngine
   /** Filters that need no socket; null means "probe it". A promise only when a plugin's `accept` is async. */
-  skipReason(port: number, req: AllocationRequest, lastPass: boolean): SkipReason | Deferral | null | Promise<SkipReason | Deferral | null>
-  /** Claims a free port: null when claimed, else why not; `held`: the engine already made the in-process claim (`take`). */
-  claim(port: number, req: AllocationRequest, held?: boolean): Promise<SkipReason | null>
+  skipReason(port: number, req: AllocationRequest, retryingDeferred: boolean): SkipReason | Deferral | null | Promise<SkipReason | Deferral | null>
+  /** Claims a free port: null when claimed, else why not; `claimedNow`: the engine already made the in-process claim (`claimNow`). */
+  claim(port: number, req: AllocationRequest, claimedNow?: boolean): Promise<SkipReason | null>
 }
 
-/** An engine's `take`: the in-process claim, made the moment a probe finds the port free; `taken` remembers it. */
-const takeInto = (taken: Set<number>) => (port: number) => tryClaim(port) && taken.add(port) !== undefined
+/** An engine's `claimNow`: the in-process claim, made the moment a probe finds the port free; `claimedNow` remembers it. */
+const claimNowInto = (claimedNow: Set<number>) => (port: number) => tryClaim(port) && claimedNow.add(port) !== undefined
 
 /** A busy port's verdict. The requested address missing here ends the allocation: no port of it could ever be free. */
 function busyVerdict(r: ProbeResult, req: AllocationRequest): SkippedCandidate {
@@ -39,74 +39,74 @@ function busyVerdict(r: ProbeResult, req: AllocationRequest): SkippedCandidate {
 }
 
 /** A port in use that the service's own process holds (its plugin says so): the line, else null. */
-async function ownHolder(pass: Pass, r: ProbeResult): Promise<string | null> {
-  const vouch = pass.vouchers.size > 0 && (r.reason ?? 'in-use') === 'in-use' ? pass.vouchers.get(r.port) : undefined
+async function ownHolder(progress: Progress, r: ProbeResult): Promise<string | null> {
+  const vouch = progress.vouchers.size > 0 && (r.reason ?? 'in-use') === 'in-use' ? progress.vouchers.get(r.port) : undefined
   if (!vouch) return null
   const line = await vouch(r.port)
-  if (line) pass.own = line
+  if (line) progress.own = line
   return line
 }
 
 /**
- * Records a verdict. On the last pass a deferred port was already counted and recorded on the
- * first: its new verdict replaces the deferral instead of being counted twice.
+ * Records a verdict. When retrying the deferred ports, each one was already counted and recorded
+ * on the first walk: its new verdict replaces the deferral instead of being counted twice.
  */
-function record(pass: Pass, verdict: SkippedCandidate, lastPass: boolean): void {
-  if (lastPass) {
-    const earlier = pass.skipped.findIndex((s) => s.port === verdict.port)
-    if (earlier >= 0) pass.skipped.splice(earlier, 1)
+function record(progress: Progress, verdict: SkippedCandidate, retryingDeferred: boolean): void {
+  if (retryingDeferred) {
+    const earlier = progress.skipped.findIndex((s) => s.port === verdict.port)
+    if (earlier >= 0) progress.skipped.splice(earlier, 1)
   }
-  pass.skipped.push(verdict)
+  progress.skipped.push(verdict)
 }
 
-export function createWalk({ lane, skipReason, claim }: WalkParts) {
+export function createWalk({ engine, skipReason, claim }: WalkParts) {
   /** Walks candidates in growing batches and returns the first free one that could be claimed. */
-  async function firstFree(batches: AsyncIterable<number[]>, pass: Pass, lastPass: boolean): Promise<number | null> {
-    const { req } = pass
+  async function firstFree(batches: AsyncIterable<number[]>, progress: Progress, retryingDeferred: boolean): Promise<number | null> {
+    const { req } = progress
     for await (const batch of batches) {
       const verdicts = new Map<number, SkippedCandidate>()
       const toProbe: number[] = []
       for (const port of batch) {
-        const pending = skipReason(port, req, lastPass)
+        const pending = skipReason(port, req, retryingDeferred)
         const reason = pending instanceof Promise ? await pending : pending
         if (reason === null) toProbe.push(port)
         else if (typeof reason === 'string') verdicts.set(port, { port, reason })
         else {
-          pass.deferred.push(port)
+          progress.deferred.push(port)
           verdicts.set(port, { port, reason: reason.defer })
         }
       }
       // The answer is the first free port in candidate order, whichever probe finished first.
       const probed = new Map<number, ProbeResult>()
-      const taken = new Set<number>()
+      const claimedNow = new Set<number>()
       let position = -1 // of `port` in toProbe
       let sent = 0 // toProbe[sent..] has not gone to the engine yet
       for (const port of batch) {
-        // A deferred port was counted when the first pass passed over it.
-        if (!lastPass) pass.attempts++
+        // A deferred port was counted when the first walk passed over it.
+        if (!retryingDeferred) progress.attempts++
         let verdict = verdicts.get(port)
         if (!verdict) {
           position++
           if (position >= sent) {
-            // The engine may stop at the first free port and claim it on the spot (`take`), so
+            // The engine may stop at the first free port and claim it on the spot (`claimNow`), so
             // concurrent callers never probe a port another one has just won: they skip it.
             const pending = toProbe.slice(position).filter((p) => !isClaimed(p))
-            const results = pending.length > 0 ? await lane.check(pending, req.hosts, { untilFree: true, take: takeInto(taken) }) : []
+            const results = pending.length > 0 ? await engine.check(pending, req.hosts, { untilFree: true, claimNow: claimNowInto(claimedNow) }) : []
             for (const r of results) probed.set(r.port, r)
             sent = results.length > 0 ? toProbe.indexOf(results.at(-1)!.port) + 1 : toProbe.length
           }
           const r = probed.get(port)
           if (!r) verdict = { port, reason: 'claimed' }
           else if (!r.free) {
-            if (await ownHolder(pass, r)) return port
+            if (await ownHolder(progress, r)) return port
             verdict = busyVerdict(r, req)
           } else {
-            const refused = await claim(port, req, taken.has(port))
+            const refused = await claim(port, req, claimedNow.has(port))
             if (refused) verdict = { port, reason: refused }
           }
         }
         if (!verdict) return port
-        record(pass, verdict, lastPass)
+        record(progress, verdict, retryingDeferred)
       }
     }
     return null
@@ -114,26 +114,26 @@ export function createWalk({ lane, skipReason, claim }: WalkParts) {
 
   /**
    * The common case, a free first candidate, without the batching machinery: one check, one
-   * claim. Returns the port, or null after recording the first candidate's verdict in `pass`.
+   * claim. Returns the port, or null after recording the first candidate's verdict in `progress`.
    */
-  async function tryFirst(port: number, pass: Pass): Promise<number | null> {
-    const reason = await skipReason(port, pass.req, false)
-    pass.attempts++
+  async function tryFirst(port: number, progress: Progress): Promise<number | null> {
+    const reason = await skipReason(port, progress.req, false)
+    progress.attempts++
     if (reason !== null) {
-      if (typeof reason !== 'string') pass.deferred.push(port)
-      pass.skipped.push({ port, reason: typeof reason === 'string' ? reason : reason.defer })
+      if (typeof reason !== 'string') progress.deferred.push(port)
+      progress.skipped.push({ port, reason: typeof reason === 'string' ? reason : reason.defer })
       return null
     }
-    const taken = new Set<number>()
-    const [r] = await lane.check([port], pass.req.hosts, { untilFree: true, take: takeInto(taken) })
+    const claimedNow = new Set<number>()
+    const [r] = await engine.check([port], progress.req.hosts, { untilFree: true, claimNow: claimNowInto(claimedNow) })
     if (!r!.free) {
-      if (await ownHolder(pass, r!)) return port
-      pass.skipped.push(busyVerdict(r!, pass.req))
+      if (await ownHolder(progress, r!)) return port
+      progress.skipped.push(busyVerdict(r!, progress.req))
       return null
     }
-    const refused = await claim(port, pass.req, taken.has(port))
+    const refused = await claim(port, progress.req, claimedNow.has(port))
     if (refused === null) return port
-    pass.skipped.push({ port, reason: refused })
+    progress.skipped.push({ port, reason: refused })
     return null
   }
 

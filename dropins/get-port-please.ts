@@ -1,5 +1,5 @@
 /**
- * `berth/get-port-please`: get-port-please 3's API (`getPort`, `getRandomPort`, `checkPort`,
+ * `berth-ports/get-port-please`: get-port-please 3's API (`getPort`, `getRandomPort`, `checkPort`,
  * `waitForPort`, the unsafe-port and socket helpers), following its source step by step: the
  * port read with `Number()` (or `parseInt` for a bare number or text), `PORT` and `HOST` from the
  * environment, then `port`, `ports`, `portRange`, then 3000-3100 when nothing was asked, then a
@@ -7,8 +7,8 @@
  * does, and a host that cannot be bound makes every port unavailable. Underneath, berth's probe
  * and claim: a claim lasts until the answer is delivered (get-port-please has no release).
  */
-import { kernelPort } from '../core/bind.ts'
-import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
+import { kernelPort } from '../probe/bind.ts'
+import { isBrowserUnsafe } from '../plugins/unsafe-ports.ts'
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'
 import { openAnswer, whileAnswering } from './answers.ts'
 import { isFree, takeIfFree, takeRandom } from './shared.ts'

@@ -3,8 +3,8 @@
  * how it resolves a host name, and the errors it throws. The drop-ins reproduce them, so a caller
  * sees the same answers and the same errors, while the bind itself stays berth's probe.
  */
-import { isIPv4, isIPv6 } from '../core/ip.ts'
-import { kernelPort } from '../core/bind.ts'
+import { isIPv4, isIPv6 } from '../probe/ip.ts'
+import { kernelPort } from '../probe/bind.ts'
 
 /** Node's own wording for a number or text in its argument errors: `type number (70000)`. */
 function specificType(value: number | string): string {

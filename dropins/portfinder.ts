@@ -1,5 +1,5 @@
 /**
- * `berth/portfinder`: portfinder 1.0's API (callbacks and promises, `basePort` / `highestPort`
+ * `berth-ports/portfinder`: portfinder 1.0's API (callbacks and promises, `basePort` / `highestPort`
  * and their setters, `getPorts`, `nextPort`, `getSocket`) on berth's probe and claim, following
  * portfinder's source: options read with `Number()` and written back to the caller's object,
  * its checks answered at once (the callback is called before `getPort` returns), `basePort`,

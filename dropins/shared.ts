@@ -3,14 +3,14 @@
  * the in-process claim, and, behind one switch, the cross-process lease registry.
  * Hosts reach these functions already resolved (see node-compat.ts): an IP literal or `localhost`.
  */
-import { kernelPort } from '../core/bind.ts'
+import { kernelPort } from '../probe/bind.ts'
 import { releaseClaim, tryClaim } from '../core/claims.ts'
 import { type ClaimLifetime, claimed } from './answers.ts'
-import { checkPort, probeHosts } from '../core/probe.ts'
-import { resolveStateDir } from '../core/state/dir.ts'
-import { ownerOf } from '../core/state/owner.ts'
-import { findProjectRoot } from '../core/state/project.ts'
-import { createRegistry } from '../core/state/registry.ts'
+import { checkPort, probeHosts } from '../probe/check.ts'
+import { resolveStateDir } from '../registry/dir.ts'
+import { ownerOf } from '../registry/owner.ts'
+import { findProjectRoot } from '../registry/project.ts'
+import { createRegistry } from '../registry/registry.ts'
 import type { PersistOptions } from '../plugins/persist.ts'
 
 let persistence: Pick<PersistOptions, 'stateDir' | 'project'> | null | undefined

@@ -7,7 +7,7 @@
  * the original, which never reached it.
  */
 import { isClaimed, tryClaim } from '../core/claims.ts'
-import { DEFAULT_TIMEOUT_MS, checkPorts, probeHosts } from '../core/probe.ts'
+import { DEFAULT_TIMEOUT_MS, checkPorts, probeHosts } from '../probe/check.ts'
 import { type ClaimLifetime, claimed } from './answers.ts'
 import { persisting, takeIfFree } from './shared.ts'
 
@@ -83,8 +83,8 @@ async function takeOneByOne(pkg: string, ports: number[], host: string | undefin
 /** The first free port of `ports`, claimed in the same synchronous step as the check that found it free. */
 function takeChecked(ports: number[], host: string | undefined, lifetime: ClaimLifetime): Promise<number | undefined> {
   let taken: number | undefined
-  const take = (port: number) => tryClaim(port) && ((taken = port), true)
-  return checkPorts(ports, probeHosts(host), DEFAULT_TIMEOUT_MS, { untilFree: true, take }).then((results) => {
+  const claimNow = (port: number) => tryClaim(port) && ((taken = port), true)
+  return checkPorts(ports, probeHosts(host), DEFAULT_TIMEOUT_MS, { untilFree: true, claimNow }).then((results) => {
     // Without the raw binder the batch was checked at once: the first free one not claimed meanwhile.
     if (taken === undefined) taken = results.find((result) => result.free && tryClaim(result.port))?.port
     if (taken !== undefined) claimed(taken, lifetime)

@@ -1,4 +1,4 @@
-import { exportedFor } from '../core/export-marker.ts'
+import { exportedFor } from './export-marker.ts'
 import { invalidEnvLine } from '../core/messages.ts'
 import type { PluginContext, PortPlugin, AllocationRequest } from '../core/types.ts'
 import { parsePortText } from '../core/validate.ts'
@@ -17,7 +17,7 @@ async function berthsOwn(req: AllocationRequest, ctx: PluginContext, variable: s
   const exportedBy = exportedFor(ctx.env, variable, value)
   if (exportedBy === null) return undefined
   // Loaded only here: most environments carry no mark.
-  const { findProjectRoot } = await import('../core/state/project.ts')
+  const { findProjectRoot } = await import('../registry/project.ts')
   const here = await findProjectRoot(globalThis.process?.cwd() ?? '.', ctx.env).catch(() => null)
   if (here === exportedBy) return { port, remembered: true }
   const message = `ℹ️  [${req.serviceName}] Ignoring ${variable}=${value}: berth exported it for another project (${exportedBy}), so it is not a preference here`

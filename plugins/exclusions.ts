@@ -4,8 +4,8 @@
  * outgoing ports, so a service there can collide with any connection), and privileged ports
  * for a user who cannot bind them.
  */
-import { readProc } from '../core/proc.ts'
-import { isBrowserUnsafe } from '../core/unsafe-ports.ts'
+import { readProc } from '../probe/proc.ts'
+import { isBrowserUnsafe } from './unsafe-ports.ts'
 import type { PortPlugin } from '../core/types.ts'
 
 export interface ExclusionOptions {

@@ -5,13 +5,13 @@
 import { PortError } from '../core/errors.ts'
 import { movedLine, reasonText } from '../core/messages.ts'
 import type { PluginContext, PortPlugin } from '../core/types.ts'
-import { resolveStateDir } from '../core/state/dir.ts'
-import { ownerOf } from '../core/state/owner.ts'
-import { findProjectRoot } from '../core/state/project.ts'
-import { pruneAfterFromEnv } from '../core/state/prune.ts'
-import { isOwnLease } from '../core/state/users.ts'
-import { createRegistry, type Lease, type Registry, type SavedRow } from '../core/state/registry.ts'
-import { findHolder, isDescendant } from '../core/holder.ts'
+import { resolveStateDir } from '../registry/dir.ts'
+import { ownerOf } from '../registry/owner.ts'
+import { findProjectRoot } from '../registry/project.ts'
+import { pruneAfterFromEnv } from '../registry/prune.ts'
+import { isOwnLease } from '../registry/users.ts'
+import { createRegistry, type Lease, type Registry, type SavedRow } from '../registry/registry.ts'
+import { findHolder, isDescendant } from '../probe/holder.ts'
 
 /** When `owner` or a process it started holds `port`: the line that says so; else null. */
 async function ownHolderLine(service: string, port: number, owner: number): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { addressNotHere } from '../../core/address.ts'
-import { checkPort, probeHosts } from '../../core/probe.ts'
+import { checkPort, probeHosts } from '../../probe/check.ts'
 import type { ProbeResult } from '../../core/types.ts'
 import { portArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'

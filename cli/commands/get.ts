@@ -1,4 +1,4 @@
-import { createAllocator } from '../../core/allocator.ts'
+import { createAllocator } from '../../spec/allocator.ts'
 import { portArg, portListArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'

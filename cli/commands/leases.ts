@@ -1,8 +1,10 @@
 /** `berth list`, `berth release`, `berth gc`: looking at and tidying the lease registry. */
-import {
-  checkPort, createRegistry, findProjectRoot, parsePortText, probeHosts, resolveStateDir, type Lease, type Registry,
-} from '../../core/index.ts'
-import { mayRemove } from '../../core/state/users.ts'
+import { checkPort, probeHosts } from '../../probe/check.ts'
+import { createRegistry, type Lease, type Registry } from '../../registry/registry.ts'
+import { findProjectRoot } from '../../registry/project.ts'
+import { parsePortText } from '../../core/validate.ts'
+import { resolveStateDir } from '../../registry/dir.ts'
+import { mayRemove } from '../../registry/users.ts'
 import { usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import { escapeLines, escapeText } from '../escape.ts'

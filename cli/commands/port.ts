@@ -4,7 +4,9 @@
  * so it answers whichever environment `berth up` ran. A service with instances gives all of
  * them, comma-separated (as `${worker.ports}`).
  */
-import { createRegistry, findProjectRoot, resolveStateDir } from '../../core/index.ts'
+import { createRegistry } from '../../registry/registry.ts'
+import { findProjectRoot } from '../../registry/project.ts'
+import { resolveStateDir } from '../../registry/dir.ts'
 import { usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'

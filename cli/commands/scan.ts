@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { scanPorts, type ScanReport } from '../../core/scan.ts'
+import { scanPorts, type ScanReport } from '../../probe/scan.ts'
 import { rangeArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
@@ -13,7 +13,7 @@ export interface ScanCliOptions {
 }
 
 /**
- * The compiled binary embeds the pool's task at `entry/probe-task.js` beside the entry (see
+ * The compiled binary embeds the workers' task at `entry/probe-task.js` beside the entry (see
  * build:bin), and the npm package's Node bundle has it at the same place (scripts/build-node-cli.ts);
  * run from source, there is no such file and the library finds its own task file.
  */

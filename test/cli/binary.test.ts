@@ -12,7 +12,7 @@ describe('berth get (the compiled binary)', () => {
     const ran = await berth(['get', 'web', '--base', String(base)])
     expect(ran).toMatchObject({ code: 0, stdout: `${base}\n` })
     expect(ran.stderr).toBe(`✅ [web] Allocated preferred port ${base} after 1 attempt(s)\n`)
-    expect(await canBind('127.0.0.1', base)).toBe(true)
+    expect(await canBind(base, '127.0.0.1')).toBe(true)
   })
 
   test('a busy base port moves to the next one and says so on stderr', async () => {

@@ -1,4 +1,4 @@
-/** `berth scan` through the compiled binary: held ports found on both lanes, bad ranges, the progress bar. */
+/** `berth scan` through the compiled binary: held ports found on the main thread and on the workers, bad ranges, the progress bar. */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { binary, berth, runCommand } from '../helpers/binary.ts'
 import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
@@ -7,7 +7,7 @@ const held: Array<{ close(): Promise<void> }> = []
 afterEach(() => closeAll(held))
 
 describe('berth scan (the compiled binary)', () => {
-  test('a small range (main-thread lane): busy ports with reasons, free count, longest runs', async () => {
+  test('a small range (main thread): busy ports with reasons, free count, longest runs', async () => {
     const from = await freeRange(20)
     held.push(await hold('127.0.0.1', from + 5), await hold('::1', from + 12, { ipv6Only: true }))
     const ran = await berth(['scan', `${from}-${from + 19}`, '--json'])

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import {
-  allocateMultiplePorts, allocatePort, clearClaims, createAllocator, definePlugin, isPortError,
-  type AllocationEvent, type Probe,
-} from '../../core/index.ts'
+import { allocateMultiplePorts, allocatePort, clearClaims, createAllocator, definePlugin, isPortError, type AllocationEvent, type Probe } from '../../index.ts'
 import { plainRequest, schemaRequest } from '../../core/validate.ts'
+import { probeHosts } from '../../probe/check.ts'
 import { canBind, closeAll, freeRange, hold, holdRange } from '../helpers/sockets.ts'
 
 const held: Array<{ close(): Promise<void> }> = []
@@ -83,7 +81,7 @@ describe('allocatePort', () => {
       { basePort: 3000, maxPort: 3010, serviceName: 'api server ✓', logger: console },
       { basePort: 3000, serviceName: 'cli', exclude: [] },
     ]
-    for (const input of plain) expect(plainRequest(input)).toEqual(schemaRequest(input))
+    for (const input of plain) expect(plainRequest(input, probeHosts)).toEqual(schemaRequest(input, probeHosts))
     // Everything else is left to the schema: bad values (it names them) and the other fields.
     const others = [
       { basePort: 0, serviceName: 'x' }, { basePort: 3000.5, serviceName: 'x' }, { basePort: 70000, serviceName: 'x' },
@@ -94,7 +92,7 @@ describe('allocatePort', () => {
       { basePort: 3000, serviceName: 'x', envVar: 'PORT' }, { basePort: 3000, serviceName: 'x', strict: false },
       { basePort: 3000, serviceName: 'x', pool: 'web' }, { basePort: 3000, serviceName: 'x', priority: 1 },
     ]
-    for (const input of others) expect(plainRequest(input as never)).toBeNull()
+    for (const input of others) expect(plainRequest(input as never, probeHosts)).toBeNull()
   })
 })
 
@@ -106,7 +104,7 @@ describe('concurrency inside one process', () => {
     )
     const ports = results.map((r) => r.port)
     expect(new Set(ports).size).toBe(64)
-    for (const port of ports) expect(await canBind('127.0.0.1', port)).toBe(true)
+    for (const port of ports) expect(await canBind(port, '127.0.0.1')).toBe(true)
   })
 
   test('allocateMultiplePorts gives distinct ports and emits the summary report', async () => {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import {
-  clearClaims, config, formatSummary, getConfig, getPortFromEnvOrAllocate, parsePortText, resetConfig,
-  type AllocationEvent, type AllocationResult,
-} from '../../core/index.ts'
+import { clearClaims, config, getConfig, getPortFromEnvOrAllocate, resetConfig, type AllocationEvent, type AllocationResult } from '../../index.ts'
+import { formatSummary } from '../../core/messages.ts'
+import { parsePortText } from '../../core/validate.ts'
 import { closeAll, freeRange, hold, type Held } from '../helpers/sockets.ts'
 
 const held: Held[] = []

@@ -5,8 +5,9 @@
  * shape of what is kept is.
  */
 import { describe, expect, test } from 'bun:test'
-import { allocatePort, PortRanges } from '../../core/index.ts'
+import { allocatePort, PortRanges } from '../../index.ts'
 import { resolveRequest } from '../../core/validate.ts'
+import { probeHosts } from '../../probe/check.ts'
 import { portListArg } from '../../cli/args.ts'
 import { berth } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
@@ -23,7 +24,7 @@ describe('excluded ports as merged ranges', () => {
     const entries = portListArg('--exclude', Array(1000).fill('1-65535').join(','))
     expect(entries.length).toBe(1000)
     expect(entries.every((entry) => Array.isArray(entry))).toBe(true)
-    const request = resolveRequest({ serviceName: 'web', basePort: 3000, exclude: entries })
+    const request = resolveRequest({ serviceName: 'web', basePort: 3000, exclude: entries }, probeHosts)
     expect(request.exclude.ranges()).toEqual([[1, 65535]])
   })
 

@@ -15,7 +15,7 @@
 import { describe, expect, test } from 'bun:test'
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseConfig } from '../../core/project/schema.ts'
+import { parseConfig } from '../../project/schema.ts'
 import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { tempDirs } from '../helpers/temp.ts'
 

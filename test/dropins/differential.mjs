@@ -8,7 +8,7 @@ import { freeRange, hold } from 'berth-ports/conformance'
 
 const [name] = process.argv.slice(2)
 const original = await import(name)
-const berth = await import(`berth/${name}`)
+const berth = await import(`berth-ports/${name}`)
 const p = await freeRange(12)
 
 async function kind(call) {

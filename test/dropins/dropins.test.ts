@@ -105,7 +105,7 @@ describe('the persistence switch (BERTH_PERSIST=1)', () => {
 describe('the persistence switch as an option', () => {
   test('setPersistence({ stateDir }) records each drop-in port as a lease of this process', async () => {
     const { setPersistence, default: getPort, clearLockedPorts } = await import('../../dropins/get-port.ts')
-    const { createRegistry } = await import('../../core/index.ts')
+    const { createRegistry } = await import('../../registry/registry.ts')
     const stateDir = freshStateDir()
     setPersistence({ stateDir })
     try {
@@ -123,7 +123,7 @@ describe('the persistence switch as an option', () => {
 
   test('with the switch on, sequential detect-port calls in one process still answer the same port', async () => {
     const { setPersistence, default: detect } = await import('../../dropins/detect-port.ts')
-    const { createRegistry } = await import('../../core/index.ts')
+    const { createRegistry } = await import('../../registry/registry.ts')
     const stateDir = freshStateDir()
     setPersistence({ stateDir })
     try {

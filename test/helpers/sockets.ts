@@ -2,9 +2,10 @@
  * Socket helpers for berth's tests: the conformance suite's (one copy), in the shapes the tests
  * use, plus the address matrix every probe test runs.
  */
-import { canBind as canBindPort, hold as holdPort, type Held as HeldPort } from '../../core/conformance.ts'
+import { hold as holdPort, type Held as HeldPort } from '../../conformance/index.ts'
 
-export { freeRange, holdRange } from '../../core/conformance.ts'
+/** `canBind(port, host)`: true when a real listen on `host:port` succeeds right now (the oracle the probe must agree with). */
+export { canBind, freeRange, holdRange } from '../../conformance/index.ts'
 
 export interface Held extends HeldPort {
   host: string
@@ -14,9 +15,6 @@ export interface Held extends HeldPort {
 export async function hold(host: string, port = 0, options: { ipv6Only?: boolean } = {}): Promise<Held> {
   return { ...(await holdPort(host, port, options.ipv6Only ?? false)), host }
 }
-
-/** True when a real listen on `host:port` succeeds right now (the oracle the probe must agree with). */
-export const canBind = (host: string, port: number): Promise<boolean> => canBindPort(port, host)
 
 export async function closeAll(held: Array<{ close(): Promise<void> }>): Promise<void> {
   await Promise.all(held.splice(0).map((h) => h.close()))

@@ -14,8 +14,8 @@ import { tempDirs } from '../helpers/temp.ts'
 const tempDir = tempDirs()
 const held: Array<{ close(): Promise<void> }> = []
 afterEach(() => closeAll(held))
-const SOURCE = join(ROOT, 'core', 'index.ts')
-const BUNDLE = join(ROOT, 'dist', 'lib', 'core', 'index.js')
+const SOURCE = join(ROOT, 'index.ts')
+const BUNDLE = join(ROOT, 'dist', 'lib', 'index.js')
 
 describe('getConfig() and berth up', () => {
   test('agree without a project file: both go through the registry', async () => {

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'bun:test'
 import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadPluginFile } from '../../core/index.ts'
+import { loadPluginFile } from '../../project/plugin-file.ts'
 import { ROOT, binary, freshStateDir, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'

@@ -1,7 +1,7 @@
 /** Every plugin berth ships, and the example plugin, through the shared conformance suite. */
 import { describe, expect, test } from 'bun:test'
-import { conformance } from '../../core/conformance.ts'
-import { envPreference, exclusions, persist, pool, priority, sequential } from '../../core/index.ts'
+import { conformance } from '../../conformance/index.ts'
+import { envPreference, exclusions, persist, pool, priority, sequential } from '../../plugins/index.ts'
 import hashStrategy from '../../examples/plugins/hash-strategy.ts'
 import { freshStateDir } from '../helpers/binary.ts'
 

@@ -1,8 +1,10 @@
 /** Priority, pools, strict mode, exclusions, groups, instances and exports, through the library with real sockets. */
 import { afterEach, describe, expect, test } from 'bun:test'
-import {
-  allocateMultiplePorts, allocatePort, clearClaims, exclusions, parseConfig, pool, priority, upProject, type LoadedProject,
-} from '../../core/index.ts'
+import { allocateMultiplePorts, allocatePort, clearClaims } from '../../index.ts'
+import { exclusions, pool, priority } from '../../plugins/index.ts'
+import { parseConfig } from '../../project/schema.ts'
+import { upProject } from '../../project/up.ts'
+import { type LoadedProject } from '../../project/load.ts'
 import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
 
 const held: Array<{ close(): Promise<void> }> = []

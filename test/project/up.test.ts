@@ -49,7 +49,7 @@ describe('berth up with a project file', () => {
       environments: { development: { services: { web: { base: from, max: from + 9, env: 'PORT' } }, exports: { SELF: 'http://localhost:${web.port}' } } },
     })
     const cli = JSON.parse((await p.run(['up', '--format', 'json'])).stdout).env
-    const script = `const { getConfig } = await import(${JSON.stringify(join(ROOT, 'core/index.ts'))}); console.log(JSON.stringify((await getConfig({ logger: null })).env))`
+    const script = `const { getConfig } = await import(${JSON.stringify(join(ROOT, 'index.ts'))}); console.log(JSON.stringify((await getConfig({ logger: null })).env))`
     const js = await p.exec([process.execPath, '-e', script])
     expect(JSON.parse(js.stdout || 'null')).toEqual(cli)
     expect(cli).toEqual({ PORT: String(from), SELF: `http://localhost:${from}` })

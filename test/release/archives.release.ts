@@ -74,7 +74,7 @@ describe('the release', () => {
 
     test(`${target.name}: the binary is built for ${target.os} on ${target.arch}`, () => {
       const header = readHeader(exe(target.name))
-      expect(header.format).toBe({ linux: 'elf', darwin: 'macho', windows: 'pe' }[target.os])
+      expect<string>(header.format).toBe({ linux: 'elf', darwin: 'macho', windows: 'pe' }[target.os])
       expect(header.arch).toBe(target.arch)
       if (target.os === 'linux') expect(header.interpreter).toBe(INTERPRETERS[target.name])
     })

@@ -1,4 +1,4 @@
-// Runs under Bun, Deno and Node: the worker-pool lane against the main-thread lane on one range
+// Runs under Bun, Deno and Node: the probe workers against the main thread on one range
 // with a held port. Prints one JSON line. The import is passed in argv[2].
 import { createServer } from 'node:net'
 
@@ -17,10 +17,10 @@ for (let tries = 0; !server; tries++) {
   server = await listen(from + 100).catch((error) => (tries < 20 ? null : Promise.reject(error)))
 }
 const busy = from + 100
-const main = await lib.scanPorts(from, from + 199, { lane: 'main' })
+const main = await lib.scanPorts(from, from + 199, { runOn: 'main' })
 // Workers alone, then the default: the main thread takes chunks too.
-const pool = await lib.scanPorts(from, from + 199, { lane: 'pool', chunkSize: 50, threads: 2, mainThreadHelps: false })
-const helped = await lib.scanPorts(from, from + 199, { lane: 'pool', chunkSize: 25 })
+const pool = await lib.scanPorts(from, from + 199, { runOn: 'workers', chunkSize: 50, threads: 2, mainThreadHelps: false })
+const helped = await lib.scanPorts(from, from + 199, { runOn: 'workers', chunkSize: 25 })
 server.close()
 const same = JSON.stringify(main) === JSON.stringify(pool) && JSON.stringify(main) === JSON.stringify(helped)
 console.log(JSON.stringify({ same, busySeen: pool.busy.some((b) => b.port === busy) }))

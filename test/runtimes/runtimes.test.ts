@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { ROOT, runCommand } from '../helpers/binary.ts'
 
 const SMOKE = join(ROOT, 'test', 'runtimes', 'smoke.mjs')
-const SOURCE = join(ROOT, 'core', 'index.ts')
-const BUNDLE = join(ROOT, 'dist', 'lib', 'core', 'index.js')
+const SOURCE = join(ROOT, 'index.ts')
+const BUNDLE = join(ROOT, 'dist', 'lib', 'index.js')
 const DENO = join(ROOT, 'node_modules', '.bin', 'deno')
 const EXPECTED = { busyIsBusy: true, v6Seen: true, fallbackMoved: true, distinct: 4, invalid: 'E_INVALID_OPTIONS' }
 
@@ -46,7 +46,7 @@ describe('a machine without IPv6', () => {
 
 describe('persistence on every runtime', () => {
   const PERSIST = join(ROOT, 'test', 'runtimes', 'persist-smoke.mjs')
-  const WORKS = { sticky: true, apart: true, leases: ['api:active', 'web:active'] }
+  const WORKS = { sticky: true, apart: true }
   const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-rt-')), 'state')
 
   test('Bun (bun:sqlite)', () => expectSmoke([process.execPath, PERSIST, SOURCE, stateDir()], WORKS))
@@ -70,12 +70,12 @@ describe('persistence on every runtime', () => {
   })
 })
 
-describe('the worker-pool lane on every runtime', () => {
+describe('the probe workers on every runtime', () => {
   const POOL = join(ROOT, 'test', 'runtimes', 'pool-smoke.mjs')
   const SAME = { same: true, busySeen: true }
 
   test('Bun (TypeScript task file)', () => expectSmoke([process.execPath, POOL, SOURCE], SAME))
-  test('Node (the bundle and dist/lib/core/pool/probe-task.js)', () => expectSmoke(['node', POOL, BUNDLE], SAME))
+  test('Node (the bundle and dist/lib/probe/workers/probe-task.js)', () => expectSmoke(['node', POOL, BUNDLE], SAME))
   test('Deno (TypeScript task file)', () =>
     expectSmoke([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', POOL, SOURCE], SAME))
 })
