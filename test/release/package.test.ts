@@ -1,57 +1,28 @@
 /**
- * The npm package as a user gets it: `npm pack` (which runs prepack), installed into an empty
- * folder from the tarball with no network (the dependencies come from npm's cache by the
- * integrity in our lock file), then the CLI through npx, bunx and deno, the library under Node,
- * Bun and Deno (ESM, and `require` for the CommonJS drop-ins), its types under a strict tsc, and
- * the conformance suite from the installed package.
+ * The npm package as a user gets it (installed-package.ts: packed, installed offline into an
+ * empty folder): what the tarball holds, the CLI through npx, bunx, bunx --bun and deno, the
+ * library under Node, Bun and Deno (ESM, and `require` for the CommonJS drop-ins), and the
+ * conformance suite from the installed package. Its declarations under a strict tsc are checked
+ * with the release tests (package-types.release.ts): tsc alone takes longer than all of this.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createHash } from 'node:crypto'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hold, type Held } from 'berth-ports/conformance'
-import { ROOT, runCommand } from '../helpers/binary.ts'
 import { tempDirs } from '../helpers/temp.ts'
+import { BIN, installPackage, pkg, type Installed } from './installed-package.ts'
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages
-const BIN = join(ROOT, 'node_modules', '.bin')
 /** The packed size stays below this: the package ships JavaScript, declarations and sources, no binary. */
 const MAX_TARBALL_BYTES = 400 * 1024
-// Anything that tries the network fails at once instead of reaching a registry.
-const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', npm_config_offline: 'true', PATH: `${BIN}:${process.env.PATH}` }
 
 const temp = tempDirs()
-let packed: { filename: string; size: number; files: { path: string; mode: number }[] }
+let packed: Installed['packed']
 let user: string
+let run: Installed['run']
 let busy: Held
 
-const run = (cmd: string[]) => runCommand(cmd, OFFLINE, user)
-
 beforeAll(async () => {
-  const out = temp('berth-pack')
-  const ran = await runCommand(['npm', 'pack', '--json', '--pack-destination', out], OFFLINE)
-  expect(ran.code).toBe(0)
-  // prepack's build prints before npm's JSON.
-  packed = JSON.parse(ran.stdout.slice(ran.stdout.lastIndexOf('\n[\n') + 1))[0]
-
-  user = temp('berth-user')
-  const tarball = readFileSync(join(out, packed.filename))
-  writeFileSync(join(user, packed.filename), tarball)
-  const dependency = `file:${packed.filename}`
-  const packages: Record<string, object> = {
-    '': { name: 'user', dependencies: { [pkg.name]: dependency } },
-    [`node_modules/${pkg.name}`]: {
-      version: pkg.version, resolved: dependency, license: pkg.license, bin: { berth: pkg.bin.berth.replace(/^\.\//, '') },
-      integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, dependencies: pkg.dependencies, engines: pkg.engines,
-    },
-  }
-  for (const name of Object.keys(pkg.dependencies)) packages[`node_modules/${name}`] = lock[`node_modules/${name}`]
-  writeFileSync(join(user, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module', dependencies: { [pkg.name]: dependency } }))
-  writeFileSync(join(user, 'package-lock.json'), JSON.stringify({ name: 'user', lockfileVersion: 3, requires: true, packages }))
-  const installed = await run(['npm', 'ci', '--offline', '--no-audit', '--no-fund'])
-  expect(installed.stderr).toBe('')
-  expect(installed.code).toBe(0)
+  ;({ packed, user, run } = await installPackage(temp))
   busy = await hold('127.0.0.1')
 }, 120_000)
 
@@ -132,27 +103,6 @@ console.log(JSON.stringify({
   test('under Node', () => works(['node']))
   test('under Bun', () => works([process.execPath]))
   test('under Deno', () => works([join(BIN, 'deno'), 'run', '-A']))
-
-  test('its declarations type-check under a strict tsc without skipLibCheck', async () => {
-    writeFileSync(join(user, 'types.ts'), `import { allocatePort, type PortPlugin } from '${pkg.name}'
-import { sequential } from '${pkg.name}/plugins'
-import { conformance } from '${pkg.name}/conformance'
-import getPort from '${pkg.name}/get-port'
-import portfinder from '${pkg.name}/portfinder'
-import { detect } from '${pkg.name}/detect-port'
-import { getPort as getPortPlease } from '${pkg.name}/get-port-please'
-const plugin: PortPlugin = sequential()
-const port: number = (await allocatePort({ basePort: 3000, serviceName: 'web' })).port
-export const all = [plugin, port, conformance, getPort, portfinder.getPortPromise, detect, getPortPlease]
-`)
-    writeFileSync(join(user, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
-      files: ['types.ts'],
-    }))
-    const ran = await run([join(BIN, 'tsc'), '-p', '.'])
-    expect(ran.stdout + ran.stderr).toBe('')
-    expect(ran.code).toBe(0)
-  }, 60_000)
 
   test('runs the conformance suite from the installed package, under node:test and bun:test', async () => {
     writeFileSync(join(user, 'conformance.test.mjs'), `import { conformance } from '${pkg.name}/conformance'
