@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import pkg from '../package.json' with { type: 'json' }
 import { TARGETS, type Target } from './release-targets.ts'
@@ -19,7 +20,8 @@ import { TARGETS, type Target } from './release-targets.ts'
 const ROOT = join(import.meta.dir, '..')
 const DIST = join(ROOT, 'dist')
 const OUT = join(DIST, 'release')
-const RUNTIMES = join(ROOT, 'node_modules', '.cache', 'berth-runtimes', pkg.devDependencies.bun)
+// Kept outside node_modules, which `npm ci` empties: the runtimes are large and change only with Bun.
+const RUNTIMES = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'berth-release', `bun-${pkg.devDependencies.bun}`)
 // Archives carry this time, so the same source builds byte-identical archives.
 const EPOCH = process.env.SOURCE_DATE_EPOCH ?? git(['log', '-1', '--format=%ct']) ?? '0'
 

@@ -54,8 +54,8 @@ describe('the installed CLI', () => {
   }
 
   test('npx NAME (under Node)', async () => checks(await run(['npx', '--offline', pkg.name, 'check', String(busy.port)])))
-  test('bunx berth (honours the node shebang)', async () => checks(await run([process.execPath, 'x', 'berth', 'check', String(busy.port)])))
-  test("bunx --bun berth (Bun's runtime)", async () => checks(await run([process.execPath, 'x', '--bun', 'berth', 'check', String(busy.port)])))
+  test('bunx NAME (honours the node shebang)', async () => checks(await run([process.execPath, 'x', pkg.name, 'check', String(busy.port)])))
+  test("bunx --bun NAME (Bun's runtime)", async () => checks(await run([process.execPath, 'x', '--bun', pkg.name, 'check', String(busy.port)])))
   test('deno run -A npm:NAME', async () => checks(await run([join(BIN, 'deno'), 'run', '-A', `npm:${pkg.name}`, 'check', String(busy.port)])))
 
   test('npx berth completion and --version', async () => {
