@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { clearClaims, config, getConfig, getPortFromEnvOrAllocate, resetConfig, type AllocationEvent, type AllocationResult } from '../../index.ts'
 import { formatSummary } from '../../core/messages.ts'
 import { parsePortText } from '../../core/validate.ts'
+import { freshStateDir } from '../helpers/binary.ts'
 import { closeAll, freeRange, hold, type Held } from '../helpers/sockets.ts'
 
 const held: Held[] = []
@@ -54,7 +55,8 @@ describe('getConfig and the summary report', () => {
   })
 
   test("getConfig allocates the spec's development services and exposes PORT, VITE_HMR_PORT, API_TARGET", async () => {
-    const loaded = await getConfig({ environment: 'development', env: {} })
+    // A registry of its own: tests never touch the user's real one (~/.local/state/berth).
+    const loaded = await getConfig({ environment: 'development', env: { BERTH_STATE_DIR: freshStateDir() } })
     expect(loaded.allocations.map((a) => a.serviceName)).toEqual(['web-server', 'api-server', 'vite-hmr'])
     expect(config.PORT).toBe(loaded.allocations[0]!.port)
     expect(config.API_TARGET).toBe(`http://localhost:${loaded.allocations[1]!.port}`)
