@@ -19,11 +19,21 @@ function bash({ commands, globalOptions }: CommandTable): string {
   const words = (list: string[]) => list.join(' ')
   const globalFlags = globalOptions.flatMap((o) => o.flags)
   const cases = commands.map((c) => {
-    const values = c.options.filter((o) => o.value).map((o) => {
-      const what = o.choices ? `mapfile -t COMPREPLY < <(compgen -W '${words(o.choices)}' -- "$cur")` : o.value === 'dir' ? 'mapfile -t COMPREPLY < <(compgen -d -- "$cur")' : o.value === 'file' ? 'mapfile -t COMPREPLY < <(compgen -f -- "$cur")' : 'COMPREPLY=()'
-      return `        ${o.flags.join('|')}) ${what}; return ;;`
-    })
-    const args = c.argChoices ? `words='${words(c.argChoices)} ${words(c.options.flatMap((o) => o.flags))}'` : `words='${words(c.options.flatMap((o) => o.flags))}'`
+    const values = c.options
+      .filter((o) => o.value)
+      .map((o) => {
+        const what = o.choices
+          ? `mapfile -t COMPREPLY < <(compgen -W '${words(o.choices)}' -- "$cur")`
+          : o.value === 'dir'
+            ? 'mapfile -t COMPREPLY < <(compgen -d -- "$cur")'
+            : o.value === 'file'
+              ? 'mapfile -t COMPREPLY < <(compgen -f -- "$cur")'
+              : 'COMPREPLY=()'
+        return `        ${o.flags.join('|')}) ${what}; return ;;`
+      })
+    const args = c.argChoices
+      ? `words='${words(c.argChoices)} ${words(c.options.flatMap((o) => o.flags))}'`
+      : `words='${words(c.options.flatMap((o) => o.flags))}'`
     return [`    ${c.name})`, ...(values.length ? ['      case "$prev" in', ...values, '      esac'] : []), `      ${args} ;;`].join('\n')
   })
   return `# bash completion for berth (written by \`berth completion bash\`)
@@ -47,7 +57,10 @@ complete -F _berth berth
 const zshText = (text: string) => text.replace(/[\\[\]:]/g, '\\$&').replace(/'/g, `'\\''`)
 
 function zshOption(o: OptionInfo): string {
-  const action = o.value === undefined ? '' : `:${o.value}:${o.choices ? `(${o.choices.join(' ')})` : o.value === 'dir' ? '_files -/' : o.value === 'file' ? '_files' : ' '}`
+  const action =
+    o.value === undefined
+      ? ''
+      : `:${o.value}:${o.choices ? `(${o.choices.join(' ')})` : o.value === 'dir' ? '_files -/' : o.value === 'file' ? '_files' : ' '}`
   const spec = `[${zshText(o.description)}]${action}`
   if (o.flags.length === 1) return `'${o.repeatable ? '*' : ''}${o.flags[0]}${spec}'`
   return `'(${o.flags.join(' ')})'{${o.flags.join(',')}}'${spec}'`

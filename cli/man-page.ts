@@ -35,18 +35,27 @@ function optionItem(o: OptionInfo): string {
 
 export function manPage({ commands, globalOptions }: CommandTable, text: ManPageText): string {
   const [exitCodes = '', state = ''] = text.exitHelp.split('\n\n')
-  const exits = exitCodes.split('\n').slice(1).reduce((items, line) => {
-    const code = /^ {2}(\S+(?: \/ \S+)?)\s{2,}(.*)$/.exec(line)
-    if (code) items.push([code[1]!, code[2]!])
-    else items[items.length - 1]![1] += ` ${line.trim()}`
-    return items
-  }, [] as [string, string][]).map(([code, meaning]) => `.TP\n.B ${roff(code)}\n${wrap(meaning)}`)
-  const sections = commands.map((c) => [
-    `.SS ${roff(c.usage)}`,
-    wrap(c.description),
-    ...c.options.map(optionItem),
-    ...(c.examples.length ? ['.PP', 'Examples:', '.PP', '.RS', '.nf', ...c.examples.map(roff), '.fi', '.RE'] : []),
-  ].join('\n'))
+  const exits = exitCodes
+    .split('\n')
+    .slice(1)
+    .reduce(
+      (items, line) => {
+        const code = /^ {2}(\S+(?: \/ \S+)?)\s{2,}(.*)$/.exec(line)
+        if (code) items.push([code[1]!, code[2]!])
+        else items[items.length - 1]![1] += ` ${line.trim()}`
+        return items
+      },
+      [] as [string, string][],
+    )
+    .map(([code, meaning]) => `.TP\n.B ${roff(code)}\n${wrap(meaning)}`)
+  const sections = commands.map((c) =>
+    [
+      `.SS ${roff(c.usage)}`,
+      wrap(c.description),
+      ...c.options.map(optionItem),
+      ...(c.examples.length ? ['.PP', 'Examples:', '.PP', '.RS', '.nf', ...c.examples.map(roff), '.fi', '.RE'] : []),
+    ].join('\n'),
+  )
   return `${[
     `.TH BERTH 1 ${text.date} "berth ${text.version}" "User Commands"`,
     '.SH NAME',

@@ -31,6 +31,8 @@ if (!built.success) {
 // `#!/usr/bin/env node` is the one npx, bunx (which honours it, or runs Bun when given --bun)
 // and Deno's npm support all understand.
 const main = join(OUT, 'main.js')
-const lines = readFileSync(main, 'utf8').split('\n').filter((line, i) => !(i < 3 && (line.startsWith('#!') || line === '// @bun')))
+const lines = readFileSync(main, 'utf8')
+  .split('\n')
+  .filter((line, i) => !(i < 3 && (line.startsWith('#!') || line === '// @bun')))
 writeFileSync(main, ['#!/usr/bin/env node', ...lines].join('\n'))
 chmodSync(main, 0o755)

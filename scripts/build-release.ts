@@ -76,7 +76,9 @@ function archive(target: Target): string {
     sh(['find', name, '-exec', 'touch', '-h', '-d', `@${EPOCH}`, '{}', '+'], { cwd })
     sh(['sh', '-c', `find ${name} | LC_ALL=C sort | zip -X -q -@ ../${file}`], { cwd })
   } else {
-    sh(['sh', '-c', `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@${EPOCH} -cf - ${name} | gzip -9 -n > ../${file}`], { cwd })
+    sh(['sh', '-c', `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@${EPOCH} -cf - ${name} | gzip -9 -n > ../${file}`], {
+      cwd,
+    })
   }
   return file
 }
@@ -84,7 +86,8 @@ function archive(target: Target): string {
 const wanted = process.argv.slice(2)
 const unknown = wanted.filter((name) => !TARGETS.some((t) => t.name === name))
 if (unknown.length) throw new Error(`Unknown target ${unknown.join(', ')}: ${TARGETS.map((t) => t.name).join(', ')}`)
-if (Bun.version !== pkg.devDependencies.bun) throw new Error(`Bun ${Bun.version} runs this, but package.json pins ${pkg.devDependencies.bun}: the runtimes must match the compiler`)
+if (Bun.version !== pkg.devDependencies.bun)
+  throw new Error(`Bun ${Bun.version} runs this, but package.json pins ${pkg.devDependencies.bun}: the runtimes must match the compiler`)
 
 mkdirSync(OUT, { recursive: true })
 const files = TARGETS.filter((t) => wanted.length === 0 || wanted.includes(t.name)).map((target) => {
@@ -95,12 +98,22 @@ const files = TARGETS.filter((t) => wanted.length === 0 || wanted.includes(t.nam
 rmSync(join(OUT, 'stage'), { recursive: true, force: true })
 
 // SHA256SUMS lists every archive in the folder (a partial rebuild keeps the others' lines true).
-const archives = readdirSync(OUT).filter((f) => f.startsWith(`berth-${pkg.version}-`)).sort()
-const sums = archives.map((f) => `${createHash('sha256').update(readFileSync(join(OUT, f))).digest('hex')}  ${f}\n`).join('')
+const archives = readdirSync(OUT)
+  .filter((f) => f.startsWith(`berth-${pkg.version}-`))
+  .sort()
+const sums = archives
+  .map(
+    (f) =>
+      `${createHash('sha256')
+        .update(readFileSync(join(OUT, f)))
+        .digest('hex')}  ${f}\n`,
+  )
+  .join('')
 writeFileSync(join(OUT, 'SHA256SUMS'), sums)
 // The release's install.sh knows its version, and its repository when the workflow says which
 // (BERTH_REPOSITORY_URL, e.g. https://github.com/OWNER/REPO); without one it asks for BERTH_DOWNLOAD_URL.
 let installer = readFileSync(join(ROOT, 'install.sh'), 'utf8').replace("'@BERTH_VERSION@'", `'${pkg.version}'`)
-if (process.env.BERTH_REPOSITORY_URL) installer = installer.replace("'@BERTH_REPOSITORY_URL@'", `'${process.env.BERTH_REPOSITORY_URL.replace(/'/g, '')}'`)
+if (process.env.BERTH_REPOSITORY_URL)
+  installer = installer.replace("'@BERTH_REPOSITORY_URL@'", `'${process.env.BERTH_REPOSITORY_URL.replace(/'/g, '')}'`)
 writeFileSync(join(OUT, 'install.sh'), installer, { mode: 0o755 })
 console.log(`${files.length} archive(s), SHA256SUMS and install.sh in ${OUT}`)

@@ -11,12 +11,19 @@ const ROOT = join(import.meta.dir, '..')
 const sources = Object.values(pkg.exports).flatMap((entry) => (typeof entry === 'object' && 'bun' in entry ? [entry.bun] : []))
 
 const config = join(ROOT, 'dist', 'tsconfig.types.json')
-writeFileSync(config, JSON.stringify({
-  extends: '../tsconfig.json',
-  compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: './types', rootDir: '..' },
-  include: [],
-  files: sources.map((file) => join('..', file)),
-}, null, 2))
+writeFileSync(
+  config,
+  JSON.stringify(
+    {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: './types', rootDir: '..' },
+      include: [],
+      files: sources.map((file) => join('..', file)),
+    },
+    null,
+    2,
+  ),
+)
 rmSync(join(ROOT, 'dist', 'types'), { recursive: true, force: true })
 const tsc = Bun.spawnSync([join(ROOT, 'node_modules', '.bin', 'tsc'), '-p', config], { stdout: 'inherit', stderr: 'inherit' })
 rmSync(config)

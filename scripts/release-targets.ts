@@ -13,7 +13,14 @@ export interface Target {
 
 const target = (os: Target['os'], arch: Target['arch'], libc?: Target['libc']): Target => {
   const musl = libc === 'musl' ? '-musl' : ''
-  return { name: `${os}-${arch}${musl}`, os, arch, libc, bun: `bun-${os}-${arch}${musl}`, npm: `${os}-${arch === 'arm64' ? 'aarch64' : 'x64'}${musl}` }
+  return {
+    name: `${os}-${arch}${musl}`,
+    os,
+    arch,
+    libc,
+    bun: `bun-${os}-${arch}${musl}`,
+    npm: `${os}-${arch === 'arm64' ? 'aarch64' : 'x64'}${musl}`,
+  }
 }
 
 export const TARGETS: Target[] = [

@@ -57,7 +57,11 @@ describe('the release', () => {
     expect(listed).toEqual(TARGETS.map((t) => `berth-${version}-${t.name}${t.os === 'windows' ? '.zip' : '.tar.gz'}`).sort())
     for (const line of lines) {
       const [sum, file] = line.split('  ')
-      expect(`${file} ${createHash('sha256').update(readFileSync(join(RELEASE, file!))).digest('hex')}`).toBe(`${file} ${sum}`)
+      expect(
+        `${file} ${createHash('sha256')
+          .update(readFileSync(join(RELEASE, file!)))
+          .digest('hex')}`,
+      ).toBe(`${file} ${sum}`)
     }
   })
 
@@ -68,7 +72,18 @@ describe('the release', () => {
   for (const target of TARGETS) {
     test(`${target.name}: the archive holds the binary, LICENSE, the man page and the completions`, () => {
       const files = readdirSync(unpacked[target.name]!, { recursive: true }).map(String).sort()
-      expect(files).toEqual(['LICENSE', target.os === 'windows' ? 'berth.exe' : 'berth', 'completions', 'completions/_berth', 'completions/berth.bash', 'completions/berth.fish', 'man', 'man/berth.1'].sort())
+      expect(files).toEqual(
+        [
+          'LICENSE',
+          target.os === 'windows' ? 'berth.exe' : 'berth',
+          'completions',
+          'completions/_berth',
+          'completions/berth.bash',
+          'completions/berth.fish',
+          'man',
+          'man/berth.1',
+        ].sort(),
+      )
       expect(readFileSync(join(unpacked[target.name]!, 'man', 'berth.1'))).toEqual(readFileSync(join(ROOT, 'dist', 'man', 'berth.1')))
     })
 
@@ -110,5 +125,9 @@ describe('the binaries that run here', () => {
   }
 
   test('linux-x64, natively', () => runs([exe('linux-x64')]), 60_000)
-  test('linux-arm64, under qemu-aarch64-static with the arm64 glibc', () => runs(['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu', exe('linux-arm64')]), 120_000)
+  test(
+    'linux-arm64, under qemu-aarch64-static with the arm64 glibc',
+    () => runs(['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu', exe('linux-arm64')]),
+    120_000,
+  )
 })

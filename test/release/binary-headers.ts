@@ -50,7 +50,9 @@ function codeSignature(b: Buffer, dataoff: number): Header['signature'] {
     const badPages: number[] = []
     for (let page = 0; page < nCodeSlots; page++) {
       const start = page * pageSize
-      const digest = createHash(algorithm).update(b.subarray(start, Math.min(start + pageSize, codeLimit))).digest()
+      const digest = createHash(algorithm)
+        .update(b.subarray(start, Math.min(start + pageSize, codeLimit)))
+        .digest()
       const stored = b.subarray(cd + hashOffset + page * hashSize, cd + hashOffset + (page + 1) * hashSize)
       if (!digest.subarray(0, hashSize).equals(stored)) badPages.push(page)
     }

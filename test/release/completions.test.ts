@@ -24,9 +24,15 @@ async function script(shell: string): Promise<string> {
 describe('berth completion', () => {
   test('bash: completes a command, an option and the shell names', async () => {
     const file = await script('bash')
-    const complete = (words: string) =>
-      `COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _berth; echo "\${COMPREPLY[*]}"`
-    const ran = await runCommand(['bash', '--norc', '-c', [`source '${file}'`, 'complete -p berth', complete('berth ch'), complete('berth get --ba'), complete('berth completion ""')].join('\n')])
+    const complete = (words: string) => `COMP_WORDS=(${words}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _berth; echo "\${COMPREPLY[*]}"`
+    const ran = await runCommand([
+      'bash',
+      '--norc',
+      '-c',
+      [`source '${file}'`, 'complete -p berth', complete('berth ch'), complete('berth get --ba'), complete('berth completion ""')].join(
+        '\n',
+      ),
+    ])
     expect(ran.stderr).toBe('')
     expect(ran.stdout.split('\n')).toEqual(['complete -F _berth berth', 'check', '--base', 'bash zsh fish', ''])
   })
@@ -35,16 +41,21 @@ describe('berth completion', () => {
     const file = await script('zsh')
     // compinit and compdef are zsh's own; _describe and _arguments, which only run inside a
     // completion widget, are replaced by functions that print what the script gives them.
-    const ran = await runCommand(['zsh', '-f', '-c', [
-      'autoload -U compinit && compinit -u -D',
-      `source '${file}'`,
-      'print -r -- "registered: $_comps[berth]"',
-      '_describe() { print -rl -- ${(P)${@[-1]}} | grep "^ch" }',
-      '_arguments() { print -rl -- "$@" | grep -e "^--base" -e "^1:" }',
-      'words=(berth ch); CURRENT=2; _berth',
-      'words=(berth get --ba); CURRENT=3; _berth',
-      'words=(berth completion ""); CURRENT=3; _berth',
-    ].join('\n')])
+    const ran = await runCommand([
+      'zsh',
+      '-f',
+      '-c',
+      [
+        'autoload -U compinit && compinit -u -D',
+        `source '${file}'`,
+        'print -r -- "registered: $_comps[berth]"',
+        '_describe() { print -rl -- ${(P)${@[-1]}} | grep "^ch" }',
+        '_arguments() { print -rl -- "$@" | grep -e "^--base" -e "^1:" }',
+        'words=(berth ch); CURRENT=2; _berth',
+        'words=(berth get --ba); CURRENT=3; _berth',
+        'words=(berth completion ""); CURRENT=3; _berth',
+      ].join('\n'),
+    ])
     expect(ran.stderr).toBe('')
     expect(ran.stdout.split('\n')).toEqual([
       'registered: _berth',
@@ -57,17 +68,29 @@ describe('berth completion', () => {
 
   test('fish: completes a command, an option and the shell names', async () => {
     const file = await script('fish')
-    const ran = await runCommand(['fish', '--no-config', '-c', `source '${file}'; complete -C 'berth ch'; complete -C 'berth get --ba'; complete -C 'berth completion '`])
+    const ran = await runCommand([
+      'fish',
+      '--no-config',
+      '-c',
+      `source '${file}'; complete -C 'berth ch'; complete -C 'berth get --ba'; complete -C 'berth completion '`,
+    ])
     expect(ran.stderr).toBe('')
     expect(ran.stdout.split('\n')).toEqual([
       'check\tTell whether each port is free on every address a server could bind',
       '--base\tFirst port to try and start of the range (default: 3000)',
-      'bash', 'fish', 'zsh', '',
+      'bash',
+      'fish',
+      'zsh',
+      '',
     ])
   })
 
   test('the scripts the package and the archives ship are the ones the binary prints', async () => {
-    for (const [shell, name] of [['bash', 'berth.bash'], ['zsh', '_berth'], ['fish', 'berth.fish']]) {
+    for (const [shell, name] of [
+      ['bash', 'berth.bash'],
+      ['zsh', '_berth'],
+      ['fish', 'berth.fish'],
+    ]) {
       expect(readFileSync(join(ROOT, 'dist', 'completions', name!), 'utf8')).toBe((await berth(['completion', shell!])).stdout)
     }
   })
@@ -92,6 +115,15 @@ describe('man page', () => {
     const ran = await runCommand(['groff', '-man', '-ww', '-Tutf8', page], { MANWIDTH: '200' })
     expect(ran.stderr).toBe('')
     const text = ran.stdout.replace(/.\x08/g, '').replace(/\u2010|\u2212/g, '-')
-    for (const word of ['get <service>', 'check [...ports]', 'completion <shell>', '--no-persist', '--allow-privileged', '130 / 143', 'BERTH_STATE_DIR']) expect(text).toContain(word)
+    for (const word of [
+      'get <service>',
+      'check [...ports]',
+      'completion <shell>',
+      '--no-persist',
+      '--allow-privileged',
+      '130 / 143',
+      'BERTH_STATE_DIR',
+    ])
+      expect(text).toContain(word)
   })
 })

@@ -68,7 +68,10 @@ test('install.sh is POSIX sh that shellcheck finds nothing in', async () => {
 
 for (const shell of ['dash', 'bash']) {
   describe(`install.sh under ${shell}`, () => {
-    for (const [how, url] of [['file://', fileUrl], ['http://127.0.0.1', httpUrl]] as const) {
+    for (const [how, url] of [
+      ['file://', fileUrl],
+      ['http://127.0.0.1', httpUrl],
+    ] as const) {
       test(`installs from ${how}, verified, and leaves the shell's start-up files alone`, async () => {
         const run = await install(shell, { BERTH_DOWNLOAD_URL: url() })
         expect(run.stderr).toContain(`Verified SHA-256 `)
@@ -83,7 +86,11 @@ for (const shell of ['dash', 'bash']) {
 
     test('installs into ~/.local/bin by default, with no PATH hint when it is on the PATH', async () => {
       const home = temp('berth-home')
-      const ran = await runCommand([shell, INSTALLER], { HOME: home, BERTH_DOWNLOAD_URL: fileUrl(), PATH: `${home}/.local/bin:${process.env.PATH}` })
+      const ran = await runCommand([shell, INSTALLER], {
+        HOME: home,
+        BERTH_DOWNLOAD_URL: fileUrl(),
+        PATH: `${home}/.local/bin:${process.env.PATH}`,
+      })
       expect(ran.code).toBe(0)
       expect(ran.stderr).not.toContain('not on your PATH')
       expect(statSync(join(home, '.local', 'bin', 'berth')).mode & 0o777).toBe(0o755)
@@ -115,7 +122,9 @@ for (const shell of ['dash', 'bash']) {
       writeFileSync(join(fake, 'uname'), '#!/bin/sh\ncase "$1" in -s) echo Linux ;; -m) echo riscv64 ;; *) echo Linux ;; esac\n')
       chmodSync(join(fake, 'uname'), 0o755)
       const run = await install(shell, { BERTH_DOWNLOAD_URL: fileUrl() }, undefined, `${fake}:${process.env.PATH}`)
-      expect(run.stderr).toBe("install.sh: berth has no build for the architecture 'riscv64' (builds: x64, arm64); set BERTH_ARCH to choose one\n")
+      expect(run.stderr).toBe(
+        "install.sh: berth has no build for the architecture 'riscv64' (builds: x64, arm64); set BERTH_ARCH to choose one\n",
+      )
       expect(run.code).toBe(1)
       const bad = await install(shell, { BERTH_DOWNLOAD_URL: fileUrl(), BERTH_ARCH: 'sparc' })
       expect(bad.stderr).toBe("install.sh: BERTH_ARCH must be x64 or arm64, got 'sparc'\n")

@@ -13,7 +13,12 @@ export const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages
 export const BIN = join(ROOT, 'node_modules', '.bin')
 // Anything that tries the network fails at once instead of reaching a registry.
-const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', npm_config_offline: 'true', PATH: `${BIN}:${process.env.PATH}` }
+const OFFLINE = {
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  npm_config_offline: 'true',
+  PATH: `${BIN}:${process.env.PATH}`,
+}
 
 export interface Installed {
   packed: { filename: string; size: number; files: { path: string; mode: number }[] }
@@ -37,12 +42,20 @@ export async function installPackage(temp: (prefix: string) => string): Promise<
   const packages: Record<string, object> = {
     '': { name: 'user', dependencies: { [pkg.name]: dependency } },
     [`node_modules/${pkg.name}`]: {
-      version: pkg.version, resolved: dependency, license: pkg.license, bin: { berth: pkg.bin.berth.replace(/^\.\//, '') },
-      integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, dependencies: pkg.dependencies, engines: pkg.engines,
+      version: pkg.version,
+      resolved: dependency,
+      license: pkg.license,
+      bin: { berth: pkg.bin.berth.replace(/^\.\//, '') },
+      integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
+      dependencies: pkg.dependencies,
+      engines: pkg.engines,
     },
   }
   for (const name of Object.keys(pkg.dependencies)) packages[`node_modules/${name}`] = lock[`node_modules/${name}`]
-  writeFileSync(join(user, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module', dependencies: { [pkg.name]: dependency } }))
+  writeFileSync(
+    join(user, 'package.json'),
+    JSON.stringify({ name: 'user', private: true, type: 'module', dependencies: { [pkg.name]: dependency } }),
+  )
   writeFileSync(join(user, 'package-lock.json'), JSON.stringify({ name: 'user', lockfileVersion: 3, requires: true, packages }))
   const run = (cmd: string[]) => runCommand(cmd, OFFLINE, user)
   const installed = await run(['npm', 'ci', '--offline', '--no-audit', '--no-fund'])

@@ -18,7 +18,9 @@ beforeAll(async () => {
 }, 120_000)
 
 test('its declarations type-check under a strict tsc without skipLibCheck', async () => {
-  writeFileSync(join(installed.user, 'types.ts'), `import { allocatePort, type PortPlugin } from '${pkg.name}'
+  writeFileSync(
+    join(installed.user, 'types.ts'),
+    `import { allocatePort, type PortPlugin } from '${pkg.name}'
 import { sequential } from '${pkg.name}/plugins'
 import { conformance } from '${pkg.name}/conformance'
 import getPort from '${pkg.name}/get-port'
@@ -28,13 +30,25 @@ import { getPort as getPortPlease } from '${pkg.name}/get-port-please'
 const plugin: PortPlugin = sequential()
 const port: number = (await allocatePort({ basePort: 3000, serviceName: 'web' })).port
 export const all = [plugin, port, conformance, getPort, portfinder.getPortPromise, detect, getPortPlease]
-`)
-  writeFileSync(join(installed.user, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
-    files: ['types.ts'],
-  }))
+`,
+  )
+  writeFileSync(
+    join(installed.user, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['types.ts'],
+    }),
+  )
   const ran = await installed.run([join(BIN, 'tsc'), '-p', '.'])
   expect(ran.stdout + ran.stderr).toBe('')
   expect(ran.code).toBe(0)
 }, 60_000)
-

@@ -30,18 +30,36 @@ afterAll(() => busy?.close())
 
 describe('the npm tarball', () => {
   test(`holds what a user needs and nothing else, under ${MAX_TARBALL_BYTES / 1024} KiB`, () => {
-    const tops = new Set(packed.files.map((f) => (f.path.startsWith('dist/') ? f.path.split('/').slice(0, 2).join('/') : f.path.split('/')[0])))
+    const tops = new Set(
+      packed.files.map((f) => (f.path.startsWith('dist/') ? f.path.split('/').slice(0, 2).join('/') : f.path.split('/')[0])),
+    )
     // The built files, and the TypeScript source of the library's layers (Bun loads it): no cli/.
     const sources = pkg.files.filter((f: string) => !f.startsWith('dist/') && !f.startsWith('!') && f !== 'LICENSE')
-    expect([...tops].sort()).toEqual(['LICENSE', 'README.md', 'dist/cjs', 'dist/completions', 'dist/lib', 'dist/man', 'dist/node', 'dist/types', 'package.json', ...sources].sort())
+    expect([...tops].sort()).toEqual(
+      [
+        'LICENSE',
+        'README.md',
+        'dist/cjs',
+        'dist/completions',
+        'dist/lib',
+        'dist/man',
+        'dist/node',
+        'dist/types',
+        'package.json',
+        ...sources,
+      ].sort(),
+    )
     expect(packed.files.filter((f) => /(^|\/)(test|bench|\.ci|scripts|examples)\/|\.test\.|build\.ts$/.test(f.path))).toEqual([])
     expect(packed.size).toBeLessThan(MAX_TARBALL_BYTES)
   })
 
   test('every export, the bin and the man page point at a file in the tarball', () => {
     const paths = new Set(packed.files.map((f) => f.path))
-    const targets = JSON.stringify(pkg.exports).match(/"\.\/[^"]+\.[a-z]+"/g)!.map((t) => t.slice(3, -1))
-    for (const file of [...targets, pkg.bin.berth.slice(2), ...pkg.man.map((m: string) => m.slice(2))]) expect(paths.has(file) ? file : `missing: ${file}`).toBe(file)
+    const targets = JSON.stringify(pkg.exports)
+      .match(/"\.\/[^"]+\.[a-z]+"/g)!
+      .map((t) => t.slice(3, -1))
+    for (const file of [...targets, pkg.bin.berth.slice(2), ...pkg.man.map((m: string) => m.slice(2))])
+      expect(paths.has(file) ? file : `missing: ${file}`).toBe(file)
     expect(statSync(join(user, 'node_modules', pkg.name, pkg.bin.berth)).mode & 0o111).toBe(0o111)
   })
 })
@@ -55,8 +73,10 @@ describe('the installed CLI', () => {
 
   test('npx NAME (under Node)', async () => checks(await run(['npx', '--offline', pkg.name, 'check', String(busy.port)])))
   test('bunx NAME (honours the node shebang)', async () => checks(await run([process.execPath, 'x', pkg.name, 'check', String(busy.port)])))
-  test("bunx --bun NAME (Bun's runtime)", async () => checks(await run([process.execPath, 'x', '--bun', pkg.name, 'check', String(busy.port)])))
-  test('deno run -A npm:NAME', async () => checks(await run([join(BIN, 'deno'), 'run', '-A', `npm:${pkg.name}`, 'check', String(busy.port)])))
+  test("bunx --bun NAME (Bun's runtime)", async () =>
+    checks(await run([process.execPath, 'x', '--bun', pkg.name, 'check', String(busy.port)])))
+  test('deno run -A npm:NAME', async () =>
+    checks(await run([join(BIN, 'deno'), 'run', '-A', `npm:${pkg.name}`, 'check', String(busy.port)])))
 
   test('npx berth completion and --version', async () => {
     expect((await run(['npx', '--offline', 'berth', '--version'])).stdout).toBe(`berth ${pkg.version}\n`)
@@ -74,7 +94,9 @@ describe('the installed CLI', () => {
 describe('the installed library', () => {
   const script = () => {
     const file = join(user, 'uses-berth.mjs')
-    writeFileSync(file, `import { isPortAvailable } from '${pkg.name}'
+    writeFileSync(
+      file,
+      `import { isPortAvailable } from '${pkg.name}'
 import { sequential } from '${pkg.name}/plugins'
 import getPort from '${pkg.name}/get-port'
 import { getPort as getPortPlease } from '${pkg.name}/get-port-please'
@@ -91,13 +113,21 @@ console.log(JSON.stringify({
   portfinder: (await portfinder.getPortPromise({ port: busy })) !== busy,
   detect: (await detect(busy)) !== busy,
 }))
-`)
+`,
+    )
     return file
   }
   const works = async (cmd: string[]) => {
     const ran = await run([...cmd, script(), String(busy.port)])
     expect(ran.stderr).toBe('')
-    expect(JSON.parse(ran.stdout)).toEqual({ busyIsBusy: true, plugin: 'sequential', getPort: true, getPortPlease: true, portfinder: true, detect: true })
+    expect(JSON.parse(ran.stdout)).toEqual({
+      busyIsBusy: true,
+      plugin: 'sequential',
+      getPort: true,
+      getPortPlease: true,
+      portfinder: true,
+      detect: true,
+    })
   }
 
   test('under Node', () => works(['node']))
@@ -105,11 +135,14 @@ console.log(JSON.stringify({
   test('under Deno', () => works([join(BIN, 'deno'), 'run', '-A']))
 
   test('runs the conformance suite from the installed package, under node:test and bun:test', async () => {
-    writeFileSync(join(user, 'conformance.test.mjs'), `import { conformance } from '${pkg.name}/conformance'
+    writeFileSync(
+      join(user, 'conformance.test.mjs'),
+      `import { conformance } from '${pkg.name}/conformance'
 import { sequential } from '${pkg.name}/plugins'
 const { describe, test } = globalThis.Bun ? await import('bun:test') : await import('node:test')
 conformance('sequential', () => sequential(), { describe, test })
-`)
+`,
+    )
     const node = await run(['node', '--test', 'conformance.test.mjs'])
     expect(node.stdout).toMatch(/# pass [1-9]\d*\n# fail 0\n/)
     expect(node.code).toBe(0)
