@@ -16,11 +16,15 @@ const commands = {
   port: () => import('./commands/port.ts'),
   scan: () => import('./commands/scan.ts'),
   up: () => import('./commands/up.ts'),
+  who: () => import('./commands/who.ts'),
+  kill: () => import('./commands/kill.ts'),
+  metrics: () => import('./commands/metrics.ts'),
 }
 
 export const EXIT_HELP = `Exit codes:
-  0   success (check: every port is free)
-  1   check: a port is busy; get/up: no free port in the range; release: no such lease; port: no lease
+  0   success (check: every port is free; who: every port is held; kill: every port is free afterwards)
+  1   check: a port is busy; who: a port is free; kill: nothing to stop, refused, or still held;
+      get/up: no free port in the range; release: no such lease; port: no lease
   2   bad input or usage
   70  internal error
   74  the lease registry could not be written: disk full or failing
@@ -120,6 +124,35 @@ const DEFINITIONS = {
       .command('gc', 'Forget leases whose owners have exited and whose ports are free')
       .option('--json', 'Print the forgotten leases as a JSON array')
       .action(async (options) => (await commands.leases()).gcCommand(unprotect(options), io)),
+  who: (cli: CAC, io: Io) =>
+    cli
+      .command('who [...ports]', 'Who holds each port: sockets, process, user, berth lease, container')
+      .option('--all', 'Also connections on the port (established, time-wait...), not only listeners')
+      .option('--udp', 'Also UDP sockets')
+      .option('--json', 'Print a JSON array, one object per port')
+      .example('berth who 5000')
+      .action(async (ports, options) => (await commands.who()).whoCommand(unprotect(ports), unprotect(options), io)),
+  kill: (cli: CAC, io: Io) =>
+    cli
+      .command('kill [...ports]', "Stop what listens on each port: SIGTERM to its process group, SIGKILL after the timeout")
+      .option('--signal <signal>', 'The first signal: TERM, INT, HUP, QUIT, KILL, USR1, USR2 or a number (default: TERM)')
+      .option('--timeout <duration>', 'How long to wait before SIGKILL: 5, 5s, 1m (default: 5s)')
+      .option('--dry-run', 'Say what would be signalled, and signal nothing')
+      .option('--force', "Also stop another user's process")
+      .option('-y, --yes', 'Do not ask for confirmation on a terminal')
+      .example('berth kill 5000')
+      .example('berth kill 3000 5173 --timeout 10s --yes')
+      .action(async (ports, options) => (await commands.kill()).killCommand(unprotect(ports), unprotect(options), io)),
+  metrics: (cli: CAC, io: Io) =>
+    cli
+      .command('metrics', 'Print allocation and conflict metrics in Prometheus text format 0.0.4')
+      .option('--json', 'Print the metric families as JSON')
+      .option('--textfile <dir>', "Write DIR/berth.prom atomically for node_exporter's textfile collector")
+      .option('--serve', 'Serve /metrics on a port leased to berth-metrics until Ctrl-C')
+      .option('--base <port>', 'First port to try for --serve (default: 9464)')
+      .option('--host <host>', 'Address --serve listens on (default: 127.0.0.1)')
+      .example('berth metrics --textfile /var/lib/node_exporter/textfile')
+      .action(async (options) => (await commands.metrics()).metricsCommand(unprotect(options), io)),
   completion: (cli: CAC, io: Io) =>
     cli
       .command('completion <shell>', 'Print the completion script for bash, zsh or fish')

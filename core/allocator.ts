@@ -125,7 +125,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
     const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
     // Strict: the preferred ports and nothing else.
     const source = req.strict ? [] : ((await hooks.candidates(req)) ?? portRange(basePort, maxPort))
-    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers }
+    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers, probeSeconds: [] }
     const first = preferred[0]!
     const port =
       (await tryFirst(first, progress)) ??
@@ -136,7 +136,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
         ? strictMessage(serviceName, preferred[0]!, progress.skipped[0]?.reason ?? 'unavailable', await probing.findHolder(preferred[0]!))
         : exhaustedMessage(serviceName, basePort, maxPort, progress.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
-      throw new PortError('E_NO_PORT', message, { skipped: progress.skipped })
+      throw new PortError('E_NO_PORT', message, { skipped: progress.skipped, probeSeconds: progress.probeSeconds })
     }
     const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
     const result: AllocationResult = {
@@ -145,6 +145,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
       attempts: progress.attempts, host: req.host,
       // A deferred port taken when retrying the deferred ones is no longer "skipped".
       skipped: progress.skipped.filter((s) => s.port !== port),
+      probeSeconds: progress.probeSeconds,
     }
     const message = progress.own ?? outcomeLine(result)
     emit({ type: outcome, level: outcome === 'fallback' ? 'warn' : 'info', serviceName, message, result })

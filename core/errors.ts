@@ -26,6 +26,8 @@ export interface PortErrorOptions {
   hook?: string
   /** Every candidate passed over, with its reason (only with `E_NO_PORT`). */
   skipped?: SkippedCandidate[]
+  /** Seconds each round of port checks took (only with `E_NO_PORT`). */
+  probeSeconds?: number[]
 }
 
 export class PortError extends Error {
@@ -34,6 +36,7 @@ export class PortError extends Error {
   plugin?: string
   hook?: string
   skipped?: SkippedCandidate[]
+  probeSeconds?: number[]
 
   constructor(code: PortErrorCode, message: string, options: PortErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -41,6 +44,7 @@ export class PortError extends Error {
     if (options.plugin) this.plugin = options.plugin
     if (options.hook) this.hook = options.hook
     if (options.skipped) this.skipped = options.skipped
+    if (options.probeSeconds) this.probeSeconds = options.probeSeconds
   }
 }
 

@@ -108,6 +108,8 @@ export interface AllocationResult {
   host: string | undefined
   /** Candidates passed over before the chosen one, each with its reason. */
   skipped: SkippedCandidate[]
+  /** Seconds each round of port checks took (one port on the common path): what the probe-duration metric records. */
+  probeSeconds?: number[]
 }
 
 /** `note`: a detail the CLI shows only with `--verbose` (such as an environment value that was ignored). */

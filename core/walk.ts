@@ -19,6 +19,18 @@ export interface Progress {
   vouchers: ReadonlyMap<number, (port: number) => Promise<string | null>>
   /** Set when the answer is a port the service's own process already holds: the line saying so. */
   own?: string
+  /** Seconds each round of checks took (for the probe-duration metric). */
+  probeSeconds: number[]
+}
+
+/** Runs one round of checks and notes how long it took. */
+async function timed<T>(progress: Progress, work: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await work()
+  } finally {
+    progress.probeSeconds.push((performance.now() - started) / 1000)
+  }
 }
 
 export interface WalkParts {
@@ -91,7 +103,7 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
             // The engine may stop at the first free port and claim it on the spot (`claimNow`), so
             // concurrent callers never probe a port another one has just won: they skip it.
             const pending = toProbe.slice(position).filter((p) => !isClaimed(p))
-            const results = pending.length > 0 ? await engine.check(pending, req.hosts, { untilFree: true, claimNow: claimNowInto(claimedNow) }) : []
+            const results = pending.length > 0 ? await timed(progress, () => engine.check(pending, req.hosts, { untilFree: true, claimNow: claimNowInto(claimedNow) })) : []
             for (const r of results) probed.set(r.port, r)
             sent = results.length > 0 ? toProbe.indexOf(results.at(-1)!.port) + 1 : toProbe.length
           }
@@ -125,7 +137,7 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
       return null
     }
     const claimedNow = new Set<number>()
-    const [r] = await engine.check([port], progress.req.hosts, { untilFree: true, claimNow: claimNowInto(claimedNow) })
+    const [r] = await timed(progress, () => engine.check([port], progress.req.hosts, { untilFree: true, claimNow: claimNowInto(claimedNow) }))
     if (!r!.free) {
       if (await ownHolder(progress, r!)) return port
       progress.skipped.push(busyVerdict(r!, progress.req))

@@ -12,6 +12,9 @@ import { pruneAfterFromEnv } from '../registry/prune.ts'
 import { isOwnLease } from '../registry/users.ts'
 import { createRegistry, type Lease, type Registry, type SavedRow } from '../registry/registry.ts'
 import { findHolder, isDescendant } from '../probe/holder.ts'
+import { parsePortText } from '../core/validate.ts'
+import { allocationCounts, invalidEnvCount } from '../registry/allocation-metrics.ts'
+import type { Increment } from '../registry/metrics.ts'
 
 /** When `owner` or a process it started holds `port`: the line that says so; else null. */
 async function ownHolderLine(service: string, port: number, owner: number): Promise<string | null> {
@@ -69,6 +72,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
   }
   /** The port each service had last time, for the warning when it moves. */
   const remembered = new Map<string, number>()
+  /** Metrics noticed before the claim (an ignored environment value), written with it, by service. */
+  const pendingCounts = new Map<string, Increment[]>()
+  /** The pool each service's port was claimed from: a label of its allocation count. */
+  const pools = new Map<string, string | undefined>()
   /** What each claim of this plugin replaced, as stored: a rollback puts it back. */
   const replaced = new Map<number, { service: string; rows: SavedRow[] }>()
   /**
@@ -98,6 +105,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       tell(ctx, opened)
       byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
+      const envValue = req.envVar && Object.hasOwn(ctx.env, req.envVar) ? ctx.env[req.envVar] : undefined
+      pendingCounts.set(req.serviceName, typeof envValue === 'string' && parsePortText(envValue) === null ? [invalidEnvCount(req.serviceName)] : [])
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
       // A live owner's process may be the one listening there: then it is still this service's port.
@@ -120,12 +129,22 @@ export function persist(options: PersistOptions = {}): PortPlugin {
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
         // A port seen dormant was deferred by accept(), so reaching it means nothing else was free.
         replaceDormant: byPort.get(port)?.state === 'dormant',
+        counts: pendingCounts.get(req.serviceName),
       })
-      if (won) replaced.set(port, { service: req.serviceName, rows })
+      if (won) {
+        replaced.set(port, { service: req.serviceName, rows })
+        pendingCounts.delete(req.serviceName)
+        pools.set(req.serviceName, req.pool)
+      }
       tell(ctx, opened)
       return won
     },
-    allocated(result, ctx) {
+    async allocated(result, ctx) {
+      // Right after the lease's own transaction: the outcome is known only once the walk is over.
+      const opened = await open()
+      opened.count([...(pendingCounts.get(result.serviceName) ?? []), ...allocationCounts(result, pools.get(result.serviceName))])
+      pendingCounts.delete(result.serviceName)
+      tell(ctx, opened)
       const before = remembered.get(result.serviceName)
       if (before === undefined || before === result.port) return
       const reason = result.skipped.find((s) => s.port === before)?.reason ?? 'unavailable'

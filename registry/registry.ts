@@ -12,6 +12,7 @@ import type { Owner } from './owner.ts'
 import { DEFAULT_PRUNE_AFTER_MS, pruneDormant } from './prune.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
 import { mayRemove, scopeProject } from './users.ts'
+import { addIncrements, count as countOf, counterName, readSamples, type Increment, type Labels, type Sample } from './metrics.ts'
 
 export type { Lease, LeaseState } from './lease.ts'
 
@@ -28,6 +29,8 @@ export interface ClaimInput {
    * belongs to a service that will likely be back.
    */
   replaceDormant: boolean
+  /** Metrics added in the same transaction as the lease (kept only when the claim is won). */
+  counts?: readonly Increment[]
 }
 
 /** Which leases `forget` deletes: the one on a port (of one project, if given), or a service's. */
@@ -62,8 +65,11 @@ export interface Registry {
    * service and port that still run stay owners. Prunes a few long-dormant leases on the way.
    */
   claim(input: ClaimInput): boolean
-  /** Deletes leases matching `where` that this user may remove, re-checked under the lock; reads the whole table. Returns what was deleted. */
-  remove(where: (lease: Lease) => boolean): Lease[]
+  /**
+   * Deletes leases matching `where` that this user may remove, re-checked under the lock; reads
+   * the whole table. Returns what was deleted; `reclaim` counts them as reclaims with that reason.
+   */
+  remove(where: (lease: Lease) => boolean, reclaim?: string): Lease[]
   /** Deletes the leases `key` names that this user may remove, through the indexes; returns what was deleted. */
   forget(key: LeaseKey): Lease[]
   /** The rows a claim of `port` by (project, service) would replace, as stored: what `restore` puts back. */
@@ -73,6 +79,12 @@ export interface Registry {
    * still that one, and puts the saved rows back where no other lease has taken their place.
    */
   restore(port: number, project: string, service: string, saved: readonly SavedRow[]): void
+  /** Adds to metrics in one write transaction of their own. */
+  count(increments: readonly Increment[]): void
+  /** Adds `by` (default 1) to a counter by its name, such as `conflict_restarts` (the runner's). */
+  countEvent(name: string, labels: Labels, by?: number): void
+  /** Every stored metrics sample. */
+  samples(): Sample[]
   close(): void
 }
 
@@ -156,21 +168,31 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           const samePort = mine?.port === input.port
           const kept = samePort ? ownersToKeep(mine, input.owner, now, check) : []
           if (held) deleteLease(d, input.port)
+          // Only another service's lease is taken back: this service's own is renewed.
+          const reclaimed = held && !(held.project === project && held.service === input.service)
+          addIncrements(d, [...(input.counts ?? []), ...(reclaimed ? [countOf('lease_reclaims', { reason: 'dormant_taken' })] : [])])
           if (mine && !samePort) retire(d, mine, ownersToKeep(mine, input.owner, now, check))
           const { owner } = input
           d.run(
             INSERT_LEASE, input.port, project, input.service, input.host, owner?.pid ?? null, owner?.start ?? null,
             owner?.ns ?? null, ownersJson(kept), input.leaseUntil, samePort ? mine.created_at : now, now, Math.max(now, input.leaseUntil ?? 0),
           )
-          pruneDormant(d, { now, after: pruneAfter, check, remove: (port) => deleteLease(d, port) })
+          pruneDormant(d, {
+            now, after: pruneAfter, check,
+            remove: (port) => {
+              deleteLease(d, port)
+              addIncrements(d, [countOf('lease_reclaims', { reason: 'pruned' })])
+            },
+          })
           return true
         }),
       ),
-    remove: (where) =>
+    remove: (where, reclaim) =>
       guarded((d) =>
         immediate(d, () => {
           const gone = all(d).filter((lease) => mayRemove(lease.uid) && where(lease))
           for (const lease of gone) deleteLease(d, lease.port)
+          if (reclaim !== undefined && gone.length > 0) addIncrements(d, [countOf('lease_reclaims', { reason: reclaim }, gone.length)])
           return gone
         }),
       ),
@@ -199,6 +221,12 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           }
         }),
       ),
+    count: (increments) => guarded((d) => immediate(d, () => addIncrements(d, increments))),
+    countEvent: (name, labels, by = 1) => {
+      const sample = counterName(name)
+      guarded((d) => immediate(d, () => addIncrements(d, [{ name: sample, labels, by }])))
+    },
+    samples: () => guarded(readSamples),
     close: () => store.close(),
   }
 }

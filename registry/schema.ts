@@ -32,6 +32,14 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE leases ADD COLUMN other_owners TEXT;
    ALTER TABLE leases ADD COLUMN active_at INTEGER;
    UPDATE leases SET active_at = max(renewed_at, coalesce(lease_until, 0));`,
+  // Version 3 only adds a table: metrics counters and histogram buckets, one row per sample
+  // (its name and its labels as canonical JSON), added to in the transactions that change leases.
+  `CREATE TABLE metrics (
+     name TEXT NOT NULL,
+     labels TEXT NOT NULL,
+     value REAL NOT NULL,
+     PRIMARY KEY (name, labels)
+   ) WITHOUT ROWID;`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

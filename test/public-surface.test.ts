@@ -19,7 +19,7 @@ describe('the public surface', () => {
 
   test('berth/plugins exports the plugin factories, and only it does', async () => {
     const plugins = await import('../plugins/index.ts')
-    const factories = ['envPreference', 'exclusions', 'persist', 'pool', 'priority', 'sequential']
+    const factories = ['containers', 'envPreference', 'exclusions', 'persist', 'pool', 'priority', 'sequential']
     expect(Object.keys(plugins).sort()).toEqual(factories)
     const root: Record<string, unknown> = await import('../index.ts')
     for (const name of factories) expect(root[name]).toBeUndefined()

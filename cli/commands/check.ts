@@ -26,7 +26,12 @@ export async function checkCommand(ports: string[], options: CheckOptions, io: I
   const results: ProbeResult[] = []
   for (const port of numbers) results.push(await checkPort(port, hosts))
   if (options.json) {
-    io.stdout(`${JSON.stringify(results)}\n`)
+    // Busy ports carry their holder where this user can see it (pid, command, container).
+    const busy = results.filter((r) => !r.free).map((r) => r.port)
+    const { holderSummary, portReports } = await import('../holders.ts')
+    const reports = busy.length > 0 ? await portReports(busy, io, { leases: false }) : []
+    const holders = new Map(reports.map((report) => [report.port, holderSummary(report)]))
+    io.stdout(`${JSON.stringify(results.map((r) => (r.free ? r : { ...r, holder: holders.get(r.port) ?? null })))}\n`)
   } else {
     const { green, red } = io.out
     for (const r of results) io.stdout(`${r.port} ${r.free ? green(describe(r)) : red(describe(r))}\n`)

@@ -6,6 +6,7 @@ import { stderrEvents, type Verbosity } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
+import { containersPlugin, failureRecorder } from '../failure-metrics.ts'
 
 export interface GetOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   base?: unknown
@@ -36,16 +37,22 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
-  const plugins = [policyPlugin(options), await persistPlugin(options), ...(await pluginFiles(options, io.env))]
+  const persist = await persistPlugin(options)
+  const plugins = [policyPlugin(options), await containersPlugin(io.env), persist, ...(await pluginFiles(options, io.env))]
   // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
   if (service === undefined) throw usageError('get needs a service name, e.g. "berth get web"')
-  const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: stderrEvents(io, verbosityOf(options)) })
+  const failures = failureRecorder(io, stderrEvents(io, verbosityOf(options)))
+  const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: failures.onEvent })
   try {
     const result = await allocator.allocate({
       serviceName: service, basePort, maxPort, exclude, host, envVar,
     })
     io.stdout(options.json ? `${JSON.stringify({ ...result, host: result.host ?? null })}\n` : `${result.port}\n`)
     return EXIT.ok
+  } catch (error) {
+    // Counted only where leases are kept: --no-persist writes no state at all.
+    if (persist) await failures.record(error)
+    throw error
   } finally {
     await allocator.dispose()
   }

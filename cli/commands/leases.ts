@@ -96,7 +96,7 @@ export function gcCommand(options: { json?: boolean }, io: Io): Promise<number> 
       if ((await checkPort(lease.port, probeHosts(lease.host ?? undefined))).free) free.add(lease.port)
     }
     // Re-checked under the lock: a lease renewed meanwhile is active again and stays.
-    const gone = registry.remove((l) => l.state === 'dormant' && free.has(l.port))
+    const gone = registry.remove((l) => l.state === 'dormant' && free.has(l.port), 'gc')
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     io.stderr(`${escapeText(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}`)}\n`)
     const theirs = registry.list().filter((l) => l.state === 'dormant' && !mayRemove(l.uid)).length

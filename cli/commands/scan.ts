@@ -49,6 +49,13 @@ export async function scanCommand(range: string | undefined, options: ScanCliOpt
   } finally {
     bar?.end()
   }
-  io.stdout(options.json ? `${JSON.stringify(report)}\n` : render(report, io))
+  if (options.json) {
+    // Busy ports carry their holder where this user can see it (pid, command, container).
+    const { holderSummary, portReports } = await import('../holders.ts')
+    const holders = new Map((await portReports(report.busy.map((b) => b.port), io, { leases: false })).map((r) => [r.port, holderSummary(r)]))
+    io.stdout(`${JSON.stringify({ ...report, busy: report.busy.map((b) => ({ ...b, holder: holders.get(b.port) ?? null })) })}\n`)
+  } else {
+    io.stdout(render(report, io))
+  }
   return EXIT.ok
 }

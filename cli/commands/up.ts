@@ -10,6 +10,7 @@ import { escapeLines, escapeText } from '../escape.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
+import { containersPlugin, failureRecorder } from '../failure-metrics.ts'
 import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
 import { registerSelfImports } from '../self-imports.ts'
@@ -71,7 +72,8 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
   if (write) await checkWriteTarget(write)
   const explicit = textArg('--env', options.env)
   const env = projectEnv(options, io.env)
-  const onEvent = stderrEvents(io, verbosityOf(options))
+  const failures = failureRecorder(io, stderrEvents(io, verbosityOf(options)))
+  const onEvent = failures.onEvent
   const configFile = textArg('--config', options.config)
   // A file named with --config makes its folder the project, for the leases too.
   const configRoot = configFile === undefined ? undefined : await folderOf(configFile)
@@ -87,8 +89,11 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
         : `--env: ${project.file} has no environment ${JSON.stringify(environment)}; it has: ${names.join(', ')}`,
     )
   }
-  const plugins = [persist, ...(await pluginFiles(options, io.env))]
-  const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal }))
+  const plugins = [await containersPlugin(io.env), persist, ...(await pluginFiles(options, io.env))]
+  const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal })).catch(async (error: unknown) => {
+    if (persist) await failures.record(error)
+    throw error
+  })
   const services = project.config.environments[environment]!.services
   const portVars = Object.values(services).flatMap((service) => (service.env ? [service.env] : []))
   const outcome: Outcome = { ...up, marker: exportMarker(project.root, portVars, up.exports) }

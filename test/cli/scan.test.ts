@@ -14,9 +14,11 @@ describe('berth scan (the compiled binary)', () => {
     expect(ran).toMatchObject({ code: 0, stderr: '' })
     const report = JSON.parse(ran.stdout)
     expect(report).toMatchObject({ from, to: from + 19, free: 18, host: null })
+    // Each busy port names its holder: this test process holds both.
+    const holder = { pid: process.pid, uid: process.getuid!(), container: null }
     expect(report.busy).toEqual([
-      { port: from + 5, reason: 'in-use', host: '::' },
-      { port: from + 12, reason: 'in-use', host: '::' },
+      { port: from + 5, reason: 'in-use', host: '::', holder: expect.objectContaining(holder) },
+      { port: from + 12, reason: 'in-use', host: '::', holder: expect.objectContaining(holder) },
     ])
     expect(report.runs[0]).toEqual({ from: from + 13, to: from + 19, length: 7 })
     const text = (await berth(['scan', `${from}-${from + 19}`])).stdout
