@@ -3,13 +3,15 @@
  * script loads and completes a command and an option; the page renders without a warning.
  * .ci/run installs zsh, fish and mandoc; where a tool is missing its test fails, never skips.
  */
-import { describe, expect, test } from 'bun:test'
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { berth, ROOT, runCommand } from '../helpers/binary.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
 const temp = tempDirs()
+// Each test starts a shell or the binary: room for a machine shared with other work (not a measure).
+setDefaultTimeout(60_000)
 
 /** The script the compiled binary prints, saved to a file the shell can source. */
 async function script(shell: string): Promise<string> {

@@ -14,6 +14,8 @@ import { BIN, installPackage, pkg, type Installed } from './installed-package.ts
 
 /** The packed size stays below this: the package ships JavaScript, declarations and sources, no binary. */
 const MAX_TARBALL_BYTES = 400 * 1024
+/** Each test spawns npx, bunx or a runtime: room for a machine shared with other work (not a measure). */
+const SPAWNS = 60_000
 
 const temp = tempDirs()
 let packed: Installed['packed']
@@ -71,24 +73,42 @@ describe('the installed CLI', () => {
     expect(ran.code).toBe(1)
   }
 
-  test('npx NAME (under Node)', async () => checks(await run(['npx', '--offline', pkg.name, 'check', String(busy.port)])))
-  test('bunx NAME (honours the node shebang)', async () => checks(await run([process.execPath, 'x', pkg.name, 'check', String(busy.port)])))
-  test("bunx --bun NAME (Bun's runtime)", async () =>
-    checks(await run([process.execPath, 'x', '--bun', pkg.name, 'check', String(busy.port)])))
-  test('deno run -A npm:NAME', async () =>
-    checks(await run([join(BIN, 'deno'), 'run', '-A', `npm:${pkg.name}`, 'check', String(busy.port)])))
+  test('npx NAME (under Node)', async () => checks(await run(['npx', '--offline', pkg.name, 'check', String(busy.port)])), SPAWNS)
+  test(
+    'bunx NAME (honours the node shebang)',
+    async () => checks(await run([process.execPath, 'x', pkg.name, 'check', String(busy.port)])),
+    SPAWNS,
+  )
+  test(
+    "bunx --bun NAME (Bun's runtime)",
+    async () => checks(await run([process.execPath, 'x', '--bun', pkg.name, 'check', String(busy.port)])),
+    SPAWNS,
+  )
+  test(
+    'deno run -A npm:NAME',
+    async () => checks(await run([join(BIN, 'deno'), 'run', '-A', `npm:${pkg.name}`, 'check', String(busy.port)])),
+    SPAWNS,
+  )
 
-  test('npx berth completion and --version', async () => {
-    expect((await run(['npx', '--offline', 'berth', '--version'])).stdout).toBe(`berth ${pkg.version}\n`)
-    expect((await run(['npx', '--offline', 'berth', 'completion', 'fish'])).stdout).toContain('complete -c berth')
-  })
+  test(
+    'npx berth completion and --version',
+    async () => {
+      expect((await run(['npx', '--offline', 'berth', '--version'])).stdout).toBe(`berth ${pkg.version}\n`)
+      expect((await run(['npx', '--offline', 'berth', 'completion', 'fish'])).stdout).toContain('complete -c berth')
+    },
+    SPAWNS,
+  )
 
-  test('npx berth scan finds the pool task the Node bundle ships', async () => {
-    const ran = await run(['npx', '--offline', 'berth', 'scan', '20000-40000', '--json'])
-    expect(ran.stderr).toBe('')
-    expect(ran.code).toBe(0)
-    expect(JSON.parse(ran.stdout).from).toBe(20000)
-  })
+  test(
+    'npx berth scan finds the pool task the Node bundle ships',
+    async () => {
+      const ran = await run(['npx', '--offline', 'berth', 'scan', '20000-40000', '--json'])
+      expect(ran.stderr).toBe('')
+      expect(ran.code).toBe(0)
+      expect(JSON.parse(ran.stdout).from).toBe(20000)
+    },
+    SPAWNS,
+  )
 })
 
 describe('the installed library', () => {
@@ -130,9 +150,9 @@ console.log(JSON.stringify({
     })
   }
 
-  test('under Node', () => works(['node']))
-  test('under Bun', () => works([process.execPath]))
-  test('under Deno', () => works([join(BIN, 'deno'), 'run', '-A']))
+  test('under Node', () => works(['node']), SPAWNS)
+  test('under Bun', () => works([process.execPath]), SPAWNS)
+  test('under Deno', () => works([join(BIN, 'deno'), 'run', '-A']), SPAWNS)
 
   test('runs the conformance suite from the installed package, under node:test and bun:test', async () => {
     writeFileSync(
@@ -149,5 +169,5 @@ conformance('sequential', () => sequential(), { describe, test })
     const bun = await run([process.execPath, 'test', './conformance.test.mjs'])
     expect(bun.stderr).toMatch(/ [1-9]\d* pass\n 0 fail\n/)
     expect(bun.code).toBe(0)
-  }, 60_000)
+  }, SPAWNS)
 })
