@@ -13,7 +13,7 @@ describe('the public surface', () => {
     const root = await import('../index.ts')
     expect(Object.keys(root).sort()).toEqual([
       'PortError', 'PortRanges', 'allocateMultiplePorts', 'allocatePort', 'clearClaims', 'config', 'createAllocator', 'definePlugin',
-      'getConfig', 'getPortFromEnvOrAllocate', 'isPortAvailable', 'isPortError', 'releaseClaim', 'resetConfig', 'scanPorts',
+      'getConfig', 'getPortFromEnvOrAllocate', 'isPortAvailable', 'isPortError', 'optionsOf', 'releaseClaim', 'resetConfig', 'scanPorts',
     ])
   })
 
@@ -25,10 +25,18 @@ describe('the public surface', () => {
     for (const name of factories) expect(root[name]).toBeUndefined()
   })
 
+  test('berth/runner exports exec and run, and the root does not', async () => {
+    const runner: Record<string, unknown> = await import('../runner/index.ts')
+    expect(typeof runner.exec).toBe('function')
+    expect(typeof runner.run).toBe('function')
+    const root: Record<string, unknown> = await import('../index.ts')
+    expect(root.exec).toBeUndefined()
+  })
+
   test('every subpath of exports has its source and its Node bundle', () => {
     const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string> | string> }
     const subpaths = Object.entries(exports).filter((entry): entry is [string, Record<string, string>] => typeof entry[1] !== 'string')
-    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './conformance', './get-port', './portfinder', './detect-port', './get-port-please'])
+    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './runner', './conformance', './get-port', './portfinder', './detect-port', './get-port-please'])
     for (const [, target] of subpaths) {
       expect(existsSync(join(ROOT, target.bun!))).toBe(true)
       expect(existsSync(join(ROOT, target.default!))).toBe(true)
