@@ -1,7 +1,7 @@
 /**
  * The package root, `berth`: the spec's functions, `createAllocator`, `definePlugin`,
- * `PortError` and the public types. The plugin factories are exported from `berth/plugins` only,
- * the conformance suite from `berth/conformance`, the drop-ins from their own subpaths. Anything
+ * `PortError` and the public types. The plugin factories are exported from `berth-ports/plugins` only,
+ * the conformance suite from `berth-ports/conformance`, the drop-ins from their own subpaths. Anything
  * not exported here is internal and may change.
  */
 export {

@@ -2,6 +2,7 @@ import { cac, type CAC } from 'cac'
 import pkg from '../package.json' with { type: 'json' }
 import { asTyped, protectArgv, unprotect, usageError } from './args.ts'
 import { EXIT, reportError } from './exit-codes.ts'
+import { describeCommands } from './command-table.ts'
 import * as get from './commands/get.ts'
 import type { Io } from './io.ts'
 
@@ -11,6 +12,7 @@ const commands = {
   check: () => import('./commands/check.ts'),
   exec: () => import('./commands/exec.ts'),
   run: () => import('./commands/run-project.ts'),
+  completion: () => import('./commands/completion.ts'),
   get: async () => get,
   leases: () => import('./commands/leases.ts'),
   port: () => import('./commands/port.ts'),
@@ -21,7 +23,7 @@ const commands = {
   metrics: () => import('./commands/metrics.ts'),
 }
 
-const EXIT_HELP = `Exit codes:
+export const EXIT_HELP = `Exit codes:
   0   success (check: every port is free; who: every port is held; kill: every port is free afterwards)
   1   check: a port is busy; who: a port is free; kill: nothing to stop, refused, or still held;
       get/up: no free port in the range; release: no such lease; port: no lease
@@ -199,6 +201,12 @@ const DEFINITIONS = {
       .option('--host <host>', 'Address --serve listens on (default: 127.0.0.1)')
       .example('berth metrics --textfile /var/lib/node_exporter/textfile')
       .action(async (options) => (await commands.metrics()).metricsCommand(unprotect(options), io)),
+  completion: (cli: CAC, io: Io) =>
+    cli
+      .command('completion <shell>', 'Print the completion script for bash, zsh or fish')
+      .example('source <(berth completion bash)')
+      .example('berth completion fish > ~/.config/fish/completions/berth.fish')
+      .action(async (shell) => (await commands.completion()).completionCommand(unprotect(shell), () => commandTable(io), io)),
 }
 
 type CommandName = keyof typeof DEFINITIONS
@@ -235,6 +243,11 @@ function printHelp(cli: CAC, io: Io): void {
   io.stdout(text)
 }
 
+/** Every command and option, as data: for the completion scripts and the man page. */
+export function commandTable(io: Io) {
+  return describeCommands(buildCli(io, undefined))
+}
+
 /** Runs the CLI on `argv` (without the executable and script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -254,7 +267,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         printHelp(cli, io)
         return EXIT.usage
       }
-      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, exec, run, port, list, release, gc, who, kill, metrics`)
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: ${Object.keys(DEFINITIONS).join(', ')}`)
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * Plugin and project files the CLI loads may `import … from 'berth'` (or a subpath), as the
+ * Plugin and project files the CLI loads may `import … from 'berth-ports'` (or a subpath), as the
  * README's examples do. The compiled binary has no node_modules to find them in, so each
  * specifier resolves to the binary's own embedded module (the same code, the same instances),
  * loaded only when a file imports it. One plugin file then works with the binary, with `bunx`
@@ -8,13 +8,13 @@
 import * as valibot from 'valibot'
 
 const MODULES: Record<string, () => Promise<object>> = {
-  berth: () => import('../index.ts'),
-  'berth/plugins': () => import('../plugins/index.ts'),
-  'berth/conformance': () => import('../conformance/index.ts'),
-  'berth/get-port': () => import('../dropins/get-port.ts'),
-  'berth/portfinder': () => import('../dropins/portfinder.ts'),
-  'berth/detect-port': () => import('../dropins/detect-port.ts'),
-  'berth/get-port-please': () => import('../dropins/get-port-please.ts'),
+  'berth-ports': () => import('../index.ts'),
+  'berth-ports/plugins': () => import('../plugins/index.ts'),
+  'berth-ports/conformance': () => import('../conformance/index.ts'),
+  'berth-ports/get-port': () => import('../dropins/get-port.ts'),
+  'berth-ports/portfinder': () => import('../dropins/portfinder.ts'),
+  'berth-ports/detect-port': () => import('../dropins/detect-port.ts'),
+  'berth-ports/get-port-please': () => import('../dropins/get-port-please.ts'),
   // The schema library of plugin options (PortPlugin.options): a plugin file finds it without node_modules too.
   // Imported statically: once 'valibot' is registered below, import('valibot') here would load this module itself.
   valibot: async () => valibot,

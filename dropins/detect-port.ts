@@ -1,5 +1,5 @@
 /**
- * `berth/detect-port`: detect-port 2's API and behaviour, read from its source: the port is read
+ * `berth-ports/detect-port`: detect-port 2's API and behaviour, read from its source: the port is read
  * with `parseInt(port) || 0`; the port itself when free, else the next ones below `port + 10`,
  * else a random port; with a `hostname`, only that host is checked, a name the resolver does not
  * know (ENOTFOUND) answers the port as it is, and an address this machine does not have is an

@@ -1,5 +1,5 @@
 /**
- * `berth/get-port-please`: get-port-please 3's API (`getPort`, `getRandomPort`, `checkPort`,
+ * `berth-ports/get-port-please`: get-port-please 3's API (`getPort`, `getRandomPort`, `checkPort`,
  * `waitForPort`, the unsafe-port and socket helpers), following its source step by step: the
  * port read with `Number()` (or `parseInt` for a bare number or text), `PORT` and `HOST` from the
  * environment, then `port`, `ports`, `portRange`, then 3000-3100 when nothing was asked, then a

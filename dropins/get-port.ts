@@ -1,5 +1,5 @@
 /**
- * `berth/get-port`: get-port 7's API and behaviour, read from its source: the preferred ports in
+ * `berth-ports/get-port`: get-port 7's API and behaviour, read from its source: the preferred ports in
  * order (a falsy `port` is none, 0 is a random port there and then), then a random port; ports
  * locked 15-30 s, or for the process with `reserve`; a port `listen()` refuses is its error, a
  * `host` is resolved as `listen()` does and its errors are get-port's. On berth's probe, so a port

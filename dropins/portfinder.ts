@@ -1,10 +1,10 @@
 /**
- * `berth/portfinder`: portfinder 1.0's API (callbacks and promises, `basePort` / `highestPort`
+ * `berth-ports/portfinder`: portfinder 1.0's API (callbacks and promises, `basePort` / `highestPort`
  * and their setters, `getPorts`, `nextPort`, `getSocket`) on berth's probe and claim, following
  * portfinder's source: options read with `Number()` and written back to the caller's object,
  * its checks answered at once (the callback is called before `getPort` returns), `basePort`,
  * `highestPort`, `nextPort` and `nextSocket` read from the exported object on every call, so
- * assigning them works; `require('berth/portfinder')` returns that object. A claim lasts until
+ * assigning them works; `require('berth-ports/portfinder')` returns that object. A claim lasts until
  * the answer is delivered (portfinder has no release), so overlapping calls get different ports.
  */
 import { isLocalAddress, resolveHost, socketPort } from './node-compat.ts'

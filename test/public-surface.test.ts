@@ -1,6 +1,6 @@
 /**
  * The package's surface is chosen, not whatever a module happens to export: each subpath has one
- * job, the plugin factories come from `berth/plugins` only, and every subpath of package.json's
+ * job, the plugin factories come from `berth-ports/plugins` only, and every subpath of package.json's
  * `exports` has its source and, after `npm run build`, its bundle (scripts/build-lib.ts).
  */
 import { describe, expect, test } from 'bun:test'

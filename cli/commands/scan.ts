@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { scanPorts, type ScanReport } from '../../probe/scan.ts'
 import { rangeArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
@@ -11,11 +13,14 @@ export interface ScanCliOptions {
 }
 
 /**
- * Inside the compiled binary the workers' task is embedded at `entry/probe-task.js` beside the
- * entry (see build:bin); run from source, the library finds its own task file.
+ * The compiled binary embeds the workers' task at `entry/probe-task.js` beside the entry (see
+ * build:bin), and the npm package's Node bundle has it at the same place (scripts/build-node-cli.ts);
+ * run from source, there is no such file and the library finds its own task file.
  */
 function embeddedTaskUrl(): URL | undefined {
-  return import.meta.url.includes('$bunfs') ? new URL('./entry/probe-task.js', import.meta.url) : undefined
+  const url = new URL('./entry/probe-task.js', import.meta.url)
+  if (import.meta.url.includes('$bunfs')) return url
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined
 }
 
 const REASONS: Record<string, string> = { 'in-use': 'in use', permission: 'permission denied', timeout: 'timeout', unavailable: 'no such address' }

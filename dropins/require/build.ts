@@ -1,5 +1,5 @@
 /**
- * Builds the CommonJS drop-ins (dist/cjs/*.cjs) that `require('berth/<name>')` loads.
+ * Builds the CommonJS drop-ins (dist/cjs/*.cjs) that `require('berth-ports/<name>')` loads.
  * jest runs CommonJS inside `vm` contexts, where a dynamic `import()` throws unless Node runs with
  * --experimental-vm-modules, so every `import('node:…')` of the library (berth loads built-ins
  * lazily, to start fast under Bun) becomes a lazy `require` in this build. A test fails the build's

@@ -3,6 +3,6 @@
  * loads in the compiled binary (`berth get web --plugin examples/plugins/evens-only.ts`, which
  * resolves `berth` to its own embedded modules), under `bunx` and through the library.
  */
-import { definePlugin } from 'berth'
+import { definePlugin } from 'berth-ports'
 
 export default definePlugin({ name: 'evens', accept: (port) => port % 2 === 0 || 'odd' })

@@ -8,7 +8,7 @@
  * - binary: `berth get web --plugin examples/plugins/hash-strategy.ts --options '{"hash":{"seed":7}}'`
  * - berth.config.json: `"plugins": ["./hash-strategy.ts"]`, and a service's `"options": { "hash": { "seed": 7 } }`
  */
-import { definePlugin, optionsOf } from 'berth'
+import { definePlugin, optionsOf } from 'berth-ports'
 import * as v from 'valibot'
 
 /** Per request, under the plugin's name: `options: { hash: { seed: 7 } }`. */

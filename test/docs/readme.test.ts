@@ -1,7 +1,8 @@
 /**
  * The README's code, run as written, so it stays true:
- * - every ```ts / ```js block that imports berth (`from 'berth'`, `'berth/…'`) is type-checked
- *   and run under Bun, in a folder where `berth` is installed (node_modules/berth → this checkout),
+ * - every ```ts / ```js block that imports berth (`from 'berth-ports'`, `'berth-ports/…'`) is
+ *   type-checked and run under Bun, in a folder where the package is installed
+ *   (node_modules/berth-ports → this checkout),
  *   each with a fresh lease registry. A block whose info string says `file=NAME` is saved under
  *   that name, so later blocks can import it; such a file runs only when its name ends in `.test.ts`
  *   (then under `bun test`). A block marked `norun` (one that needs what a test cannot give it) is
@@ -53,7 +54,7 @@ export function codeBlocks(markdown: string): Block[] {
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const blocks = codeBlocks(readme)
-const importsBerth = /from\s+['"]berth(\/[^'"]*)?['"]/
+const importsBerth = /from\s+['"]berth-ports(\/[^'"]*)?['"]/
 const scripts = blocks.filter((b) => ['ts', 'js', 'typescript', 'javascript'].includes(b.lang) && importsBerth.test(b.code))
 const nameOf = (b: Block) => (typeof b.attrs.file === 'string' ? b.attrs.file : `readme-${b.line}.${b.lang.startsWith('j') ? 'js' : 'ts'}`)
 
@@ -61,7 +62,7 @@ const nameOf = (b: Block) => (typeof b.attrs.file === 'string' ? b.attrs.file : 
 function userProject(): string {
   const dir = tempDir('berth-readme')
   mkdirSync(join(dir, 'node_modules'))
-  symlinkSync(ROOT, join(dir, 'node_modules', 'berth'))
+  symlinkSync(ROOT, join(dir, 'node_modules', 'berth-ports'))
   // Installed with berth, as npm would: the plugin guide's options schema imports it.
   symlinkSync(join(ROOT, 'node_modules', 'valibot'), join(dir, 'node_modules', 'valibot'))
   // Shell lines name the example project as they would from a clone of this repository.

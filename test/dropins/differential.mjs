@@ -4,11 +4,11 @@
 // Deliberate differences are left out: a port held on 127.0.0.1 is busy for host 127.0.0.2 in berth
 // (it checks the wildcard that overlaps a host), and portfinder keeps a host name it could not
 // resolve, after which every call of the original fails.
-import { freeRange, hold } from 'berth/conformance'
+import { freeRange, hold } from 'berth-ports/conformance'
 
 const [name] = process.argv.slice(2)
 const original = await import(name)
-const berth = await import(`berth/${name}`)
+const berth = await import(`berth-ports/${name}`)
 const p = await freeRange(12)
 
 async function kind(call) {

@@ -1,11 +1,11 @@
 // Plain-JS helpers for the drop-in scenarios, which run under Bun and under Node.
 import assert from 'node:assert/strict'
-import { hold } from 'berth/conformance'
+import { hold } from 'berth-ports/conformance'
 
 export { assert }
 
 // The socket helpers are the conformance suite's (berth/conformance), so there is one copy.
-export { canBind, freeRange, hold } from 'berth/conformance'
+export { canBind, freeRange, hold } from 'berth-ports/conformance'
 
 /** Runs each scenario, collecting { name, ok, error } so the caller sees every failure at once. */
 export async function runAll(scenarios) {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { runAll } from './helpers.mjs'
 
 const [name, format = 'import', which = 'berth'] = process.argv.slice(2)
-const specifier = which === 'original' ? name : `berth/${name}`
+const specifier = which === 'original' ? name : `berth-ports/${name}`
 const lib = format === 'require' ? createRequire(import.meta.url)(specifier) : await import(specifier)
 const { scenarios } = await import(`./${name}.scenarios.mjs`)
 const all = Object.entries(scenarios(lib, format, which))

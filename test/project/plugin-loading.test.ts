@@ -48,12 +48,12 @@ describe('plugin file mistakes', () => {
   })
 })
 
-describe("import … from 'berth' in a plugin file", () => {
+describe("import … from 'berth-ports' in a plugin file", () => {
   test('the compiled binary resolves berth and berth/plugins to its own modules (no node_modules next to the file)', async () => {
     const base = await freeRange(2)
     const f = folderWith({
       // The subpath's export decides the port, so a stand-in module would not pass.
-      'uses-subpath.ts': "import { definePlugin } from 'berth'\nimport { exclusions } from 'berth/plugins'\nexport default definePlugin({ name: 'next', preferred: (req) => req.basePort + exclusions().name.length - 9 })\n",
+      'uses-subpath.ts': "import { definePlugin } from 'berth-ports'\nimport { exclusions } from 'berth-ports/plugins'\nexport default definePlugin({ name: 'next', preferred: (req) => req.basePort + exclusions().name.length - 9 })\n",
     })
     copyFileSync(join(ROOT, 'examples', 'plugins', 'evens-only.ts'), join(f.dir, 'evens-only.ts'))
     const even = base % 2 === 0 ? base : base + 1

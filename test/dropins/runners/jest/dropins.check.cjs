@@ -2,9 +2,9 @@
 const { checks } = require('../checks.cjs')
 
 const libs = {
-  getPort: require('berth/get-port').default,
-  portfinder: require('berth/portfinder'),
-  detect: require('berth/detect-port').detect,
-  getPortPlease: require('berth/get-port-please'),
+  getPort: require('berth-ports/get-port').default,
+  portfinder: require('berth-ports/portfinder'),
+  detect: require('berth-ports/detect-port').detect,
+  getPortPlease: require('berth-ports/get-port-please'),
 }
 for (const [name, check] of checks(libs)) test(name, check)

@@ -1,2 +1,2 @@
-// A CommonJS project's jest setup: node environment, no transform, require('berth/...').
+// A CommonJS project's jest setup: node environment, no transform, require('berth-ports/...').
 module.exports = { testEnvironment: 'node', transform: {}, testMatch: ['**/dropins.check.cjs'], cache: false }

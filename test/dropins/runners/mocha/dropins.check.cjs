@@ -2,10 +2,10 @@
 const { checks } = require('../checks.cjs')
 
 const libs = {
-  getPort: require('berth/get-port').default,
-  portfinder: require('berth/portfinder'),
-  detect: require('berth/detect-port').detect,
-  getPortPlease: require('berth/get-port-please'),
+  getPort: require('berth-ports/get-port').default,
+  portfinder: require('berth-ports/portfinder'),
+  detect: require('berth-ports/detect-port').detect,
+  getPortPlease: require('berth-ports/get-port-please'),
 }
 describe('berth drop-ins under mocha', () => {
   for (const [name, check] of checks(libs)) it(name, check)
