@@ -25,10 +25,16 @@ describe('the public surface', () => {
     for (const name of factories) expect(root[name]).toBeUndefined()
   })
 
+  test('berth/vite exports the plugin factory, as its default and by name', async () => {
+    const vite = await import('../vite/index.ts')
+    expect(Object.keys(vite).sort()).toEqual(['berth', 'default'])
+    expect(vite.default).toBe(vite.berth)
+  })
+
   test('every subpath of exports has its source and its Node bundle', () => {
     const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string> | string> }
     const subpaths = Object.entries(exports).filter((entry): entry is [string, Record<string, string>] => typeof entry[1] !== 'string')
-    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './conformance', './get-port', './portfinder', './detect-port', './get-port-please'])
+    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './conformance', './vite', './get-port', './portfinder', './detect-port', './get-port-please'])
     for (const [, target] of subpaths) {
       expect(existsSync(join(ROOT, target.bun!))).toBe(true)
       expect(existsSync(join(ROOT, target.default!))).toBe(true)
