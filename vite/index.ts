@@ -2,7 +2,7 @@
  * `berth/vite`: Vite's ports from berth's leases. `server.port` (or `preview.port`) from `PORT`
  * when `berth exec`/`berth run` started Vite, else from the service's own lease; `strictPort`
  * on, since a silent drift to the next port leaves the lease and every proxy target wrong; the
- * HMR port in middleware mode from the `vite-hmr` lease; `/api`'s proxy target from
+ * HMR websocket's port (`server.ws.port`) in middleware mode from the `vite-hmr` lease; `/api`'s proxy target from
  * `API_TARGET` or the api service's lease. A port the user gave (config or `--port`) is kept.
  * `vite build` allocates nothing.
  */
@@ -78,11 +78,11 @@ export default function berth(options: BerthViteOptions = {}): Plugin {
         side.port = chosen
       }
       if (own?.strictPort === undefined) side.strictPort = true
-      if (!isPreview && hmr && user.server?.hmr !== false) {
-        const given = typeof user.server?.hmr === 'object' ? user.server.hmr : undefined
-        if (given?.port === undefined && (user.server?.middlewareMode || hmr.always)) {
-          side.hmr = { port: envPort(env, 'VITE_HMR_PORT') ?? (await leasePort(hmr.service, ctx)) }
-        }
+      // Vite 8 takes the websocket's port from `server.ws` (`server.hmr.port` is its deprecated name): either one from the user is kept.
+      const ws = user.server?.ws
+      const given = (ws ? ws.port : undefined) ?? (typeof user.server?.hmr === 'object' ? user.server.hmr.port : undefined)
+      if (!isPreview && hmr && ws !== false && user.server?.hmr !== false && given === undefined && (user.server?.middlewareMode || hmr.always)) {
+        side.ws = { ...ws, port: envPort(env, 'VITE_HMR_PORT') ?? (await leasePort(hmr.service, ctx)) }
       }
       // `vite preview` takes `preview.proxy`, else `server.proxy`: the user's entries stay either way.
       const kept = (isPreview ? (user.preview?.proxy ?? user.server?.proxy) : user.server?.proxy) ?? {}
