@@ -42,7 +42,9 @@ export function driftWatcher() {
               resolve(real)
             },
             (error: unknown) => {
-              ctx.logger?.warn(`⚠️  [${service}] Vite listens on ${real}, not on its leased port ${leased}, and the lease could not be moved: ${(error as Error).message}`)
+              ctx.logger?.warn(
+                `⚠️  [${service}] Vite listens on ${real}, not on its leased port ${leased}, and the lease could not be moved: ${(error as Error).message}`,
+              )
               resolve(real)
             },
           )

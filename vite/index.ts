@@ -81,7 +81,14 @@ export default function berth(options: BerthViteOptions = {}): Plugin {
       // Vite 8 takes the websocket's port from `server.ws` (`server.hmr.port` is its deprecated name): either one from the user is kept.
       const ws = user.server?.ws
       const given = (ws ? ws.port : undefined) ?? (typeof user.server?.hmr === 'object' ? user.server.hmr.port : undefined)
-      if (!isPreview && hmr && ws !== false && user.server?.hmr !== false && given === undefined && (user.server?.middlewareMode || hmr.always)) {
+      if (
+        !isPreview &&
+        hmr &&
+        ws !== false &&
+        user.server?.hmr !== false &&
+        given === undefined &&
+        (user.server?.middlewareMode || hmr.always)
+      ) {
         side.ws = { ...ws, port: envPort(env, 'VITE_HMR_PORT') ?? (await leasePort(hmr.service, ctx)) }
       }
       // `vite preview` takes `preview.proxy`, else `server.proxy`: the user's entries stay either way.
@@ -91,7 +98,10 @@ export default function berth(options: BerthViteOptions = {}): Plugin {
         if (kept[path] !== undefined) continue
         const url = await proxyTarget(path, target, ctx)
         if (url) proxies[path] = { target: url, changeOrigin: true }
-        else logger?.warn(`⚠️  [${service}] No port for ${target} (no ${path === '/api' ? 'API_TARGET, no ' : ''}${variableOf(target)}, no lease): ${path} is not proxied; start ${target} first`)
+        else
+          logger?.warn(
+            `⚠️  [${service}] No port for ${target} (no ${path === '/api' ? 'API_TARGET, no ' : ''}${variableOf(target)}, no lease): ${path} is not proxied; start ${target} first`,
+          )
       }
       if (Object.keys(proxies).length > 0) side.proxy = isPreview ? { ...kept, ...proxies } : proxies
       return isPreview ? { preview: side } : { server: side }

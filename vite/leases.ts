@@ -33,7 +33,10 @@ export interface LeaseContext {
 /** Node before 22.13 has no node:sqlite: say how to run Vite so that berth hands it its ports. */
 function explained(error: unknown, service: string): unknown {
   if (!(error instanceof SqliteMissing)) return error
-  return new PortError('E_STATE', `${error.message}; or start Vite through berth, which passes the ports in: "berth exec ${service} -- vite" (or "berth run")`)
+  return new PortError(
+    'E_STATE',
+    `${error.message}; or start Vite through berth, which passes the ports in: "berth exec ${service} -- vite" (or "berth run")`,
+  )
 }
 
 /** The service's port: its lease renewed, or a new one from the project file's range (the spec's when there is no file). */
@@ -44,7 +47,10 @@ export async function leasePort(service: string, ctx: LeaseContext): Promise<num
   const request = [...plan.requests, ...plan.groups.flatMap((group) => group.members)].find((r) => r.name === service)
   if (!request) {
     const names = [...plan.requests, ...plan.groups.flatMap((group) => group.members)].map((r) => r.name)
-    throw new PortError('E_INVALID_OPTIONS', `berth/vite: ${project.file} has no service ${JSON.stringify(service)} in ${environment}; it has: ${names.join(', ')}`)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `berth/vite: ${project.file} has no service ${JSON.stringify(service)} in ${environment}; it has: ${names.join(', ')}`,
+    )
   }
   const allocator = createAllocator({
     env: ctx.env,
@@ -65,7 +71,10 @@ export async function leasePort(service: string, ctx: LeaseContext): Promise<num
   }
 }
 
-async function withRegistry<T>(ctx: LeaseContext, work: (registry: Awaited<ReturnType<typeof createRegistry>>, project: string) => T): Promise<T> {
+async function withRegistry<T>(
+  ctx: LeaseContext,
+  work: (registry: Awaited<ReturnType<typeof createRegistry>>, project: string) => T,
+): Promise<T> {
   const project = await findProjectRoot(ctx.root, ctx.env)
   const registry = await createRegistry(await resolveStateDir(ctx.stateDir, ctx.env))
   try {

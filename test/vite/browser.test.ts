@@ -18,7 +18,15 @@ const EXAMPLE = join(ROOT, 'examples', 'fullstack')
 const SCREENSHOT = join(EXAMPLE, 'screenshot.png')
 const CHROMIUM = '/usr/bin/chromium'
 /** The flags Chromium needs here: root, no GPU, and no calls to Google's hosts on a closed network. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 /** The spec's preferred ports: web-server, api-server, vite-hmr. */
 const PREFERRED = [5000, 3000, 24678]
 

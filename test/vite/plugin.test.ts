@@ -52,7 +52,13 @@ function options(p: Project, more: BerthViteOptions = {}): BerthViteOptions & { 
 const ctxOf = (p: Project) => ({ root: p.root, env: {}, stateDir: p.stateDir, logger: null })
 
 async function dev(p: Project, plugin: Plugin, server: Record<string, unknown> = {}, more: Plugin[] = []): Promise<ViteDevServer> {
-  const vite = await createServer({ root: p.root, configFile: false, logLevel: 'silent', plugins: [plugin, ...more], server: { host: '127.0.0.1', ...server } })
+  const vite = await createServer({
+    root: p.root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [plugin, ...more],
+    server: { host: '127.0.0.1', ...server },
+  })
   open.push(vite)
   return vite
 }
@@ -104,7 +110,9 @@ describe('berth/vite', () => {
     expect(real).not.toBe(p.web)
     expect((vite.httpServer!.address() as { port: number }).port).toBe(real)
     expect(await leasedPortOf('web-server', ctxOf(p))).toBe(real)
-    expect(opts.warnings.filter((w) => w.includes('Vite listens'))).toEqual([`⚠️  [web-server] Vite listens on ${real}, not on its leased port ${p.web} (strictPort is off): the lease moved to ${real}`])
+    expect(opts.warnings.filter((w) => w.includes('Vite listens'))).toEqual([
+      `⚠️  [web-server] Vite listens on ${real}, not on its leased port ${p.web} (strictPort is off): the lease moved to ${real}`,
+    ])
   })
 
   test('vite build allocates nothing', async () => {
@@ -119,7 +127,13 @@ describe('berth/vite', () => {
     const p = await project()
     mkdirSync(join(p.root, 'dist'))
     writeFileSync(join(p.root, 'dist', 'index.html'), '<!doctype html><title>built</title>')
-    const server = await preview({ root: p.root, configFile: false, logLevel: 'silent', plugins: [berth(options(p))], preview: { host: '127.0.0.1' } })
+    const server = await preview({
+      root: p.root,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [berth(options(p))],
+      preview: { host: '127.0.0.1' },
+    })
     open.push(server)
     expect(server.config.preview.port).toBe(p.web)
     expect(server.config.preview.strictPort).toBe(true)
@@ -170,6 +184,8 @@ describe('berth/vite', () => {
     const opts = options(p)
     const vite = await dev(p, berth(opts))
     expect(vite.config.server.proxy?.['/api']).toBeUndefined()
-    expect(opts.warnings).toEqual(['⚠️  [web-server] No port for api-server (no API_TARGET, no API_SERVER_PORT, no lease): /api is not proxied; start api-server first'])
+    expect(opts.warnings).toEqual([
+      '⚠️  [web-server] No port for api-server (no API_TARGET, no API_SERVER_PORT, no lease): /api is not proxied; start api-server first',
+    ])
   })
 })

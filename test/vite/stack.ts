@@ -12,7 +12,12 @@ export interface Stack {
 }
 
 /** Resolves with the first match of `pattern` in the process's stdout (lines are also passed to `say`). */
-async function waitFor(proc: Bun.Subprocess<'ignore', 'pipe', 'inherit'>, pattern: RegExp, say: (line: string) => void, name: string): Promise<RegExpMatchArray> {
+async function waitFor(
+  proc: Bun.Subprocess<'ignore', 'pipe', 'inherit'>,
+  pattern: RegExp,
+  say: (line: string) => void,
+  name: string,
+): Promise<RegExpMatchArray> {
   const decoder = new TextDecoder()
   let text = ''
   for await (const chunk of proc.stdout) {
@@ -43,10 +48,22 @@ export async function startStack(example: string, stateDir: string, say: (line: 
     const got = Bun.spawnSync([BINARY, 'get', 'api-server', '--base', '3000', '--max', '3100'], { cwd: example, env, stderr: 'pipe' })
     say(`berth get api-server: ${got.stderr.toString().trim()}`)
     const api = Number(got.stdout.toString().trim())
-    const apiProc = Bun.spawn(['node', 'api/server.mjs'], { cwd: example, env: { ...env, API_PORT: String(api) }, stdout: 'pipe', stderr: 'inherit', stdin: 'ignore' })
+    const apiProc = Bun.spawn(['node', 'api/server.mjs'], {
+      cwd: example,
+      env: { ...env, API_PORT: String(api) },
+      stdout: 'pipe',
+      stderr: 'inherit',
+      stdin: 'ignore',
+    })
     started.push(apiProc)
     await waitFor(apiProc, /listening on (\d+)/, say, 'api-server')
-    const vite = Bun.spawn([process.execPath, join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')], { cwd: example, env, stdout: 'pipe', stderr: 'inherit', stdin: 'ignore' })
+    const vite = Bun.spawn([process.execPath, join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')], {
+      cwd: example,
+      env,
+      stdout: 'pipe',
+      stderr: 'inherit',
+      stdin: 'ignore',
+    })
     started.push(vite)
     const [, web] = await waitFor(vite, /Local:\s+http:\/\/localhost:(\d+)/, say, 'web-server')
     return { web: Number(web), api, stop }
