@@ -42,8 +42,9 @@ export function colorEnabled(isTTY: boolean | undefined, env: Record<string, str
 
 /**
  * Colours decided on first use. In the compiled binary, asking whether a stream is a
- * terminal loads node:tty (and picocolors does too), about 10 ms of a 15 ms cold start,
- * so a plain `berth get` that prints nothing coloured never pays for it.
+ * terminal loads node:tty (and picocolors does too), which costs more than the rest of a
+ * cold start (README, Benchmark: "Behind the code's choices"), so a plain `berth get` that
+ * prints nothing coloured never pays for it.
  */
 function lazyColors(fd: 1 | 2, env: Record<string, string | undefined>): Colors {
   let colors: Colors | undefined

@@ -6,7 +6,7 @@ import * as get from './commands/get.ts'
 import type { Io } from './io.ts'
 
 // The other commands load when they run. `get`, the one scripts call cold, is part of the entry:
-// loading it as a chunk of its own made a cold `berth get` about 7% slower (measured).
+// loading it as a chunk of its own made a cold `berth get` slower (README, Benchmark, scenario 4).
 const commands = {
   check: () => import('./commands/check.ts'),
   get: async () => get,
@@ -37,7 +37,7 @@ else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
 
 /**
  * Each command's definition. Only the command being run is registered: cac builds every option
- * it is given, and all of them cost about a millisecond of a cold `berth get` (measured).
+ * it is given, and all of them are a visible part of a cold `berth get` (scenario 4).
  */
 const DEFINITIONS = {
   get: (cli: CAC, io: Io) =>

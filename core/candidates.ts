@@ -6,16 +6,18 @@ export function* portRange(from: number, to: number): Generator<number> {
 }
 
 /**
- * Batches grow: the first holds only the preferred port, so the common case costs one probe;
- * later ones are wide enough to scan a busy range quickly without opening thousands of sockets.
+ * Batches grow: the allocator checks its first candidate alone before any batch (the walk's
+ * `tryFirst`), so the common case costs one probe; the first batch after it holds one port too
+ * (the next preferred one, when there is one), and later ones are wide enough to scan a busy
+ * range quickly without opening thousands of sockets.
  */
 export const BATCH_SIZES = [1, 8, 32, 64, 128] as const
 
 /**
  * One lazy stream of candidates in growing batches: the preferred ports first, then the
  * strategy's, each port once. A plugin that yields something that is not a port is an error,
- * never skipped. A synchronous source is read without an await per port (a microtask each
- * was a third of the time spent walking past busy ports).
+ * never skipped. A synchronous source is read without an await per port: a microtask each
+ * was a large part of walking past busy ports (scenario 2).
  */
 export async function* candidateBatches(
   preferred: readonly number[],

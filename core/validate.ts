@@ -82,8 +82,8 @@ const SERVICE_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/
 
 /**
  * The request almost every call makes (a name, a base port, perhaps a max port, nothing else),
- * checked by hand: the schema costs ~10 µs a call until the JIT has warmed up, a third of an
- * allocation whose preferred port is free. Anything else, valid or not, returns null and goes
+ * checked by hand: until the JIT has warmed up, the schema is a large part of an allocation
+ * whose preferred port is free (README, Benchmark, scenario 1). Anything else, valid or not, returns null and goes
  * through the schema, which alone writes the error messages. A test holds both to the same answers.
  */
 export function plainRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest | null {

@@ -40,7 +40,7 @@ export function exclusions(options: ExclusionOptions = {}): PortPlugin {
   const { browserUnsafe = true, ephemeral = true, privileged = true } = options
   let limits: Limits = { ephemeral: null, unprivilegedStart: 1024 }
   const root = globalThis.process?.geteuid?.() === 0
-  // The reads start here rather than in setup, so they overlap the rest of a cold start (~0.4 ms),
+  // The reads start here rather than in setup, so they overlap the rest of a cold start (scenario 4),
   // and only when a policy that needs them is on.
   const needStart = privileged && !root
   const reading = ephemeral || needStart ? readLimits(ephemeral, needStart) : Promise.resolve(limits)

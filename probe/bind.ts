@@ -1,8 +1,9 @@
 /**
- * One real bind of one address, then close: the only socket code in berth.
- * Under Bun, `Bun.listen` binds synchronously and loads in no time, while Bun's `node:net`
- * costs about 10 ms to load (measured on the compiled binary), which is most of a cold
- * `berth get`. Elsewhere, `node:net`. Both were checked against the same address matrix.
+ * One real bind of one address, then close: the portable check (the raw binder, raw-bind.ts,
+ * serves batches under Bun on Linux). Under Bun, `Bun.listen` binds synchronously and loads in
+ * no time, while loading Bun's `node:net` would be most of a cold `berth get` (README, Benchmark:
+ * "Behind the code's choices"; scenario 4). Elsewhere, `node:net`. Both were checked against the
+ * same address matrix.
  * Resolves with the errno of a failed bind, or null when the bind worked.
  */
 export type BindOnce = (port: number, host: string, track: (close: () => void) => void) => Promise<string | null>
@@ -16,7 +17,7 @@ interface BunGlobal {
 
 const errnoOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? '')
 
-/** One handler object for every probe listener: building a fresh one per bind cost ~2 µs of ~17. */
+/** One handler object for every probe listener: a fresh one per bind was a noticeable part of each check (README, Benchmark). */
 const PROBE_HANDLERS = { data() {} }
 
 function bunBinder(bun: BunGlobal): BindOnce {

@@ -145,7 +145,8 @@ export async function checkPortsWith(
 
 /**
  * Checks a batch of ports; the answers come back in the order of `ports`. A batch of more than
- * one port waits for the raw binder to load (once, ~1 ms), since it saves ~13 µs a busy port.
+ * one port waits for the raw binder to load (once), since each busy port then costs one bind(2)
+ * instead of a socket of its own (README, Benchmark, scenario 2).
  */
 export function checkPorts(
   ports: readonly number[], hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS, options: CheckOptions = {},

@@ -1,4 +1,4 @@
-// Address checks without loading node:net (which costs ~10 ms at start-up under Bun).
+// Address checks without loading node:net, which would be most of a cold start under Bun (README, Benchmark: "Behind the code's choices").
 
 export function isIPv4(text: string): boolean {
   const parts = text.split('.')

@@ -7,7 +7,8 @@ const bun = (globalThis as { Bun?: { file(path: string): BunFile } }).Bun
 
 /**
  * A /proc file's text, or '' when it cannot be read (or off Linux). `Bun.file` under Bun, since
- * node:fs costs a millisecond or more to load in the compiled binary; node:fs elsewhere.
+ * loading node:fs is a visible part of a cold start in the compiled binary (README, Benchmark,
+ * scenarios 4 and 5); node:fs elsewhere.
  */
 export async function readProc(path: string): Promise<string> {
   if (globalThis.process?.platform !== 'linux') return ''

@@ -2,9 +2,8 @@
  * Binding through libc's own socket calls (Bun on Linux, through `bun:ffi`).
  *
  * Why: a bind that fails leaves its socket unbound, so one socket serves every busy port of a
- * batch, one `bind(2)` each: about 1 µs per busy port, where `Bun.listen` (or `node:net`) makes,
- * throws for and closes a socket each time (~14 µs; measured on the 2-core CI machine, README
- * "How a port is checked"). The check itself is `Bun.listen`'s: SO_REUSEADDR on, SO_REUSEPORT
+ * batch, one `bind(2)` each, where `Bun.listen` (or `node:net`) makes, throws for and closes a
+ * socket each time (README, Benchmark, scenario 2). The check itself is `Bun.listen`'s: SO_REUSEADDR on, SO_REUSEPORT
  * off, dual-stack `::`, then bind and listen; the tests hold both to the same address matrix.
  *
  * Where this cannot work (another OS, no glibc `libc.so.6`, Deno, Node) `loadRawBinder` answers
@@ -128,7 +127,7 @@ function createRawBinder(ffi: Ffi, startsV6Only: boolean): RawBinder {
 
 /**
  * Whether new IPv6 sockets start IPv6-only (net.ipv6.bindv6only). Almost never: then the
- * setsockopt that turns it off is skipped, ~1 µs of a ~10 µs check. Unreadable counts as yes.
+ * setsockopt that turns it off is skipped, a syscall saved on every check. Unreadable counts as yes.
  */
 const v6OnlyByDefault = async (): Promise<boolean> => (await readProc('/proc/sys/net/ipv6/bindv6only')).trim() !== '0'
 

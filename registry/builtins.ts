@@ -1,7 +1,7 @@
 /**
  * node:fs (and node:path on Windows) for the registry, loaded on first use. In the compiled
- * binary a static import of a built-in runs at start-up: node:fs costs about 3 ms and node:path
- * about 1 ms of a 12 ms `berth get`, so `--no-persist` and `berth check` load neither, and POSIX
+ * binary a static import of a built-in runs at start-up, and node:fs and node:path are a visible
+ * part of a cold `berth get` (README, Benchmark, scenario 5), so `--no-persist` and `berth check` load neither, and POSIX
  * systems use the few path helpers below instead of node:path. Every entry point awaits
  * `loadBuiltins()` before the synchronous helpers below it touch `node`.
  */

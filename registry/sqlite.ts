@@ -58,8 +58,8 @@ async function loadDriver(): Promise<Open> {
     return (path, readonly) => {
       if (readonly) return new Database(path, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_NOFOLLOW) as unknown as Driver
       const db = new Database(path, flags)
-      // Keep the -wal and -shm files between runs: creating and deleting them on every
-      // short-lived `berth get` cost about half a millisecond. (node:sqlite has no file control.)
+      // Keep the -wal and -shm files between runs instead of creating and deleting them on
+      // every short-lived `berth get` (scenario 5). (node:sqlite has no file control.)
       db.fileControl(constants.SQLITE_FCNTL_PERSIST_WAL, 1)
       return db as unknown as Driver
     }

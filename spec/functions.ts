@@ -21,8 +21,8 @@ export function speaking<T extends AllocatorOptions>(options: T): T {
 /**
  * A call that sets none of them (but perhaps `logger: null`) gets one of two default allocators,
  * logging to the console or silent: it holds nothing between calls (claims are process-wide
- * anyway) and never starts the probe workers, since allocation batches stay small. Making and disposing an
- * allocator per call was a tenth of a call with a free preferred port.
+ * anyway) and never starts the probe workers, since allocation batches stay small. Making and
+ * disposing an allocator per call was a visible part of a call with a free preferred port (scenario 1).
  */
 const sharedDefaults: { console?: Allocator; silent?: Allocator } = {}
 

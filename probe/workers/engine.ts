@@ -44,7 +44,7 @@ export interface WorkerEngine extends ProbeEngine {
   destroy(): Promise<void>
 }
 
-/** Measured on a 2-core machine (README): below this the workers' start-up costs more than it saves. */
+/** Below this the workers' start-up costs more than they save (README, Benchmark, scenario 8). */
 export const WORKER_THRESHOLD = 12288
 export const CHUNK_SIZE = 4096
 /** The main thread probes in batches of this many, so a big scan never holds thousands of sockets. */
@@ -132,8 +132,8 @@ export function createWorkerEngine(options: WorkerEngineOptions): WorkerEngine {
 
   /**
    * The main thread and every worker take the next chunk when done with one. The main thread starts at once,
-   * while the workers boot; with a worker for each other CPU, no CPU idles or is shared
-   * (measured on 2 cores: main + 1 worker 1.66-1.75x the main thread alone, 2 workers 1.43-1.59x).
+   * while the workers boot; with a worker for each other CPU, no CPU idles or is shared (one
+   * worker more than that was slower: README, Benchmark: "Behind the code's choices").
    */
   async function onWorkers(ports: readonly number[], hosts: readonly string[]) {
     const starting = (workers ??= startWorkers())

@@ -15,8 +15,8 @@ export interface ProbeTask {
 }
 
 /**
- * A chunk's answers, packed: cloning 4096 answer objects back to the main thread took several
- * milliseconds a chunk, during which the worker sat idle; a byte per port crosses at once.
+ * A chunk's answers, packed: cloning 4096 answer objects back to the main thread kept the
+ * worker idle for longer than probing them took; a byte per port crosses at once (scenario 7).
  */
 export interface ProbeTaskResult {
   /** One byte per port of the task, in order: 1 when the port is free. */
