@@ -69,6 +69,19 @@ export function textArg(name: string, value: unknown): string | undefined {
   return value
 }
 
+/** `--options '{"hash":{"seed":7}}'`: a JSON object (the plugins' options, under their names). */
+export function jsonObjectArg(name: string, value: unknown): Record<string, unknown> {
+  const text = textArg(name, value)!
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw usageError(`${name} must be a JSON object such as '{"hash":{"seed":7}}': ${(error as Error).message}, got ${JSON.stringify(text)}`)
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw usageError(`${name} must be a JSON object such as '{"hash":{"seed":7}}', got ${JSON.stringify(text)}`)
+  return parsed as Record<string, unknown>
+}
+
 /** `1024-65535` (or one port) → its two ends; the message names the whole range and says what is wrong. */
 export function rangeArg(name: string, value: unknown): { from: number; to: number } {
   const text = typeof value === 'string' ? value : ''

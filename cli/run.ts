@@ -55,6 +55,7 @@ const DEFINITIONS = {
       .option('--owner <pid>', 'The process whose life keeps the lease (default: the calling shell)')
       .option('--ttl <duration>', 'Keep the lease this long even after its owner exits: 90, 30s, 15m, 2h, 7d')
       .option('--plugin <file>', 'Load a strategy or policy plugin from a file (repeatable)')
+      .option('--options <json>', `The plugins' own options, under their names: '{"hash":{"seed":7}}'`)
       .option('--allow-unsafe', 'Also hand out browser-unsafe ports (6000, 6665-6669, ...)')
       .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
       .option('--allow-privileged', 'Also hand out ports this user cannot bind (below 1024)')

@@ -3,7 +3,7 @@
  * README's examples do. The compiled binary has no node_modules to find them in, so each
  * specifier resolves to the binary's own embedded module (the same code, the same instances),
  * loaded only when a file imports it. One plugin file then works with the binary, with `bunx`
- * and with the library.
+ * and with the library. `valibot`, which plugins use for their options' schemas, likewise.
  */
 const MODULES: Record<string, () => Promise<object>> = {
   berth: () => import('../index.ts'),
@@ -13,6 +13,8 @@ const MODULES: Record<string, () => Promise<object>> = {
   'berth/portfinder': () => import('../dropins/portfinder.ts'),
   'berth/detect-port': () => import('../dropins/detect-port.ts'),
   'berth/get-port-please': () => import('../dropins/get-port-please.ts'),
+  // The schema library of plugin options (PortPlugin.options): a plugin file finds it without node_modules too.
+  valibot: () => import('valibot'),
 }
 
 let registered = false

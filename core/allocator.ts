@@ -1,20 +1,22 @@
 import { candidateBatches, portRange } from './candidates.ts'
 import { isClaimed, releaseClaim, tryClaim } from './claims.ts'
 import { createHookRunner } from './hooks.ts'
+import { pluginList } from './plugin-list.ts'
 import type { BatchProbe, ProbeEngine } from './engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
 import { exhaustedMessage, outcomeLine, startLine, strictMessage } from './messages.ts'
 import { DEFAULT_TIMEOUT_MS, type Probing } from './probing.ts'
 import type {
-  AllocatePortOptions,
   AllocationOutcome,
   AllocationRequest,
   AllocationResult,
   AllocatorOptions,
   PluginContext,
+  PortPlugin,
   Probe,
   ProbeResult,
+  RequestInput,
   SkipReason,
 } from './types.ts'
 import { withTimeout } from './timeout.ts'
@@ -22,12 +24,11 @@ import { resolveRequest } from './validate.ts'
 import { createWalk, type Progress } from './walk.ts'
 
 /** What `allocate` takes: the spec's `allocatePort` options without the allocator-wide ones. */
-export type AllocateInput = Pick<
-  AllocatePortOptions,
-  'basePort' | 'maxPort' | 'serviceName' | 'exclude' | 'host' | 'envVar' | 'pool' | 'strict' | 'priority'
->
+export type AllocateInput = RequestInput
 
 export interface Allocator {
+  /** The plugins in force, in order (the given ones, and the defaults none of them replaced). */
+  readonly plugins: readonly PortPlugin[]
   /** Finds, claims and returns the first free candidate, in candidate order. */
   allocate(input: AllocateInput): Promise<AllocationResult>
   /** Gives a port back to this process and tells the plugins. */
@@ -40,8 +41,11 @@ export interface Allocator {
   rollback(port?: number): Promise<void>
   /** The port the plugins remember for this request (`PreferredCandidate.remembered`), without allocating. */
   remembered(input: AllocateInput): Promise<number | null>
-  /** The order in which services allocated together should go (the plugins' `order` hook; as given by default). */
-  order<T extends { priority?: number }>(inputs: readonly T[]): Promise<T[]>
+  /**
+   * The order in which services allocated together should go: the first plugin `order` hook that
+   * answers, else as given. Every input is validated first, so a bad one fails before any port is claimed.
+   */
+  order<T extends AllocateInput>(inputs: readonly T[]): Promise<T[]>
   /** Runs every plugin's `dispose`. Claims stay: a port handed out is held until released. */
   dispose(): Promise<void>
 }
@@ -62,7 +66,7 @@ function bounded(probe: Probe, timeout: number): Probe {
  * spec/allocator.ts for the one the package exports). `engine` replaces the engine `probing`
  * would make; the caller then owns it.
  */
-export function createAllocatorWith(probing: Probing, options: AllocatorOptions = {}, engine?: ProbeEngine): Allocator {
+export function createAllocatorWith(probing: Probing, options: AllocatorOptions = {}, engine?: ProbeEngine, defaults: readonly PortPlugin[] = []): Allocator {
   const timeout = resolveTimeout(options.timeout)
   const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => probing.checkPort(port, hosts, timeout)
   // Allocation batches stay far below the worker threshold, so workers start only for big batches.
@@ -70,7 +74,9 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
   const probes = engine ?? probing.createEngine({ probe, batch, timeout })
   const emit = createEmitter(options)
   const ctx: PluginContext = { emit, probe, env: options.env ?? globalThis.process?.env ?? {} }
-  const hooks = createHookRunner(options.plugins ?? [], ctx)
+  const plugins = pluginList(options.plugins ?? [], defaults)
+  const hooks = createHookRunner(plugins, ctx)
+  const resolve = (input: AllocateInput) => resolveRequest(input, probing.hostsFor, plugins)
 
   /** Filters that need no socket, cheapest first; null means "probe it". Synchronous unless an `accept` hook is not. */
   function skipReason(port: number, req: AllocationRequest, retryingDeferred: boolean) {
@@ -113,27 +119,32 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
   const { tryFirst, firstFree } = createWalk({ engine: probes, skipReason, claim })
 
   async function allocate(input: AllocateInput): Promise<AllocationResult> {
-    const req = resolveRequest(input, probing.hostsFor)
+    const req = resolve(input)
     const { serviceName, basePort, maxPort } = req
     await hooks.setup()
     emit({ type: 'start', level: 'info', serviceName, message: startLine(serviceName, basePort, maxPort) })
     const wished = await hooks.preferred(req)
-    const preferred = [...wished.map((w) => w.port), basePort]
+    // The candidate rule (documented on PortPlugin): the preferred ports, then the strategy's
+    // candidates, else the default range, which alone starts at basePort. Strict: the preferred
+    // ports and basePort, nothing else.
+    const strategy = req.strict ? null : await hooks.candidates(req)
+    const preferred = wished.map((w) => w.port)
+    if (req.strict || !strategy) preferred.push(basePort)
+    const source = req.strict ? [] : (strategy ?? portRange(basePort, maxPort))
     // The user's preference is the first one that is not merely remembered.
     const preferredPort = wished.find((w) => !w.remembered)?.port ?? basePort
     const rememberedPort = wished.find((w) => w.remembered)?.port
     const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
-    // Strict: the preferred ports and nothing else.
-    const source = req.strict ? [] : ((await hooks.candidates(req)) ?? portRange(basePort, maxPort))
     const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers, probeSeconds: [] }
-    const first = preferred[0]!
+    // The common case, a first candidate known before the strategy is read, goes the short way.
+    const first = preferred[0]
     const port =
-      (await tryFirst(first, progress)) ??
-      (await firstFree(candidateBatches(preferred, source, [first]), progress, false)) ??
+      (first !== undefined ? await tryFirst(first, progress) : null) ??
+      (await firstFree(candidateBatches(preferred, source, first === undefined ? [] : [first]), progress, false)) ??
       (progress.deferred.length > 0 ? await firstFree(candidateBatches([], progress.deferred), progress, true) : null)
     if (port === null) {
       const message = req.strict
-        ? strictMessage(serviceName, preferred[0]!, progress.skipped[0]?.reason ?? 'unavailable', await probing.findHolder(preferred[0]!))
+        ? strictMessage(serviceName, first!, progress.skipped[0]?.reason ?? 'unavailable', await probing.findHolder(first!))
         : exhaustedMessage(serviceName, basePort, maxPort, progress.attempts)
       emit({ type: 'exhausted', level: 'error', serviceName, message })
       throw new PortError('E_NO_PORT', message, { skipped: progress.skipped, probeSeconds: progress.probeSeconds })
@@ -163,10 +174,13 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
   }
 
   return {
+    plugins,
     allocate,
     async order(inputs) {
+      const requests = inputs.map(resolve)
       await hooks.setup()
-      return hooks.order(inputs)
+      const ordered = await hooks.order(requests)
+      return ordered.map((req) => inputs[requests.indexOf(req)]!)
     },
     async release(port) {
       releaseClaim(port)
@@ -175,7 +189,7 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
     },
     rollback,
     async remembered(input) {
-      const req = resolveRequest(input, probing.hostsFor)
+      const req = resolve(input)
       await hooks.setup()
       return (await hooks.preferred(req)).find((w) => w.remembered)?.port ?? null
     },

@@ -1,53 +1,70 @@
-import { PortError, isPortError } from './errors.ts'
+/** The hook runner: one runner per hook kind, and each hook of `PortPlugin` on top of one of them. */
+import { checkedSource } from './checked-source.ts'
+import { PortError } from './errors.ts'
+import { call, callNow, contractBroken, type HookName, isPort } from './hook-errors.ts'
 import type { AllocationRequest, AllocationResult, Deferral, PluginContext, PortPlugin, PreferredCandidate, SkipReason } from './types.ts'
-
-type HookName = Exclude<keyof PortPlugin, 'name'>
-
-/** A hook's failure with the plugin and hook names on it (rollup's PluginDriver does the same). */
-function tagged(plugin: PortPlugin, hook: HookName, error: unknown): unknown {
-  // A PortError already says what went wrong; anything else gets the plugin's name on it.
-  if (isPortError(error)) return error
-  const why = error instanceof Error ? error.message : String(error)
-  return new PortError('E_PLUGIN', `[${plugin.name}] ${hook} failed: ${why}`, { cause: error, plugin: plugin.name, hook })
-}
-
-/** Runs one hook; any failure is tagged. */
-async function call<T>(plugin: PortPlugin, hook: HookName, run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
-    throw tagged(plugin, hook, error)
-  }
-}
-
-/** Runs one hook without waiting for it: a synchronous failure is tagged, a promise is handed back as is. */
-function callNow<T>(plugin: PortPlugin, hook: HookName, run: () => T): T {
-  try {
-    return run()
-  } catch (error) {
-    throw tagged(plugin, hook, error)
-  }
-}
 
 type Verdict = SkipReason | Deferral | null
 
-/** The hook runner: one small function per hook kind (see `PortPlugin` for the rules). */
-export function createHookRunner(input: ReadonlyArray<PortPlugin | false | null | undefined>, ctx: PluginContext) {
-  const plugins = input.filter((p): p is PortPlugin => Boolean(p))
-  for (const plugin of plugins) {
-    if (typeof plugin?.name !== 'string' || plugin.name === '') {
-      throw new PortError('E_INVALID_OPTIONS', 'Every plugin needs a non-empty string "name"')
-    }
-  }
+/** The hook runner: one runner per hook kind (see `PortPlugin` for the rules), and each hook on top of one of them. */
+export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginContext) {
   const accepting = plugins.filter((p) => p.accept)
+  const reversed = [...plugins].reverse()
   let setup: Promise<void> | undefined
+
+  /** First non-null wins. */
+  async function firstAnswer<T>(
+    hook: HookName,
+    run: (p: PortPlugin) => T | null | undefined | Promise<T | null | undefined>,
+  ): Promise<{ plugin: PortPlugin; answer: T } | null> {
+    for (const p of plugins) {
+      if (!p[hook]) continue
+      const answer = await call(p, hook, () => run(p))
+      if (answer != null) return { plugin: p, answer }
+    }
+    return null
+  }
+
+  /** In order; `until` stops at the first answer it accepts (a refusal). */
+  async function inOrder<T>(hook: HookName, run: (p: PortPlugin) => T | Promise<T>, until?: (answer: T) => boolean): Promise<T[]> {
+    const answers: T[] = []
+    for (const p of plugins) {
+      if (!p[hook]) continue
+      const answer = await call(p, hook, () => run(p))
+      answers.push(answer)
+      if (until?.(answer)) break
+    }
+    return answers
+  }
+
+  /** Reverse order. `always`: every plugin runs even after one failed; the failures are thrown after. */
+  async function inReverse(
+    hook: HookName,
+    run: (p: PortPlugin) => unknown,
+    always = false,
+    has = (p: PortPlugin) => Boolean(p[hook]),
+  ): Promise<void> {
+    const errors: unknown[] = []
+    for (const p of reversed) {
+      if (!has(p)) continue
+      try {
+        await call(p, hook, () => run(p))
+      } catch (error) {
+        if (!always) throw error
+        errors.push(error)
+      }
+    }
+    if (errors.length === 1) throw errors[0]
+    if (errors.length > 1)
+      throw new PortError('E_PLUGIN', `${errors.length} plugins failed to ${hook}: ${errors.map((e) => (e as Error).message).join('; ')}`, {
+        cause: errors,
+      })
+  }
 
   return {
     plugins,
     setup(): Promise<void> {
-      setup ??= (async () => {
-        for (const p of plugins) if (p.setup) await call(p, 'setup', () => p.setup!(ctx))
-      })()
+      setup ??= inOrder('setup', (p) => p.setup!(ctx)).then(() => undefined)
       return setup
     },
     /** Every plugin's preference in plugin order, each as a `PreferredCandidate`. */
@@ -56,25 +73,30 @@ export function createHookRunner(input: ReadonlyArray<PortPlugin | false | null 
       for (const p of plugins) {
         if (!p.preferred) continue
         const answer = await call(p, 'preferred', () => p.preferred!(req, ctx))
-        if (answer != null) found.push(typeof answer === 'number' ? { port: answer } : answer)
+        if (answer == null) continue
+        const wish = typeof answer === 'number' ? { port: answer } : answer
+        if (!isPort(wish.port)) throw contractBroken(p, 'preferred', `answered ${String(wish.port)}, which is not a port from 1 to 65535`)
+        found.push(wish)
       }
       return found
     },
+    /** The first source a plugin gives, read through a check that names the plugin when it breaks the contract. */
     async candidates(req: AllocationRequest): Promise<Iterable<number> | AsyncIterable<number> | null> {
-      for (const p of plugins) {
-        if (!p.candidates) continue
-        const source = await call(p, 'candidates', () => p.candidates!(req, ctx))
-        if (source != null) return source
-      }
-      return null
+      const found = await firstAnswer('candidates', (p) => p.candidates!(req, ctx))
+      return found && checkedSource(found.plugin, found.answer)
     },
-    async order<T extends { priority?: number }>(requests: readonly T[]): Promise<T[]> {
-      for (const p of plugins) {
-        if (!p.order) continue
-        const ordered = await call(p, 'order', () => p.order!(requests, ctx))
-        if (ordered != null) return ordered
-      }
-      return [...requests]
+    /** The requests in the first order a plugin gives; that answer must hold the same requests, each once. */
+    async order(requests: readonly AllocationRequest[]): Promise<readonly AllocationRequest[]> {
+      const found = await firstAnswer('order', (p) => p.order!(requests, ctx))
+      if (!found) return requests
+      const { plugin, answer } = found
+      const same =
+        Array.isArray(answer) &&
+        answer.length === requests.length &&
+        new Set(answer).size === answer.length &&
+        answer.every((r) => requests.includes(r))
+      if (!same) throw contractBroken(plugin, 'order', `it must return the ${requests.length} requests it was given, each once, reordered`)
+      return answer
     },
     /**
      * Returns the first skip reason a plugin gives, or null when every plugin accepts.
@@ -103,39 +125,27 @@ export function createHookRunner(input: ReadonlyArray<PortPlugin | false | null 
       }
       return from(0)
     },
+    /** True when every plugin's claim succeeded; the first `false` settles it. */
     async claim(port: number, req: AllocationRequest): Promise<boolean> {
-      for (const p of plugins) {
-        if (p.claim && !(await call(p, 'claim', () => p.claim!(port, req, ctx)))) return false
-      }
-      return true
+      const answers = await inOrder(
+        'claim',
+        (p) => p.claim!(port, req, ctx),
+        (won) => !won,
+      )
+      return answers.every(Boolean)
     },
-    async allocated(result: AllocationResult): Promise<void> {
-      for (const p of plugins) if (p.allocated) await call(p, 'allocated', () => p.allocated!(result, ctx))
-    },
-    async released(port: number): Promise<void> {
-      for (const p of [...plugins].reverse()) if (p.released) await call(p, 'released', () => p.released!(port, ctx))
-    },
+    allocated: (result: AllocationResult) => inOrder('allocated', (p) => p.allocated!(result, ctx)).then(() => undefined),
+    released: (port: number) => inReverse('released', (p) => p.released!(port, ctx)),
     /** Undoes a claim of a failed batch: `rollback` where a plugin has it, else `released`; reverse order. */
-    async rollback(port: number): Promise<void> {
-      for (const p of [...plugins].reverse()) {
-        if (p.rollback) await call(p, 'rollback', () => p.rollback!(port, ctx))
-        else if (p.released) await call(p, 'released', () => p.released!(port, ctx))
-      }
-    },
+    rollback: (port: number) =>
+      inReverse(
+        'rollback',
+        (p) => (p.rollback ? p.rollback(port, ctx) : p.released!(port, ctx)),
+        false,
+        (p) => Boolean(p.rollback ?? p.released),
+      ),
     /** Reverse order; every dispose runs even when an earlier one failed. */
-    async dispose(): Promise<void> {
-      const errors: unknown[] = []
-      for (const p of [...plugins].reverse()) {
-        if (!p.dispose) continue
-        try {
-          await call(p, 'dispose', () => p.dispose!(ctx))
-        } catch (error) {
-          errors.push(error)
-        }
-      }
-      if (errors.length === 1) throw errors[0]
-      if (errors.length > 1) throw new PortError('E_PLUGIN', `${errors.length} plugins failed to dispose`, { cause: errors })
-    },
+    dispose: () => inReverse('dispose', (p) => p.dispose!(ctx), true),
   }
 }
 

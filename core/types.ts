@@ -54,17 +54,34 @@ export interface AllocationRequest {
   exclude: PortRanges
   /** The address the service will bind; `undefined` means every loopback and wildcard address. */
   host: string | undefined
-  /** The environment variable whose value, when valid, is tried first. */
-  envVar: string | undefined
   /** The addresses checked for this request. */
   hosts: readonly string[]
-  /** A named pool the `pool()` plugin draws candidates from. */
-  pool: string | undefined
   /** Strict: only the preferred port will do; fail (naming who holds it) rather than move. */
   strict: boolean
-  /** Higher goes first when services are allocated together (`priority()`). */
-  priority: number
+  /**
+   * Each plugin's own options for this request, under the plugin's name, already checked by the
+   * plugin's `options` schema (its output). A plugin the request gave nothing finds `undefined`:
+   * read them with `optionsOf(req, plugin)` (typed by the schema) or `req.options[name]`.
+   */
+  options: Readonly<Record<string, unknown>>
 }
+
+/**
+ * Any schema that follows Standard Schema v1 (https://standardschema.dev): valibot's (`v.object`…),
+ * zod's or arktype's. It must validate synchronously. Only the parts berth calls are named here.
+ */
+export interface OptionsSchema<Output = unknown> {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    validate(value: unknown): OptionsSchemaResult<Output> | Promise<OptionsSchemaResult<Output>>
+    readonly types?: { readonly input: unknown; readonly output: Output } | undefined
+  }
+}
+
+export type OptionsSchemaResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
 
 /**
  * A `preferred` answer with more to say than the number. `remembered`: the port this service
@@ -142,31 +159,42 @@ export interface PluginContext {
 }
 
 /**
- * A plugin is a plain object made by a factory function. Hook kinds:
- * - `setup`: in order, once, before the first allocation.
- * - `preferred`: in order; every number returned goes to the front of the candidates.
- * - `candidates`: first non-null wins; with none, the range `basePort..maxPort` is used.
- * - `order`: first non-null wins; reorders the services of one `allocateMultiplePorts` call.
- * - `accept`: in order; `false` or a reason string skips the port; `{ defer: reason }` moves it
- *   behind every other candidate.
- * - `claim`: in order, after the probe found the port free; `false` means another
- *   process won it, and the allocator moves on to the next candidate.
- * - `allocated`: in order, observers.
- * - `released`: reverse order.
- * - `rollback`: reverse order; a claim undone because the batch it belonged to failed (all or
- *   nothing, `berth up`): put back what was there before. Plugins without it get `released`.
- * - `dispose`: reverse order, always runs, even when another dispose failed.
- * A failing hook becomes a `PortError` with code `E_PLUGIN` naming the plugin and hook.
+ * A plugin is a plain object made by a factory function; its `name` is unique among the plugins
+ * of one allocator (a plugin of the same name as a default one, such as `envPreference`,
+ * replaces it). `options`: a schema for the plugin's own per-request options, given as
+ * `options: { [name]: … }` in a request (and in a service of berth.config.json); they are checked
+ * once, when the request is, and reach every hook as `req.options[name]`.
+ *
+ * Candidates, in this order, each port once: the `preferred` ports (the environment value, the
+ * port the service had last time…), then the strategy's: the first `candidates` answer, or
+ * without one the default sequential range `basePort..maxPort` (so `basePort` comes first only
+ * there). A strategy's first port is the first one tried after the preferred ones; `basePort`
+ * is not put in front of it. A strict request tries its preferred ports and `basePort` only.
+ *
+ * Hook kinds, each run one way:
+ * - first non-null wins: `candidates` (a port source, lazy: an iterable or async iterable of
+ *   ports 1-65535; a repeat is skipped, but endless repeats are an error), `order` (services allocated together: returns the same requests, reordered).
+ * - in order: `setup` (once, before the first allocation), `preferred` (every port answered
+ *   goes to the front of the candidates), `accept` (filters: `false` or a reason string skips
+ *   the port, `{ defer: reason }` tries it after every other candidate; the first refusal
+ *   settles it), `claim` (after the probe found the port free; `false` means another process
+ *   won it, and the allocator moves on), `allocated` (observers).
+ * - reverse order: `released`, `rollback` (a claim undone because the batch it belonged to failed,
+ *   all or nothing as in `berth up`: put back what was there before; plugins without it get `released`).
+ * - reverse order and always: `dispose` runs on every plugin even when another one's failed.
+ * A failing hook becomes a `PortError` with code `E_PLUGIN` naming the plugin and the hook.
  */
 export interface PortPlugin {
   name: string
+  /** The schema of this plugin's per-request options (see above). */
+  options?: OptionsSchema
   setup?(ctx: PluginContext): Awaitable<void>
   preferred?(req: AllocationRequest, ctx: PluginContext): Awaitable<number | PreferredCandidate | null | undefined>
   candidates?(
     req: AllocationRequest,
     ctx: PluginContext,
   ): Iterable<number> | AsyncIterable<number> | null | undefined
-  order?<T extends { priority?: number }>(requests: readonly T[], ctx: PluginContext): T[] | null | undefined
+  order?(requests: readonly AllocationRequest[], ctx: PluginContext): Awaitable<readonly AllocationRequest[] | null | undefined>
   accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason | Deferral>
   claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>
   allocated?(result: AllocationResult, ctx: PluginContext): Awaitable<void>
@@ -198,8 +226,8 @@ export interface AllocatorOptions {
   env?: Record<string, string | undefined>
 }
 
-/** The spec's `allocatePort` options. */
-export interface AllocatePortOptions extends AllocatorOptions {
+/** One request, as `allocate` takes it (the spec's `allocatePort` options without the allocator-wide ones). */
+export interface RequestInput {
   /** The port to try first and the start of the range. */
   basePort: number
   /**
@@ -216,15 +244,11 @@ export interface AllocatePortOptions extends AllocatorOptions {
    * (`::`, `0.0.0.0`, `127.0.0.1`, `::1`) must be free.
    */
   host?: string
-  /**
-   * An environment variable (such as `PORT`) whose value is tried first when it is a valid port.
-   * An invalid value is ignored with a warning naming the variable and the value.
-   */
-  envVar?: string
-  /** Draw candidates from this named pool (needs the `pool()` plugin). */
-  pool?: string
   /** Only the preferred port will do: fail, naming who holds it, instead of moving. @default false */
   strict?: boolean
-  /** Higher goes first when services are allocated together (needs `priority()`). @default 0 */
-  priority?: number
+  /**
+   * The plugins' own options, under each plugin's name: `{ pool: { name: 'web' }, hash: { seed: 7 } }`.
+   * Each is checked by its plugin's `options` schema; a name no plugin has is refused.
+   */
+  options?: Record<string, unknown>
 }

@@ -1,7 +1,8 @@
 import * as v from 'valibot'
 import { PortError } from './errors.ts'
 import { PortRanges } from './port-ranges.ts'
-import type { AllocatePortOptions, AllocationRequest } from './types.ts'
+import { resolvePluginOptions } from './plugin-options.ts'
+import type { AllocationRequest, PortPlugin, RequestInput } from './types.ts'
 
 /** How far past `basePort` the range reaches when `maxPort` is not given (the spec's development tables use 100). */
 export const DEFAULT_RANGE_SPAN = 100
@@ -15,9 +16,6 @@ const portSchema = (key: string) => {
 
 const serviceNameMessage = (issue: { input: unknown }) =>
   `serviceName must be 1-128 printable characters, got ${show(issue.input)}`
-
-const envVarMessage = (issue: { input: unknown }) =>
-  `envVar must be an environment variable name such as PORT, got ${show(issue.input)}`
 
 /** More entries than there are ports is never a real list. */
 export const MAX_EXCLUDE_ENTRIES = 65535
@@ -50,10 +48,9 @@ const buildRequestSchema = () =>
         [],
       ),
       host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
-      envVar: v.optional(v.pipe(v.string(envVarMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envVarMessage))),
-      pool: v.optional(v.pipe(v.string((issue) => `pool must be a pool name, got ${show(issue.input)}`), v.minLength(1, 'pool must not be empty'))),
       strict: v.optional(v.boolean((issue) => `strict must be true or false, got ${show(issue.input)}`), false),
-      priority: v.optional(v.pipe(v.number((issue) => `priority must be a whole number, got ${show(issue.input)}`), v.integer((issue) => `priority must be a whole number, got ${show(issue.input)}`)), 0),
+      // Each plugin checks its own (core/plugin-options.ts); the core only carries them.
+      options: v.optional(v.unknown()),
     }),
     v.check(
       (input) => input.maxPort === undefined || input.maxPort >= input.basePort,
@@ -69,12 +66,17 @@ let requestSchema: ReturnType<typeof buildRequestSchema> | undefined
 /** The addresses a request's `host` stands for: the probe layer's answer, given by the allocator (core/probing.ts). */
 export type HostsFor = (host: string | undefined) => string[]
 
-/** Validates a request once, at the boundary. Bad input becomes `E_INVALID_OPTIONS` naming the value. */
-export function resolveRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest {
+/**
+ * Validates a request once, at the boundary: the core's fields here, each plugin's `options` by
+ * the plugin's schema. Bad input becomes `E_INVALID_OPTIONS` naming the value.
+ */
+export function resolveRequest(input: RequestInput, hostsFor: HostsFor, plugins: readonly PortPlugin[] = []): AllocationRequest {
   if (input === null || typeof input !== 'object') {
     throw new PortError('E_INVALID_OPTIONS', `Expected an options object, got ${show(input)}`)
   }
-  return plainRequest(input, hostsFor) ?? schemaRequest(input, hostsFor)
+  const req = plainRequest(input, hostsFor) ?? schemaRequest(input, hostsFor)
+  if (input.options !== undefined) req.options = resolvePluginOptions(input.options, plugins)
+  return req
 }
 
 const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
@@ -86,18 +88,18 @@ const SERVICE_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/
  * whose preferred port is free (README, Benchmark, scenario 1). Anything else, valid or not, returns null and goes
  * through the schema, which alone writes the error messages. A test holds both to the same answers.
  */
-export function plainRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest | null {
+export function plainRequest(input: RequestInput, hostsFor: HostsFor): AllocationRequest | null {
   const { serviceName, basePort, maxPort } = input
   if (typeof serviceName !== 'string' || !SERVICE_NAME.test(serviceName) || !isPort(basePort)) return null
   if (maxPort !== undefined && (!isPort(maxPort) || maxPort < basePort)) return null
-  const { exclude, host, envVar, pool, strict, priority } = input
+  const { exclude, host, strict, options } = input
   const noExclusions = exclude === undefined || (Array.isArray(exclude) && exclude.length === 0)
-  if (!noExclusions || host !== undefined || envVar !== undefined || pool !== undefined || strict !== undefined || priority !== undefined) return null
-  return toRequest({ serviceName, basePort, maxPort, exclude: [], host, envVar, pool, strict: false, priority: 0 }, hostsFor)
+  if (!noExclusions || host !== undefined || strict !== undefined || options !== undefined) return null
+  return toRequest({ serviceName, basePort, maxPort, exclude: [], host, strict: false }, hostsFor)
 }
 
 /** The full check: every field, with a message naming each bad value. */
-export function schemaRequest(input: AllocatePortOptions, hostsFor: HostsFor): AllocationRequest {
+export function schemaRequest(input: RequestInput, hostsFor: HostsFor): AllocationRequest {
   const parsed = v.safeParse((requestSchema ??= buildRequestSchema()), input)
   if (!parsed.success) {
     // Several checks of one value can fail alike ("" is both too short and not printable): each message once.
@@ -107,21 +109,24 @@ export function schemaRequest(input: AllocatePortOptions, hostsFor: HostsFor): A
   return toRequest(parsed.output, hostsFor)
 }
 
-function toRequest(checked: v.InferOutput<ReturnType<typeof buildRequestSchema>>, hostsFor: HostsFor): AllocationRequest {
-  const { serviceName, basePort, maxPort, exclude, host, envVar, pool, strict, priority } = checked
+type CoreFields = Omit<v.InferOutput<ReturnType<typeof buildRequestSchema>>, 'options'>
+
+function toRequest(checked: CoreFields, hostsFor: HostsFor): AllocationRequest {
+  const { serviceName, basePort, maxPort, exclude, host, strict } = checked
   return {
     serviceName,
-    pool,
     strict,
-    priority,
     basePort,
     maxPort: maxPort ?? Math.min(basePort + DEFAULT_RANGE_SPAN, 65535),
     exclude: PortRanges.from(exclude),
     host,
-    envVar,
     hosts: hostsFor(host),
+    options: NO_OPTIONS,
   }
 }
+
+/** A request that gives no plugin options: one shared empty object. */
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null))
 
 /**
  * Reads a port from text: plain ASCII digits without a leading zero, 1-65535.

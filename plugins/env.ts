@@ -1,10 +1,19 @@
+import * as v from 'valibot'
 import { exportedFor } from './export-marker.ts'
 import { invalidEnvLine } from '../core/messages.ts'
+import { optionsOf } from '../core/plugin-options.ts'
 import type { PluginContext, PortPlugin, AllocationRequest } from '../core/types.ts'
 import { parsePortText } from '../core/validate.ts'
 
+const variableMessage = 'expected an environment variable name such as PORT'
+
+/** Per request, `options: { envPreference: { variable: 'PORT' } }` (what `envVar: 'PORT'` stands for). */
+export const EnvPreferenceRequestOptions = v.strictObject({
+  variable: v.pipe(v.string(variableMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, variableMessage)),
+})
+
 export interface EnvPreferenceOptions {
-  /** The variable to read. @default the request's `envVar` */
+  /** The variable to read, for every request. @default the request's own (`envVar`, or `options.envPreference.variable`) */
   variable?: string
 }
 
@@ -33,8 +42,9 @@ async function berthsOwn(req: AllocationRequest, ctx: PluginContext, variable: s
 export function envPreference(options: EnvPreferenceOptions = {}): PortPlugin {
   return {
     name: 'envPreference',
+    options: EnvPreferenceRequestOptions,
     preferred(req, ctx) {
-      const variable = options.variable ?? req.envVar
+      const variable = options.variable ?? optionsOf(req, 'envPreference', EnvPreferenceRequestOptions)?.variable
       if (!variable) return null
       // Own keys only: a variable called `constructor` is not Object's constructor.
       const value = Object.hasOwn(ctx.env, variable) ? ctx.env[variable] : undefined

@@ -13,6 +13,9 @@ import { isOwnLease } from '../registry/users.ts'
 import { createRegistry, type Lease, type Registry, type SavedRow } from '../registry/registry.ts'
 import { findHolder, isDescendant } from '../probe/holder.ts'
 import { parsePortText } from '../core/validate.ts'
+import { optionsOf } from '../core/plugin-options.ts'
+import { EnvPreferenceRequestOptions } from './env.ts'
+import { PoolRequestOptions } from './pool.ts'
 import { allocationCounts, invalidEnvCount } from '../registry/allocation-metrics.ts'
 import type { Increment } from '../registry/metrics.ts'
 
@@ -105,7 +108,9 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       tell(ctx, opened)
       byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
-      const envValue = req.envVar && Object.hasOwn(ctx.env, req.envVar) ? ctx.env[req.envVar] : undefined
+      // The environment preference's and the pool's options, read as any plugin may read another's.
+      const envVar = optionsOf(req, 'envPreference', EnvPreferenceRequestOptions)?.variable
+      const envValue = envVar && Object.hasOwn(ctx.env, envVar) ? ctx.env[envVar] : undefined
       pendingCounts.set(req.serviceName, typeof envValue === 'string' && parsePortText(envValue) === null ? [invalidEnvCount(req.serviceName)] : [])
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
@@ -134,7 +139,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (won) {
         replaced.set(port, { service: req.serviceName, rows })
         pendingCounts.delete(req.serviceName)
-        pools.set(req.serviceName, req.pool)
+        pools.set(req.serviceName, optionsOf(req, 'pool', PoolRequestOptions)?.name)
       }
       tell(ctx, opened)
       return won

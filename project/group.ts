@@ -4,7 +4,7 @@
  * is a warning. A strict member pins the group to offset 0 (its own port): the group fails,
  * naming the holder, rather than move it.
  */
-import type { Allocator } from '../core/allocator.ts'
+import type { Allocator } from '../spec/allocator.ts'
 import type { ServiceRequest } from '../spec/functions.ts'
 import { PortError, isPortError } from '../core/errors.ts'
 import { reasonText } from '../core/messages.ts'

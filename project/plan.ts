@@ -68,10 +68,17 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
       }
       return port
     }
-    return Array.from({ length: count }, (_, i) => ({
+    // "pool" and "priority" are short for the pool() and priority() plugins' options.
+    const options = {
+      ...service.options,
+      ...(pool === undefined ? {} : { pool: { name: pool } }),
+      ...(service.priority === undefined ? {} : { priority: { value: service.priority } }),
+    }
+    return Array.from({ length: count }, (_, i): ServiceRequest => ({
       name: count > 1 ? `${name}#${i + 1}` : name,
       basePort: slot(i), maxPort: service.max, envVar: i === 0 ? service.env : undefined,
-      pool, strict: service.strict, priority: service.priority, host: service.host,
+      strict: service.strict, host: service.host,
+      ...(Object.keys(options).length > 0 ? { options } : {}),
     }))
   }
   const requests: ServiceRequest[] = []

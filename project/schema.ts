@@ -48,6 +48,8 @@ export const ServiceSchema = v.pipe(
     /** The variable exported with the port (and tried first when it already holds a valid port). */
     env: v.optional(envName),
     host: v.optional(v.string('expected an IP address or "localhost"')),
+    /** Plugins' own options, under each plugin's name; each plugin's schema checks its part once the plugins are loaded. */
+    options: v.optional(v.pipe(v.record(v.string(), v.unknown(), "expected an object of plugins' options under their names"), v.check((o) => Object.keys(o).length <= LIMITS.plugins, `expected options for at most ${LIMITS.plugins} plugins`))),
   }),
   v.check((s) => s.base !== undefined || s.pool !== undefined, 'a service needs "base" or "pool"'),
   v.check((s) => s.base === undefined || s.max === undefined || s.max >= s.base, '"max" is below "base": the range is reversed'),

@@ -16,6 +16,7 @@ import { buildExports } from './exports.ts'
 import { placeGroup, toInput } from './group.ts'
 import type { LoadedProject } from './load.ts'
 import { planEnvironment, type Plan } from './plan.ts'
+import { checkServiceOptions } from './service-options.ts'
 
 export interface UpProjectOptions extends AllocatorOptions {
   environment: string
@@ -54,8 +55,9 @@ async function allocatePlan(allocator: Allocator, plan: Plan, quiet: { on: boole
     for (const group of plan.groups) {
       for (const r of await untilAborted(placeGroup(allocator, group, quiet, emit), signal)) results.set(r.serviceName, r)
     }
-    for (const request of await untilAborted(allocator.order(plan.requests), signal)) {
-      results.set(request.name, await untilAborted(allocator.allocate(toInput(request)), signal))
+    const inputs = plan.requests.map(toInput)
+    for (const input of await untilAborted(allocator.order(inputs), signal)) {
+      results.set(input.serviceName, await untilAborted(allocator.allocate(input), signal))
     }
     if (signal?.aborted) throw aborted(signal)
     // Exports are built before success is declared: a bad template gives every claim back too.
@@ -78,6 +80,7 @@ export async function upProject(project: LoadedProject, options: UpProjectOption
     plugins: [exclusions({ ...project.config.exclude, ...options.exclude }), pool({ pools: plan.pools }), priority(), ...project.plugins, ...(options.plugins ?? [])],
   })
   try {
+    checkServiceOptions(plan, allocator.plugins, project.file)
     const { results, exports } = await allocatePlan(allocator, plan, quiet, emit, options.signal)
     const allocations = Object.values(plan.instances).flat().map((name) => results.get(name)!)
     emit({ type: 'summary', level: 'info', serviceName: '*', message: formatSummary(allocations) })

@@ -4,7 +4,7 @@ import { PortError } from '../core/errors.ts'
 import { createEmitter } from '../core/events.ts'
 import { formatSummary } from '../core/messages.ts'
 import { checkPort, probeHosts } from '../probe/check.ts'
-import type { AllocatePortOptions, AllocationResult, AllocatorOptions } from '../core/types.ts'
+import type { AllocationResult, AllocatorOptions } from '../core/types.ts'
 import { assertPort } from '../core/validate.ts'
 
 /** The options that shape an allocator rather than one request. */
@@ -39,6 +39,9 @@ async function withAllocator<T>(given: AllocatorOptions, run: (allocator: Alloca
   }
 }
 
+/** The spec's `allocatePort` options: one request, and what shapes the allocator. */
+export interface AllocatePortOptions extends AllocatorOptions, AllocateInput {}
+
 /** Allocates one port: the environment value, then `basePort`, then `basePort+1` … `maxPort`. Logs to the console unless `logger` is given (`null`: silent). */
 export function allocatePort(options: AllocatePortOptions): Promise<AllocationResult> {
   return withAllocator(options, (allocator) => allocator.allocate(options))
@@ -61,10 +64,8 @@ export function allocateMultiplePorts(services: readonly ServiceRequest[], optio
     const results: AllocationResult[] = new Array(services.length)
     try {
       // Plugins may reorder (priority); results still come back in the caller's order.
-      for (const service of await allocator.order(services)) {
-        const { name, ...rest } = service
-        results[services.indexOf(service)] = await allocator.allocate({ ...rest, serviceName: name })
-      }
+      const inputs: AllocateInput[] = services.map(({ name, ...rest }) => ({ ...rest, serviceName: name }))
+      for (const input of await allocator.order(inputs)) results[inputs.indexOf(input)] = await allocator.allocate(input)
     } catch (error) {
       // Put back what the plugins held before (a remembered lease stays remembered).
       for (const result of results) if (result) await allocator.rollback(result.port)

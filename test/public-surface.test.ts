@@ -13,7 +13,7 @@ describe('the public surface', () => {
     const root = await import('../index.ts')
     expect(Object.keys(root).sort()).toEqual([
       'PortError', 'PortRanges', 'allocateMultiplePorts', 'allocatePort', 'clearClaims', 'config', 'createAllocator', 'definePlugin',
-      'getConfig', 'getPortFromEnvOrAllocate', 'isPortAvailable', 'isPortError', 'releaseClaim', 'resetConfig', 'scanPorts',
+      'getConfig', 'getPortFromEnvOrAllocate', 'isPortAvailable', 'isPortError', 'optionsOf', 'releaseClaim', 'resetConfig', 'scanPorts',
     ])
   })
 

@@ -1,5 +1,5 @@
 import { createAllocator } from '../../spec/allocator.ts'
-import { portArg, portListArg, textArg, usageError } from '../args.ts'
+import { jsonObjectArg, portArg, portListArg, textArg, usageError } from '../args.ts'
 import { EXIT } from '../exit-codes.ts'
 import type { Io } from '../io.ts'
 import { stderrEvents, type Verbosity } from '../logger.ts'
@@ -14,6 +14,8 @@ export interface GetOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   exclude?: unknown
   host?: unknown
   env?: unknown
+  /** `--options JSON`: the plugins' own options, under their names. */
+  options?: unknown
   json?: boolean
   quiet?: boolean
   verbose?: boolean
@@ -37,6 +39,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const exclude = options.exclude === undefined ? [] : portListArg('--exclude', options.exclude)
   const host = textArg('--host', options.host)
   const envVar = textArg('--env', options.env)
+  const pluginOptions = options.options === undefined ? undefined : jsonObjectArg('--options', options.options)
   const persist = await persistPlugin(options)
   const plugins = [policyPlugin(options), await containersPlugin(io.env), persist, ...(await pluginFiles(options, io.env))]
   // A lease belongs to a service: without a name there is nothing to keep the port for. The flags are checked first.
@@ -45,7 +48,7 @@ export async function getCommand(service: string | undefined, options: GetOption
   const allocator = createAllocator({ env: projectEnv(options, io.env), plugins, onEvent: failures.onEvent })
   try {
     const result = await allocator.allocate({
-      serviceName: service, basePort, maxPort, exclude, host, envVar,
+      serviceName: service, basePort, maxPort, exclude, host, envVar, options: pluginOptions,
     })
     io.stdout(options.json ? `${JSON.stringify({ ...result, host: result.host ?? null })}\n` : `${result.port}\n`)
     return EXIT.ok

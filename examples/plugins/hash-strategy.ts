@@ -1,10 +1,23 @@
 /**
- * An example strategy plugin: each service's first candidate is a port derived from a hash of
- * its name, so every service gets its own stable spot in the range instead of all crowding
- * `basePort`. Load it with `berth get web --plugin examples/plugins/hash-strategy.ts` or list it
- * in `plugins` of berth.config.json. Test it with berth's conformance suite (test/project/plugins.test.ts).
+ * A third-party strategy with an option of its own: each service starts its search at a port
+ * derived from a hash of its name and a `seed`, so services spread over the range instead of all
+ * crowding `basePort`, and a service lands on the same spot every time. Written as any plugin
+ * author would: `berth` for the contract, valibot for the option's schema.
+ *
+ * - library: `createAllocator({ plugins: [hashStrategy()] }).allocate({ …, options: { hash: { seed: 7 } } })`
+ * - binary: `berth get web --plugin examples/plugins/hash-strategy.ts --options '{"hash":{"seed":7}}'`
+ * - berth.config.json: `"plugins": ["./hash-strategy.ts"]`, and a service's `"options": { "hash": { "seed": 7 } }`
  */
-import type { PortPlugin } from '../../core/types.ts'
+import { definePlugin, optionsOf } from 'berth'
+import * as v from 'valibot'
+
+/** Per request, under the plugin's name: `options: { hash: { seed: 7 } }`. */
+export const HashOptions = v.strictObject({
+  seed: v.optional(
+    v.pipe(v.number('seed must be a number'), v.integer('seed must be a whole number'), v.minValue(0, 'seed must not be negative')),
+    0,
+  ),
+})
 
 /** FNV-1a, 32 bits: small, fast, and the same on every machine. */
 export function fnv1a(text: string): number {
@@ -13,10 +26,16 @@ export function fnv1a(text: string): number {
   return hash
 }
 
-export default function hashStrategy(): PortPlugin {
-  return {
-    name: 'hash-strategy',
-    // `preferred` puts this port in front of `basePort`; the rest of the range follows as usual.
-    preferred: (req) => req.basePort + (fnv1a(req.serviceName) % (req.maxPort - req.basePort + 1)),
-  }
+export default function hashStrategy() {
+  return definePlugin({
+    name: 'hash',
+    options: HashOptions,
+    // The strategy: from the hashed spot to the end of the range, then from its start; every port once.
+    *candidates(req) {
+      const seed = optionsOf(req, 'hash', HashOptions)?.seed ?? 0
+      const start = req.basePort + (fnv1a(`${seed}:${req.serviceName}`) % (req.maxPort - req.basePort + 1))
+      for (let port = start; port <= req.maxPort; port++) yield port
+      for (let port = req.basePort; port < start; port++) yield port
+    },
+  })
 }

@@ -89,8 +89,7 @@ describe('allocatePort', () => {
       { basePort: 3000, maxPort: 65536, serviceName: 'x' }, { basePort: 3000, serviceName: '' }, { basePort: 3000, serviceName: 'a'.repeat(129) },
       { basePort: 3000, serviceName: 'tab\there' }, { basePort: 3000, serviceName: 7 },
       { basePort: 3000, serviceName: "x", exclude: [3001] }, { basePort: 3000, serviceName: 'x', host: '::1' },
-      { basePort: 3000, serviceName: 'x', envVar: 'PORT' }, { basePort: 3000, serviceName: 'x', strict: false },
-      { basePort: 3000, serviceName: 'x', pool: 'web' }, { basePort: 3000, serviceName: 'x', priority: 1 },
+      { basePort: 3000, serviceName: 'x', strict: false }, { basePort: 3000, serviceName: 'x', options: { pool: { name: 'web' } } },
     ]
     for (const input of others) expect(plainRequest(input as never, probeHosts)).toBeNull()
   })

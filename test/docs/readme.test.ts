@@ -60,6 +60,8 @@ function userProject(): string {
   const dir = tempDirs()('berth-readme')
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(ROOT, join(dir, 'node_modules', 'berth'))
+  // Installed with berth, as npm would: the plugin guide's options schema imports it.
+  symlinkSync(join(ROOT, 'node_modules', 'valibot'), join(dir, 'node_modules', 'valibot'))
   // Shell lines name the example project as they would from a clone of this repository.
   symlinkSync(join(ROOT, 'examples'), join(dir, 'examples'))
   const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'))

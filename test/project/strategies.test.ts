@@ -19,9 +19,9 @@ describe('priority()', () => {
   test('higher priority goes first; equal priorities keep their order; results come back in the caller order', async () => {
     const base = await freeRange(4)
     const results = await allocateMultiplePorts([
-      { name: 'low-first', basePort: base, priority: 0 },
-      { name: 'high', basePort: base, priority: 10 },
-      { name: 'low-second', basePort: base, priority: 0 },
+      { name: 'low-first', basePort: base, options: { priority: { value: 0 } } },
+      { name: 'high', basePort: base, options: { priority: { value: 10 } } },
+      { name: 'low-second', basePort: base },
     ], { plugins: [priority()] })
     expect(results.map((r) => [r.serviceName, r.port])).toEqual([['low-first', base + 1], ['high', base], ['low-second', base + 2]])
   })
@@ -32,8 +32,8 @@ describe('pool()', () => {
     const from = await freeRange(6)
     held.push(await hold('::', from + 3))
     const plugins = [pool({ pools: { db: [from + 3, from + 5], web: `${from}-${from + 2}` } })]
-    expect((await allocatePort({ serviceName: 'db', basePort: from + 3, pool: 'db', plugins })).port).toBe(from + 5)
-    await expect(allocatePort({ serviceName: 'x', basePort: from, pool: 'nope', plugins })).rejects.toThrow('pool "nope" is not defined')
+    expect((await allocatePort({ serviceName: 'db', basePort: from + 3, options: { pool: { name: 'db' } }, plugins })).port).toBe(from + 5)
+    await expect(allocatePort({ serviceName: 'x', basePort: from, options: { pool: { name: 'nope' } }, plugins })).rejects.toThrow('pool "nope" is not defined')
   })
 })
 
