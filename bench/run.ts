@@ -14,6 +14,7 @@ import { coldPersist, crossProcess } from './persist.ts'
 import { registrySize } from './registry.ts'
 import { mainAgainstWorkers, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
+import { runnerFigures } from './runner.ts'
 
 interface Peer {
   name: string
@@ -160,3 +161,5 @@ console.log(table('11. the registry\'s size: 30,000 dormant leases of distinct o
   ['command', 'empty', '30,000 leases', '30,000 / empty'],
   [['berth get (sticky)', fmt(size.getEmpty), fmt(size.getFull), ratio(size.getFull, size.getEmpty)],
     ['berth list --json', fmt(size.listEmpty), fmt(size.listFull), ratio(size.listFull, size.listEmpty)]]))
+
+console.log(`\n### 12. berth exec\n${(await runnerFigures(join(root, 'dist/berth'))).join('\n')}`)

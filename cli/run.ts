@@ -9,6 +9,8 @@ import type { Io } from './io.ts'
 // loading it as a chunk of its own made a cold `berth get` slower (README, Benchmark, scenario 4).
 const commands = {
   check: () => import('./commands/check.ts'),
+  exec: () => import('./commands/exec.ts'),
+  run: () => import('./commands/run-project.ts'),
   get: async () => get,
   leases: () => import('./commands/leases.ts'),
   port: () => import('./commands/port.ts'),
@@ -31,6 +33,7 @@ const EXIT_HELP = `Exit codes:
       read-only file system, newer schema, no node:sqlite), or a project/plugin file someone
       else could have written (see BERTH_SAFE_DIRECTORIES)
   130 / 143  interrupted by SIGINT / SIGTERM (up: every claim rolled back, no lease changed)
+  exec / run: the service's own exit code, or 128 + the signal that ended it (127: not started)
 
 State: leases live in $BERTH_STATE_DIR, else $BERTH_SHARED_STATE_DIR (a group's shared registry),
 else $XDG_STATE_HOME/berth, else ~/.local/state/berth.`
@@ -98,6 +101,50 @@ const DEFINITIONS = {
       .example('eval "$(berth up --format shell)"')
       .example('berth up --env production --write .env.ports')
       .action(async (options) => (await commands.up()).upCommand(unprotect(options), io)),
+  exec: (cli: CAC, io: Io) =>
+    cli
+      .command('exec <service>', 'Start a command on the service\'s port (after --), wait until it listens, restart it on a port conflict')
+      .option('--base <port>', 'First port to try when the project file does not have the service (default: 3000)')
+      .option('--max <port>', 'Last port of the range (default: base + 100)')
+      .option('--exclude <list>', 'Ports never to hand out: 3000,3005,3100-3110')
+      .option('--host <host>', 'Address the service binds (sets HOST)')
+      .option('--env <name>', 'Also set the port in this variable (PORT and <SERVICE>_PORT are always set)')
+      .option('--fd', 'Pass the listening socket as fd 3 (LISTEN_FDS=1, systemd socket activation): no window at all')
+      .option('--no-ready', 'Do not wait until the service listens')
+      .option('--ready-timeout <duration>', 'How long the service may take to listen: 500ms, 30s, 2m (default: 30s)')
+      .option('--stop-timeout <duration>', 'SIGTERM, then SIGKILL after this long (default: 5s)')
+      .option('--config <file>', 'The project file (default: berth.config.ts/.json from here up)')
+      .option('--environment <name>', 'An environment of the project file (default: NODE_ENV, else development)')
+      .option('--plugin <file>', 'Load a plugin from a file (repeatable)')
+      .option('--allow-unsafe', 'Also hand out browser-unsafe ports')
+      .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
+      .option('--allow-privileged', 'Also hand out ports this user cannot bind')
+      .option('--no-persist', 'Do not record a lease: the port is not sticky')
+      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option('-q, --quiet', 'Only warnings and errors on stderr')
+      .option('--verbose', 'Also print the start line and every skipped candidate')
+      .example('berth exec web -- node server.js')
+      .example('berth exec web --fd -- node server.js')
+      .action(async (service, options) => (await commands.exec()).execCommand(unprotect(service), unprotect(options), io)),
+  run: (cli: CAC, io: Io) =>
+    cli
+      .command('run [...services]', "Start the project file's services (those with a command) in dependency order, each on its port; Ctrl-C stops them all")
+      .option('--config <file>', 'The project file (default: berth.config.ts/.json from here up)')
+      .option('--environment <name>', 'An environment of the project file (default: NODE_ENV, else development)')
+      .option('--ready-timeout <duration>', 'How long each service may take to be ready: 500ms, 30s, 2m (default: 30s)')
+      .option('--stop-timeout <duration>', 'SIGTERM, then SIGKILL after this long, unless a service sets shutdown.timeout_seconds (default: 5s)')
+      .option('--plugin <file>', 'Load a plugin from a file (repeatable)')
+      .option('--allow-unsafe', 'Also hand out browser-unsafe ports')
+      .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
+      .option('--allow-privileged', 'Also hand out ports this user cannot bind')
+      .option('--no-persist', 'Do not record leases: ports are not sticky')
+      .option('--check', 'Stop every service again once all are ready, and exit 0 (a smoke test)')
+      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option('-q, --quiet', 'Only warnings and errors on stderr')
+      .option('--verbose', 'Also print the start lines and skipped candidates')
+      .example('berth run')
+      .example('berth run web --environment production')
+      .action(async (services, options) => (await commands.run()).runCommand(unprotect(services) ?? [], unprotect(options), io)),
   port: (cli: CAC, io: Io) =>
     cli
       .command('port <service>', "Print the port leased to a service of this project, without allocating or moving anything")
@@ -189,7 +236,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         cli.outputHelp()
         return EXIT.usage
       }
-      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, port, list, release, gc, who, kill, metrics`)
+      throw usageError(`Unknown command ${JSON.stringify(String(word))}. Commands: get, check, scan, up, exec, run, port, list, release, gc, who, kill, metrics`)
     }
     return (await cli.runMatchedCommand()) as number
   } catch (error) {

@@ -3,6 +3,7 @@ import * as v from 'valibot'
 import { PortError } from '../core/errors.ts'
 import { DENIED_EXPORT_MESSAGE, isDeniedExport } from './denied-exports.ts'
 import { nameRecord } from './name-record.ts'
+import { RUN_KEYS } from './run-schema.ts'
 
 /**
  * How much one project file may ask for. Each bound is far above a real project and keeps a
@@ -50,6 +51,8 @@ export const ServiceSchema = v.pipe(
     host: v.optional(v.string('expected an IP address or "localhost"')),
     /** Plugins' own options, under each plugin's name; each plugin's schema checks its part once the plugins are loaded. */
     options: v.optional(v.pipe(v.record(v.string(), v.unknown(), "expected an object of plugins' options under their names"), v.check((o) => Object.keys(o).length <= LIMITS.plugins, `expected options for at most ${LIMITS.plugins} plugins`))),
+    /** How `berth run` starts the service. */
+    ...RUN_KEYS,
   }),
   v.check((s) => s.base !== undefined || s.pool !== undefined, 'a service needs "base" or "pool"'),
   v.check((s) => s.base === undefined || s.max === undefined || s.max >= s.base, '"max" is below "base": the range is reversed'),

@@ -31,10 +31,18 @@ describe('the public surface', () => {
     expect(vite.default).toBe(vite.berth)
   })
 
+  test('berth/runner exports exec and run, and the root does not', async () => {
+    const runner: Record<string, unknown> = await import('../runner/index.ts')
+    expect(typeof runner.exec).toBe('function')
+    expect(typeof runner.run).toBe('function')
+    const root: Record<string, unknown> = await import('../index.ts')
+    expect(root.exec).toBeUndefined()
+  })
+
   test('every subpath of exports has its source and its Node bundle', () => {
     const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string> | string> }
     const subpaths = Object.entries(exports).filter((entry): entry is [string, Record<string, string>] => typeof entry[1] !== 'string')
-    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './conformance', './vite', './get-port', './portfinder', './detect-port', './get-port-please'])
+    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './runner', './conformance', './vite', './get-port', './portfinder', './detect-port', './get-port-please'])
     for (const [, target] of subpaths) {
       expect(existsSync(join(ROOT, target.bun!))).toBe(true)
       expect(existsSync(join(ROOT, target.default!))).toBe(true)

@@ -1,6 +1,7 @@
 /**
- * Starts examples/fullstack as its README says, for the browser test: the API server on its
- * lease, then Vite (under Bun: Node 20 has no node:sqlite for the plugin's own allocation).
+ * Starts examples/fullstack as its README says, for the browser test: one `berth run` (the
+ * compiled binary) in the example's folder, with node_modules/.bin on the PATH as `npx berth run`
+ * has it. Resolves once both services are ready, with the ports berth's ready lines name.
  */
 import { join } from 'node:path'
 import { BINARY, ROOT } from '../helpers/binary.ts'
@@ -11,64 +12,45 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-/** Resolves with the first match of `pattern` in the process's stdout (lines are also passed to `say`). */
-async function waitFor(
-  proc: Bun.Subprocess<'ignore', 'pipe', 'inherit'>,
-  pattern: RegExp,
-  say: (line: string) => void,
-  name: string,
-): Promise<RegExpMatchArray> {
+type Proc = Bun.Subprocess<'ignore', 'pipe', 'pipe'>
+
+/** Passes every line of one stream to `line`. */
+async function eachLine(stream: ReadableStream<Uint8Array>, line: (text: string) => void): Promise<void> {
   const decoder = new TextDecoder()
   let text = ''
-  for await (const chunk of proc.stdout) {
-    text += decoder.decode(chunk)
-    let newline = text.indexOf('\n')
-    while (newline >= 0) {
-      const line = text.slice(0, newline)
-      text = text.slice(newline + 1)
-      if (line.trim()) say(`${name}: ${line.trim()}`)
-      const match = line.match(pattern)
-      if (match) return match
-      newline = text.indexOf('\n')
-    }
+  for await (const chunk of stream) {
+    text += decoder.decode(chunk, { stream: true })
+    const lines = text.split('\n')
+    text = lines.pop() ?? ''
+    for (const l of lines) if (l.trim()) line(l.trimEnd())
   }
-  throw new Error(`${name} exited before printing ${pattern}`)
+  if (text.trim()) line(text.trimEnd())
 }
 
 export async function startStack(example: string, stateDir: string, say: (line: string) => void): Promise<Stack> {
-  const env = { ...process.env, BERTH_STATE_DIR: stateDir, NO_COLOR: '1', NODE_ENV: 'development' }
-  const started: Array<Bun.Subprocess<'ignore', 'pipe', 'inherit'>> = []
+  const env = { ...process.env, BERTH_STATE_DIR: stateDir, NO_COLOR: '1', NODE_ENV: 'development', PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` }
+  say(`$ berth run   (in ${example})`)
+  const proc: Proc = Bun.spawn([BINARY, 'run'], { cwd: example, env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const stop = async () => {
-    for (const proc of started.reverse()) {
-      proc.kill('SIGTERM')
-      await proc.exited
-    }
+    proc.kill('SIGINT')
+    await proc.exited
   }
+  const ready = new Map<string, number>()
+  const both = new Promise<void>((resolve, reject) => {
+    const line = (text: string) => {
+      say(text)
+      const match = text.match(/✅ \[(web-server|api-server)\] Ready on port (\d+)/)
+      if (match) ready.set(match[1]!, Number(match[2]))
+      if (ready.size === 2) resolve()
+    }
+    const streams = Promise.all([eachLine(proc.stdout, line), eachLine(proc.stderr, line)])
+    streams.then(() => reject(new Error(`berth run ended (code ${proc.exitCode}) before both services were ready`)), reject)
+  })
   try {
-    const got = Bun.spawnSync([BINARY, 'get', 'api-server', '--base', '3000', '--max', '3100'], { cwd: example, env, stderr: 'pipe' })
-    say(`berth get api-server: ${got.stderr.toString().trim()}`)
-    const api = Number(got.stdout.toString().trim())
-    const apiProc = Bun.spawn(['node', 'api/server.mjs'], {
-      cwd: example,
-      env: { ...env, API_PORT: String(api) },
-      stdout: 'pipe',
-      stderr: 'inherit',
-      stdin: 'ignore',
-    })
-    started.push(apiProc)
-    await waitFor(apiProc, /listening on (\d+)/, say, 'api-server')
-    const vite = Bun.spawn([process.execPath, join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js')], {
-      cwd: example,
-      env,
-      stdout: 'pipe',
-      stderr: 'inherit',
-      stdin: 'ignore',
-    })
-    started.push(vite)
-    const [, web] = await waitFor(vite, /Local:\s+http:\/\/localhost:(\d+)/, say, 'web-server')
-    return { web: Number(web), api, stop }
+    await both
   } catch (error) {
     await stop()
     throw error
   }
+  return { web: ready.get('web-server')!, api: ready.get('api-server')!, stop }
 }
