@@ -28,7 +28,13 @@ async function eachLine(stream: ReadableStream<Uint8Array>, line: (text: string)
 }
 
 export async function startStack(example: string, stateDir: string, say: (line: string) => void): Promise<Stack> {
-  const env = { ...process.env, BERTH_STATE_DIR: stateDir, NO_COLOR: '1', NODE_ENV: 'development', PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` }
+  const env = {
+    ...process.env,
+    BERTH_STATE_DIR: stateDir,
+    NO_COLOR: '1',
+    NODE_ENV: 'development',
+    PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
+  }
   say(`$ berth run   (in ${example})`)
   const proc: Proc = Bun.spawn([BINARY, 'run'], { cwd: example, env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const stop = async () => {
