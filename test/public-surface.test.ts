@@ -17,7 +17,7 @@ describe('the public surface', () => {
     ])
   })
 
-  test('berth/plugins exports the plugin factories, and only it does', async () => {
+  test('berth-ports/plugins exports the plugin factories, and only it does', async () => {
     const plugins = await import('../plugins/index.ts')
     const factories = ['containers', 'envPreference', 'exclusions', 'persist', 'pool', 'priority', 'sequential']
     expect(Object.keys(plugins).sort()).toEqual(factories)
@@ -25,7 +25,13 @@ describe('the public surface', () => {
     for (const name of factories) expect(root[name]).toBeUndefined()
   })
 
-  test('berth/runner exports exec and run, and the root does not', async () => {
+  test('berth-ports/vite exports the plugin factory, as its default and by name', async () => {
+    const vite = await import('../vite/index.ts')
+    expect(Object.keys(vite).sort()).toEqual(['berth', 'default'])
+    expect(vite.default).toBe(vite.berth)
+  })
+
+  test('berth-ports/runner exports exec and run, and the root does not', async () => {
     const runner: Record<string, unknown> = await import('../runner/index.ts')
     expect(typeof runner.exec).toBe('function')
     expect(typeof runner.run).toBe('function')
@@ -36,7 +42,7 @@ describe('the public surface', () => {
   test('every subpath of exports has its source and its Node bundle', () => {
     const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string> | string> }
     const subpaths = Object.entries(exports).filter((entry): entry is [string, Record<string, string>] => typeof entry[1] !== 'string')
-    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './runner', './conformance', './get-port', './portfinder', './detect-port', './get-port-please'])
+    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './runner', './conformance', './vite', './get-port', './portfinder', './detect-port', './get-port-please'])
     for (const [, target] of subpaths) {
       expect(existsSync(join(ROOT, target.bun!))).toBe(true)
       expect(existsSync(join(ROOT, target.default!))).toBe(true)

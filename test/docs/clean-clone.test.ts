@@ -20,6 +20,8 @@ describe('a fresh clone stays clean', () => {
       name: pkg.name, version: pkg.version, license: pkg.license,
       dependencies: pkg.dependencies, devDependencies: pkg.devDependencies,
       ...(pkg.bin ? { bin } : {}), ...(pkg.engines ? { engines: pkg.engines } : {}),
+      ...(pkg.peerDependencies ? { peerDependencies: pkg.peerDependencies } : {}),
+      ...(pkg.peerDependenciesMeta ? { peerDependenciesMeta: pkg.peerDependenciesMeta } : {}),
     })
   })
 

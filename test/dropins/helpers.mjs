@@ -4,7 +4,7 @@ import { hold } from 'berth-ports/conformance'
 
 export { assert }
 
-// The socket helpers are the conformance suite's (berth/conformance), so there is one copy.
+// The socket helpers are the conformance suite's (berth-ports/conformance), so there is one copy.
 export { canBind, freeRange, hold } from 'berth-ports/conformance'
 
 /** Runs each scenario, collecting { name, ok, error } so the caller sees every failure at once. */

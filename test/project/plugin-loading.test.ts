@@ -49,7 +49,7 @@ describe('plugin file mistakes', () => {
 })
 
 describe("import … from 'berth-ports' in a plugin file", () => {
-  test('the compiled binary resolves berth and berth/plugins to its own modules (no node_modules next to the file)', async () => {
+  test('the compiled binary resolves berth and berth-ports/plugins to its own modules (no node_modules next to the file)', async () => {
     const base = await freeRange(2)
     const f = folderWith({
       // The subpath's export decides the port, so a stand-in module would not pass.

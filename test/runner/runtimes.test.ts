@@ -18,7 +18,7 @@ async function expectServed(cmd: string[]) {
   expect(JSON.parse(ran.stdout)).toEqual(SERVED)
 }
 
-describe('the runner on every runtime (berth/runner, no lease registry)', () => {
+describe('the runner on every runtime (berth-ports/runner, no lease registry)', () => {
   test('Node runs the built bundle', () => expectServed(['node', SMOKE, join(ROOT, 'dist', 'lib', 'runner', 'index.js')]))
   test('Deno runs the TypeScript source', () => expectServed([DENO, 'run', '--allow-all', SMOKE, join(ROOT, 'runner', 'index.ts')]))
 })
