@@ -21,10 +21,25 @@ interface Pair {
 }
 
 const PAIRS: Pair[] = [
-  { name: 'get-port', original: (from) => getPortOriginal({ port: portNumbers(from, from + 100) }), berth: (from) => getPortBerth({ port: portNumbers(from, from + 100) }), busy: 20 },
-  { name: 'portfinder', original: (from) => portfinderOriginal.getPortPromise({ port: from, stopPort: from + 100 }), berth: (from) => portfinderBerth.getPortPromise({ port: from, stopPort: from + 100 }), busy: 20 },
+  {
+    name: 'get-port',
+    original: (from) => getPortOriginal({ port: portNumbers(from, from + 100) }),
+    berth: (from) => getPortBerth({ port: portNumbers(from, from + 100) }),
+    busy: 20,
+  },
+  {
+    name: 'portfinder',
+    original: (from) => portfinderOriginal.getPortPromise({ port: from, stopPort: from + 100 }),
+    berth: (from) => portfinderBerth.getPortPromise({ port: from, stopPort: from + 100 }),
+    busy: 20,
+  },
   { name: 'detect-port', original: (from) => detectPortOriginal(from), berth: (from) => detectPortBerth(from), busy: 5 },
-  { name: 'get-port-please', original: (from) => gppOriginal({ port: from, portRange: [from + 1, from + 100] }), berth: (from) => gppBerth({ port: from, portRange: [from + 1, from + 100] }), busy: 20 },
+  {
+    name: 'get-port-please',
+    original: (from) => gppOriginal({ port: from, portRange: [from + 1, from + 100] }),
+    berth: (from) => gppBerth({ port: from, portRange: [from + 1, from + 100] }),
+    busy: 20,
+  },
 ]
 
 /** Between rounds every lock and claim is dropped, so each round asks for the same port again. */
@@ -41,9 +56,20 @@ export async function dropins(rounds = 100): Promise<string[][]> {
     const free = [await timeCalls(rounds, () => pair.original(base), reset), await timeCalls(rounds, () => pair.berth(base), reset)]
     const held = await holdRange(pair.busy)
     try {
-      const busy = [await timeCalls(rounds / 5, () => pair.original(held.from), reset), await timeCalls(rounds / 5, () => pair.berth(held.from), reset)]
-      rows.push([pair.name, free[0]!.toFixed(3), free[1]!.toFixed(3), `${(free[1]! / free[0]!).toFixed(2)}x`, String(pair.busy),
-        busy[0]!.toFixed(3), busy[1]!.toFixed(3), `${(busy[1]! / busy[0]!).toFixed(2)}x`])
+      const busy = [
+        await timeCalls(rounds / 5, () => pair.original(held.from), reset),
+        await timeCalls(rounds / 5, () => pair.berth(held.from), reset),
+      ]
+      rows.push([
+        pair.name,
+        free[0]!.toFixed(3),
+        free[1]!.toFixed(3),
+        `${(free[1]! / free[0]!).toFixed(2)}x`,
+        String(pair.busy),
+        busy[0]!.toFixed(3),
+        busy[1]!.toFixed(3),
+        `${(busy[1]! / busy[0]!).toFixed(2)}x`,
+      ])
     } finally {
       await held.close()
     }

@@ -22,7 +22,11 @@ export function median(values: number[]): number {
  * in turn, so that a change in the machine's load hits every command alike. `env` is one
  * environment for all, or one per command.
  */
-export function timeSpawnsInTurn(rounds: number, cmds: string[][], env: Record<string, string> | Array<Record<string, string>> = {}): number[] {
+export function timeSpawnsInTurn(
+  rounds: number,
+  cmds: string[][],
+  env: Record<string, string> | Array<Record<string, string>> = {},
+): number[] {
   const samples = cmds.map(() => [] as number[])
   const envOf = (k: number) => (Array.isArray(env) ? env[k] : env)
   for (let i = 0; i < rounds; i++) {

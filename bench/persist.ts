@@ -11,11 +11,18 @@ const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state'
 export async function coldPersist(berth: string): Promise<Array<[string, number]>> {
   const base = String(await freeRange(1))
   const env = { BERTH_STATE_DIR: stateDir() }
-  const [persist, plain] = timeSpawnsInTurn(50, [
-    [berth, 'get', 'bench', '--base', base, '-q'],
-    [berth, 'get', 'bench', '--base', base, '-q', '--no-persist'],
-  ], env)
-  return [['berth get (registry)', persist!], ['berth get --no-persist', plain!]]
+  const [persist, plain] = timeSpawnsInTurn(
+    50,
+    [
+      [berth, 'get', 'bench', '--base', base, '-q'],
+      [berth, 'get', 'bench', '--base', base, '-q', '--no-persist'],
+    ],
+    env,
+  )
+  return [
+    ['berth get (registry)', persist!],
+    ['berth get --no-persist', plain!],
+  ]
 }
 
 /** 32 shells, each running `berth get` for 4 services, all at once. Returns wall time and distinct ports. */
@@ -24,7 +31,9 @@ export async function crossProcess(berth: string, extra: string[]): Promise<{ ms
   const env = { ...process.env, BERTH_STATE_DIR: stateDir(), BERTH: berth }
   const script = `for s in a b c d; do "$BERTH" get "$ID-$s" --base ${from} --max ${from + 299} -q ${extra.join(' ')} || exit 1; done`
   const start = performance.now()
-  const procs = Array.from({ length: 32 }, (_, i) => Bun.spawn(['sh', '-c', script.replace('$ID', `p${i}`)], { env, stdout: 'pipe', stderr: 'ignore' }))
+  const procs = Array.from({ length: 32 }, (_, i) =>
+    Bun.spawn(['sh', '-c', script.replace('$ID', `p${i}`)], { env, stdout: 'pipe', stderr: 'ignore' }),
+  )
   const outputs = await Promise.all(procs.map((p) => new Response(p.stdout).text()))
   const ms = performance.now() - start
   const ports = outputs.flatMap((out) => out.trim().split('\n').map(Number))

@@ -28,7 +28,10 @@ function fill(dir: string, count: number, skip: { from: number; to: number }): v
     }
   })()
   // Schema 2 on: the last time each lease was known active, as the migration sets it.
-  const columns = db.query<{ name: string }, []>('PRAGMA table_info(leases)').all().map((c) => c.name)
+  const columns = db
+    .query<{ name: string }, []>('PRAGMA table_info(leases)')
+    .all()
+    .map((c) => c.name)
   if (columns.includes('active_at')) db.exec('UPDATE leases SET active_at = renewed_at WHERE active_at IS NULL')
   db.close()
 }
@@ -59,5 +62,9 @@ export async function registrySize(berth: string, count = 30_000, rounds = 40): 
 
 if (import.meta.main) {
   const figures = await registrySize(join(import.meta.dir, '..', 'dist', 'berth'), Number(process.argv[2] ?? 30_000))
-  console.log(JSON.stringify(figures), `get ${(figures.getFull / figures.getEmpty).toFixed(2)}x`, `list ${(figures.listFull / figures.listEmpty).toFixed(2)}x`)
+  console.log(
+    JSON.stringify(figures),
+    `get ${(figures.getFull / figures.getEmpty).toFixed(2)}x`,
+    `list ${(figures.listFull / figures.listEmpty).toFixed(2)}x`,
+  )
 }

@@ -25,7 +25,11 @@ interface Peer {
 }
 
 const PEERS: Peer[] = [
-  { name: 'berth', find: async (from, to) => (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench', logger: null })).port, reset: clearClaims },
+  {
+    name: 'berth',
+    find: async (from, to) => (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench', logger: null })).port,
+    reset: clearClaims,
+  },
   { name: 'get-port', find: (from, to) => getPort({ port: portNumbers(from, to) }), reset: clearLockedPorts },
   { name: 'portfinder', find: (from, to) => portfinder.getPortPromise({ port: from, stopPort: to }) },
   { name: 'detect-port', find: (from) => detectPort(from) },
@@ -44,9 +48,13 @@ async function preferredFree() {
   for (const peer of PEERS) await timeCalls(100, () => peer.find(base, base + 100), peer.reset)
   for (let round = 0; round < 10; round++) {
     for (const peer of PEERS) {
-      const ms = await timeCalls(20, async () => {
-        if ((await peer.find(base, base + 100)) !== base) right.set(peer.name, false)
-      }, peer.reset)
+      const ms = await timeCalls(
+        20,
+        async () => {
+          if ((await peer.find(base, base + 100)) !== base) right.set(peer.name, false)
+        },
+        peer.reset,
+      )
       samples.get(peer.name)!.push(ms)
     }
   }
@@ -60,10 +68,14 @@ async function pastBusy() {
   try {
     for (const peer of PEERS) {
       let inRange = true
-      const ms = await timeCalls(20, async () => {
-        const port = await peer.find(busy.from, to)
-        inRange &&= port === busy.from + 200
-      }, peer.reset)
+      const ms = await timeCalls(
+        20,
+        async () => {
+          const port = await peer.find(busy.from, to)
+          inRange &&= port === busy.from + 200
+        },
+        peer.reset,
+      )
       rows.push([peer.name, ms, inRange])
     }
   } finally {
@@ -77,10 +89,14 @@ async function concurrent() {
   const rows: Array<[string, number, number]> = []
   for (const peer of PEERS) {
     let distinct = 0
-    const ms = await timeCalls(5, async () => {
-      const ports = await Promise.all(Array.from({ length: 50 }, () => peer.find(base, Math.min(base + 400, 65535))))
-      distinct = new Set(ports).size
-    }, peer.reset)
+    const ms = await timeCalls(
+      5,
+      async () => {
+        const ports = await Promise.all(Array.from({ length: 50 }, () => peer.find(base, Math.min(base + 400, 65535))))
+        distinct = new Set(ports).size
+      },
+      peer.reset,
+    )
     rows.push([peer.name, ms, distinct])
   }
   return rows
@@ -105,7 +121,23 @@ const root = join(import.meta.dir, '..')
 // Leases made by the benchmark go to a throwaway registry, never the user's.
 process.env.BERTH_STATE_DIR = join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
 // Built exactly like berth itself (bytecode, ESM, no .env/bunfig autoload, the same JIT policy), so the floor is what any such binary costs.
-Bun.spawnSync([process.execPath, 'build', join(root, 'bench/floor.ts'), '--compile', '--minify', '--bytecode', '--format=esm', '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', '--compile-jit-policy=4', '--outfile', join(root, 'dist/floor')], { stdout: 'ignore' })
+Bun.spawnSync(
+  [
+    process.execPath,
+    'build',
+    join(root, 'bench/floor.ts'),
+    '--compile',
+    '--minify',
+    '--bytecode',
+    '--format=esm',
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+    '--compile-jit-policy=4',
+    '--outfile',
+    join(root, 'dist/floor'),
+  ],
+  { stdout: 'ignore' },
+)
 console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
 
 const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, unknown]) => boolean) =>
@@ -113,53 +145,131 @@ const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, u
 
 const one = await preferredFree()
 const b1 = one.find((r) => r[0] === 'berth')![1]
-console.log(table('1. preferred port free (ms per call; median of 10 rounds of 20 calls, the tools taking turns)', ['tool', 'ms', 'right port', 'berth / this'],
-  one.map(([n, ms, ok]) => [n, fmt(ms), String(ok), ratio(b1, ms)])))
-console.log(`berth / fastest peer: ${ratio(b1, best(one, () => true))}`)
+console.log(
+  table(
+    '1. preferred port free (ms per call; median of 10 rounds of 20 calls, the tools taking turns)',
+    ['tool', 'ms', 'right port', 'berth / this'],
+    one.map(([n, ms, ok]) => [n, fmt(ms), String(ok), ratio(b1, ms)]),
+  ),
+)
+console.log(
+  `berth / fastest peer: ${ratio(
+    b1,
+    best(one, () => true),
+  )}`,
+)
 
 const two = await pastBusy()
 const b2 = two.find((r) => r[0] === 'berth')![1]
-console.log(table('2. first free port past 200 busy, range of 1000 (ms per call)', ['tool', 'ms', 'answer inside range and right', 'berth / this'],
-  two.map(([n, ms, ok]) => [n, fmt(ms), String(ok), ratio(b2, ms)])))
-console.log(`berth / best peer that stays inside the range: ${ratio(b2, best(two, (r) => r[2] === true))}`)
+console.log(
+  table(
+    '2. first free port past 200 busy, range of 1000 (ms per call)',
+    ['tool', 'ms', 'answer inside range and right', 'berth / this'],
+    two.map(([n, ms, ok]) => [n, fmt(ms), String(ok), ratio(b2, ms)]),
+  ),
+)
+console.log(
+  `berth / best peer that stays inside the range: ${ratio(
+    b2,
+    best(two, (r) => r[2] === true),
+  )}`,
+)
 
 const three = await concurrent()
 const b3 = three.find((r) => r[0] === 'berth')![1]
-console.log(table('3. 50 concurrent callers in one process (ms for all 50)', ['tool', 'ms', 'distinct ports', 'berth / this'],
-  three.map(([n, ms, d]) => [n, fmt(ms), String(d), ratio(b3, ms)])))
+console.log(
+  table(
+    '3. 50 concurrent callers in one process (ms for all 50)',
+    ['tool', 'ms', 'distinct ports', 'berth / this'],
+    three.map(([n, ms, d]) => [n, fmt(ms), String(d), ratio(b3, ms)]),
+  ),
+)
 
 const four = await coldStart(root)
 const floor = four.at(-1)![1]
-console.log(table('4. cold start (ms per process; median of 60 rounds, the commands in turn)', ['command', 'ms', 'this / floor'], four.map(([n, ms]) => [n, fmt(ms), ratio(ms, floor)])))
+console.log(
+  table(
+    '4. cold start (ms per process; median of 60 rounds, the commands in turn)',
+    ['command', 'ms', 'this / floor'],
+    four.map(([n, ms]) => [n, fmt(ms), ratio(ms, floor)]),
+  ),
+)
 
 const five = await coldPersist(join(root, 'dist/berth'))
-console.log(table('5. cold berth get with the lease registry (ms per process)', ['command', 'ms', 'this / --no-persist'],
-  five.map(([n, ms]) => [n, fmt(ms), ratio(ms, five[1]![1])])))
+console.log(
+  table(
+    '5. cold berth get with the lease registry (ms per process)',
+    ['command', 'ms', 'this / --no-persist'],
+    five.map(([n, ms]) => [n, fmt(ms), ratio(ms, five[1]![1])]),
+  ),
+)
 
-const six = [['registry (default)', await crossProcess(join(root, 'dist/berth'), [])], ['--no-persist', await crossProcess(join(root, 'dist/berth'), ['--no-persist'])]] as const
-console.log(table('6. 32 processes x 4 berth get at once (wall time of the whole run)', ['mode', 'ms', 'distinct ports of 128'],
-  six.map(([n, r]) => [n, fmt(r.ms), `${r.distinct} of ${r.total}`])))
+const six = [
+  ['registry (default)', await crossProcess(join(root, 'dist/berth'), [])],
+  ['--no-persist', await crossProcess(join(root, 'dist/berth'), ['--no-persist'])],
+] as const
+console.log(
+  table(
+    '6. 32 processes x 4 berth get at once (wall time of the whole run)',
+    ['mode', 'ms', 'distinct ports of 128'],
+    six.map(([n, r]) => [n, fmt(r.ms), `${r.distinct} of ${r.total}`]),
+  ),
+)
 
 const full = await mainAgainstWorkers(1024, 65535, 5)
 const threads = Math.max(1, navigator.hardwareConcurrency - 1)
-console.log(table('7. scan 1024-65535: workers against the main thread (ms, median of 5, workers started cold each time)', ['where', 'ms', 'main / this'],
-  [['main thread', fmt(full.main), '1.00x'], [`workers (main thread + ${threads} tinypool worker${threads === 1 ? '' : 's'})`, fmt(full.workers), ratio(full.main, full.workers)]]))
+console.log(
+  table(
+    '7. scan 1024-65535: workers against the main thread (ms, median of 5, workers started cold each time)',
+    ['where', 'ms', 'main / this'],
+    [
+      ['main thread', fmt(full.main), '1.00x'],
+      [`workers (main thread + ${threads} tinypool worker${threads === 1 ? '' : 's'})`, fmt(full.workers), ratio(full.main, full.workers)],
+    ],
+  ),
+)
 
 const sizes = [1024, 4096, 8192, 12288, 16384]
 const crossover = []
 for (const size of sizes) crossover.push([size, await mainAgainstWorkers(20000, 20000 + size - 1, 5)] as const)
-console.log(table('8. where the workers start to pay (ms per scan of N ports from 20000)', ['ports', 'main', 'workers', 'main / workers'],
-  crossover.map(([size, r]) => [String(size), fmt(r.main), fmt(r.workers), ratio(r.main, r.workers)])))
+console.log(
+  table(
+    '8. where the workers start to pay (ms per scan of N ports from 20000)',
+    ['ports', 'main', 'workers', 'main / workers'],
+    crossover.map(([size, r]) => [String(size), fmt(r.main), fmt(r.workers), ratio(r.main, r.workers)]),
+  ),
+)
 
 const memory = await scanPeakMemory(join(root, 'dist/berth'))
 console.log(`\n### 9. dist/berth scan 1024-65535: ${fmt(memory.ms)} ms wall, peak RSS ${memory.peakMiB.toFixed(1)} MiB`)
 
-console.log(table('10. each drop-in against its original (ms per call)', ['package', 'original, free', 'berth/, free', 'berth / original', 'busy in front', 'original, past busy', 'berth/, past busy', 'berth / original'], await dropins()))
+console.log(
+  table(
+    '10. each drop-in against its original (ms per call)',
+    [
+      'package',
+      'original, free',
+      'berth/, free',
+      'berth / original',
+      'busy in front',
+      'original, past busy',
+      'berth/, past busy',
+      'berth / original',
+    ],
+    await dropins(),
+  ),
+)
 
 const size = await registrySize(join(root, 'dist/berth'))
-console.log(table('11. the registry\'s size: 30,000 dormant leases of distinct owners against an empty registry (ms per process; median, the registries in turn)',
-  ['command', 'empty', '30,000 leases', '30,000 / empty'],
-  [['berth get (sticky)', fmt(size.getEmpty), fmt(size.getFull), ratio(size.getFull, size.getEmpty)],
-    ['berth list --json', fmt(size.listEmpty), fmt(size.listFull), ratio(size.listFull, size.listEmpty)]]))
+console.log(
+  table(
+    "11. the registry's size: 30,000 dormant leases of distinct owners against an empty registry (ms per process; median, the registries in turn)",
+    ['command', 'empty', '30,000 leases', '30,000 / empty'],
+    [
+      ['berth get (sticky)', fmt(size.getEmpty), fmt(size.getFull), ratio(size.getFull, size.getEmpty)],
+      ['berth list --json', fmt(size.listEmpty), fmt(size.listFull), ratio(size.listFull, size.listEmpty)],
+    ],
+  ),
+)
 
 console.log(`\n### 12. berth exec\n${(await runnerFigures(join(root, 'dist/berth'))).join('\n')}`)

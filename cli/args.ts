@@ -50,7 +50,9 @@ export const MAX_LIST_ENTRIES = 1000
 export function portListArg(name: string, value: unknown): PortEntry[] {
   const texts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','))
   if (texts.length > MAX_LIST_ENTRIES) {
-    throw usageError(`${name} lists ${texts.length} entries; at most ${MAX_LIST_ENTRIES}: write a range such as 3000-3999 instead of many ports`)
+    throw usageError(
+      `${name} lists ${texts.length} entries; at most ${MAX_LIST_ENTRIES}: write a range such as 3000-3999 instead of many ports`,
+    )
   }
   return texts.map((text): PortEntry => {
     const [from, to, extra] = text.split('-')
@@ -76,9 +78,12 @@ export function jsonObjectArg(name: string, value: unknown): Record<string, unkn
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw usageError(`${name} must be a JSON object such as '{"hash":{"seed":7}}': ${(error as Error).message}, got ${JSON.stringify(text)}`)
+    throw usageError(
+      `${name} must be a JSON object such as '{"hash":{"seed":7}}': ${(error as Error).message}, got ${JSON.stringify(text)}`,
+    )
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw usageError(`${name} must be a JSON object such as '{"hash":{"seed":7}}', got ${JSON.stringify(text)}`)
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw usageError(`${name} must be a JSON object such as '{"hash":{"seed":7}}', got ${JSON.stringify(text)}`)
   return parsed as Record<string, unknown>
 }
 

@@ -38,7 +38,11 @@ const EXIT_BY_CODE: Record<PortErrorCode, number> = {
   E_STATE_IO: EXIT.io,
 }
 
-const POLICY_FLAGS: Record<string, string> = { ephemeral: '--allow-ephemeral', 'browser-unsafe': '--allow-unsafe', privileged: '--allow-privileged' }
+const POLICY_FLAGS: Record<string, string> = {
+  ephemeral: '--allow-ephemeral',
+  'browser-unsafe': '--allow-unsafe',
+  privileged: '--allow-privileged',
+}
 
 /** When the exclusion policy passed over candidates of an exhausted range, say so and which flag hands them out. */
 function policyHint(skipped: ReadonlyArray<{ reason: string }>): string {

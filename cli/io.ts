@@ -52,12 +52,16 @@ function lazyColors(fd: 1 | 2, env: Record<string, string | undefined>): Colors 
   let colors: Colors | undefined
   const resolve = (): Colors => {
     // The environment alone can decide; only otherwise is the terminal asked.
-    colors ??= (colorFromEnv(env) ?? (require('node:tty') as typeof import('node:tty')).isatty(fd))
-      ? (require('picocolors') as typeof import('picocolors')).createColors(true)
-      : PLAIN
+    colors ??=
+      (colorFromEnv(env) ?? (require('node:tty') as typeof import('node:tty')).isatty(fd))
+        ? (require('picocolors') as typeof import('picocolors')).createColors(true)
+        : PLAIN
     return colors
   }
-  const paint = (name: keyof Colors): Paint => (text) => resolve()[name](text)
+  const paint =
+    (name: keyof Colors): Paint =>
+    (text) =>
+      resolve()[name](text)
   return { red: paint('red'), green: paint('green'), yellow: paint('yellow'), bold: paint('bold'), dim: paint('dim') }
 }
 

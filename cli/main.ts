@@ -7,7 +7,10 @@ import { run } from './run.ts'
 let finished = false
 process.exitCode = 70
 process.once('exit', () => {
-  if (!finished) console.error('internal error: berth stopped before it had an answer (a plugin or project file left it waiting on a promise that never settles)')
+  if (!finished)
+    console.error(
+      'internal error: berth stopped before it had an answer (a plugin or project file left it waiting on a promise that never settles)',
+    )
 })
 
 void run(process.argv.slice(2), processIo()).then((code) => {

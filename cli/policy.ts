@@ -32,7 +32,10 @@ export async function pluginFiles(flags: PolicyFlags, { env, cwd }: Pick<Io, 'en
   if (flags.plugin === undefined) return []
   const files = (Array.isArray(flags.plugin) ? flags.plugin : [flags.plugin]).map(String)
   // Loaded only when a file is named: a plain `berth get` never pays for the loader.
-  const [{ loadPluginFile }, { registerSelfImports }] = await Promise.all([import('../project/plugin-file.ts'), import('./self-imports.ts')])
+  const [{ loadPluginFile }, { registerSelfImports }] = await Promise.all([
+    import('../project/plugin-file.ts'),
+    import('./self-imports.ts'),
+  ])
   registerSelfImports()
   const plugins: PortPlugin[] = []
   for (const file of files) plugins.push(await loadPluginFile(file, cwd, { explicit: true, env }))

@@ -64,7 +64,10 @@ const DEFINITIONS = {
       .option('--allow-unsafe', 'Also hand out browser-unsafe ports (6000, 6665-6669, ...)')
       .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
       .option('--allow-privileged', 'Also hand out ports this user cannot bind (below 1024)')
-      .option('--project <dir>', 'The project the lease belongs to (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option(
+        '--project <dir>',
+        'The project the lease belongs to (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)',
+      )
       .example('PORT=$(berth get web --base 5000)')
       .example('berth get api --base 3000 --max 3010 --exclude 3001 --json')
       .action(async (service, options) => (await commands.get()).getCommand(unprotect(service), unprotect(options), io)),
@@ -99,13 +102,16 @@ const DEFINITIONS = {
       .option('--no-persist', 'Do not record leases: ports are not sticky')
       .option('--owner <pid>', 'The process whose life keeps the leases (default: the calling shell)')
       .option('--ttl <duration>', 'Keep the leases this long even after their owner exits')
-      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option(
+        '--project <dir>',
+        'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)',
+      )
       .example('eval "$(berth up --format shell)"')
       .example('berth up --env production --write .env.ports')
       .action(async (options) => (await commands.up()).upCommand(unprotect(options), io)),
   exec: (cli: CAC, io: Io) =>
     cli
-      .command('exec <service>', 'Start a command on the service\'s port (after --), wait until it listens, restart it on a port conflict')
+      .command('exec <service>', "Start a command on the service's port (after --), wait until it listens, restart it on a port conflict")
       .option('--base <port>', 'First port to try when the project file does not have the service (default: 3000)')
       .option('--max <port>', 'Last port of the range (default: base + 100)')
       .option('--exclude <list>', 'Ports never to hand out: 3000,3005,3100-3110')
@@ -122,7 +128,10 @@ const DEFINITIONS = {
       .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
       .option('--allow-privileged', 'Also hand out ports this user cannot bind')
       .option('--no-persist', 'Do not record a lease: the port is not sticky')
-      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option(
+        '--project <dir>',
+        'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)',
+      )
       .option('-q, --quiet', 'Only warnings and errors on stderr')
       .option('--verbose', 'Also print the start line and every skipped candidate')
       .example('berth exec web -- node server.js')
@@ -130,18 +139,27 @@ const DEFINITIONS = {
       .action(async (service, options) => (await commands.exec()).execCommand(unprotect(service), unprotect(options), io)),
   run: (cli: CAC, io: Io) =>
     cli
-      .command('run [...services]', "Start the project file's services (those with a command) in dependency order, each on its port; Ctrl-C stops them all")
+      .command(
+        'run [...services]',
+        "Start the project file's services (those with a command) in dependency order, each on its port; Ctrl-C stops them all",
+      )
       .option('--config <file>', 'The project file (default: berth.config.ts/.json from here up)')
       .option('--environment <name>', 'An environment of the project file (default: NODE_ENV, else development)')
       .option('--ready-timeout <duration>', 'How long each service may take to be ready: 500ms, 30s, 2m (default: 30s)')
-      .option('--stop-timeout <duration>', 'SIGTERM, then SIGKILL after this long, unless a service sets shutdown.timeout_seconds (default: 5s)')
+      .option(
+        '--stop-timeout <duration>',
+        'SIGTERM, then SIGKILL after this long, unless a service sets shutdown.timeout_seconds (default: 5s)',
+      )
       .option('--plugin <file>', 'Load a plugin from a file (repeatable)')
       .option('--allow-unsafe', 'Also hand out browser-unsafe ports')
       .option('--allow-ephemeral', "Also hand out ports in the OS's ephemeral range")
       .option('--allow-privileged', 'Also hand out ports this user cannot bind')
       .option('--no-persist', 'Do not record leases: ports are not sticky')
       .option('--check', 'Stop every service again once all are ready, and exit 0 (a smoke test)')
-      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option(
+        '--project <dir>',
+        'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)',
+      )
       .option('-q, --quiet', 'Only warnings and errors on stderr')
       .option('--verbose', 'Also print the start lines and skipped candidates')
       .example('berth run')
@@ -149,9 +167,12 @@ const DEFINITIONS = {
       .action(async (services, options) => (await commands.run()).runCommand(unprotect(services) ?? [], unprotect(options), io)),
   port: (cli: CAC, io: Io) =>
     cli
-      .command('port <service>', "Print the port leased to a service of this project, without allocating or moving anything")
+      .command('port <service>', 'Print the port leased to a service of this project, without allocating or moving anything')
       .option('--json', 'Print one JSON object: service, project, port, ports (instances), leases')
-      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option(
+        '--project <dir>',
+        'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)',
+      )
       .example('API_PORT=$(berth port api)')
       .action(async (service, options) => (await commands.port()).portCommand(unprotect(service), unprotect(options), io)),
   list: (cli: CAC, io: Io) =>
@@ -161,9 +182,12 @@ const DEFINITIONS = {
       .action(async (options) => (await commands.leases()).listCommand(unprotect(options), io)),
   release: (cli: CAC, io: Io) =>
     cli
-      .command('release <service-or-port>', "Forget a lease: a service of this project, or whichever lease holds a port")
+      .command('release <service-or-port>', 'Forget a lease: a service of this project, or whichever lease holds a port')
       .option('--json', 'Print the released leases as a JSON array')
-      .option('--project <dir>', 'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)')
+      .option(
+        '--project <dir>',
+        'The project folder (default: $BERTH_PROJECT, else the nearest folder with berth.config.* or .git, else this one)',
+      )
       .example('berth release web')
       .example('berth release 3000')
       .action(async (target, options) => (await commands.leases()).releaseCommand(unprotect(target), unprotect(options), io)),
@@ -182,7 +206,7 @@ const DEFINITIONS = {
       .action(async (ports, options) => (await commands.who()).whoCommand(unprotect(ports), unprotect(options), io)),
   kill: (cli: CAC, io: Io) =>
     cli
-      .command('kill [...ports]', "Stop what listens on each port: SIGTERM to its process group, SIGKILL after the timeout")
+      .command('kill [...ports]', 'Stop what listens on each port: SIGTERM to its process group, SIGKILL after the timeout')
       .option('--signal <signal>', 'The first signal: TERM, INT, HUP, QUIT, KILL, USR1, USR2 or a number (default: TERM)')
       .option('--timeout <duration>', 'How long to wait before SIGKILL: 5, 5s, 1m (default: 5s)')
       .option('--dry-run', 'Say what would be signalled, and signal nothing')

@@ -31,7 +31,8 @@ export function registerSelfImports(): void {
   bun.plugin({
     name: 'berth-self-imports',
     setup(build) {
-      for (const [specifier, load] of Object.entries(MODULES)) build.module(specifier, async () => ({ exports: { ...(await load()) }, loader: 'object' }))
+      for (const [specifier, load] of Object.entries(MODULES))
+        build.module(specifier, async () => ({ exports: { ...(await load()) }, loader: 'object' }))
     },
   })
 }

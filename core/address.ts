@@ -14,4 +14,5 @@ export function addressNotHere(host: string, code: string | undefined): string {
   return `${host} is not an address of this machine${why}: no server can listen there; use an address of this machine, or no host`
 }
 
-export const addressNotHereError = (host: string, code: string | undefined) => new PortError('E_INVALID_OPTIONS', addressNotHere(host, code))
+export const addressNotHereError = (host: string, code: string | undefined) =>
+  new PortError('E_INVALID_OPTIONS', addressNotHere(host, code))

@@ -66,9 +66,16 @@ function bounded(probe: Probe, timeout: number): Probe {
  * spec/allocator.ts for the one the package exports). `engine` replaces the engine `probing`
  * would make; the caller then owns it.
  */
-export function createAllocatorWith(probing: Probing, options: AllocatorOptions = {}, engine?: ProbeEngine, defaults: readonly PortPlugin[] = []): Allocator {
+export function createAllocatorWith(
+  probing: Probing,
+  options: AllocatorOptions = {},
+  engine?: ProbeEngine,
+  defaults: readonly PortPlugin[] = [],
+): Allocator {
   const timeout = resolveTimeout(options.timeout)
-  const probe = options.probe ? bounded(options.probe, timeout) : (port: number, hosts: readonly string[]) => probing.checkPort(port, hosts, timeout)
+  const probe = options.probe
+    ? bounded(options.probe, timeout)
+    : (port: number, hosts: readonly string[]) => probing.checkPort(port, hosts, timeout)
   // Allocation batches stay far below the worker threshold, so workers start only for big batches.
   const batch: BatchProbe | undefined = options.probe ? undefined : (ports, hosts, how) => probing.checkPorts(ports, hosts, timeout, how)
   const probes = engine ?? probing.createEngine({ probe, batch, timeout })
@@ -151,9 +158,14 @@ export function createAllocatorWith(probing: Probing, options: AllocatorOptions 
     }
     const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
     const result: AllocationResult = {
-      port, serviceName, preferredPort, usedPreferred: outcome === 'preferred', outcome,
+      port,
+      serviceName,
+      preferredPort,
+      usedPreferred: outcome === 'preferred',
+      outcome,
       ...(rememberedPort === undefined ? {} : { rememberedPort }),
-      attempts: progress.attempts, host: req.host,
+      attempts: progress.attempts,
+      host: req.host,
       // A deferred port taken when retrying the deferred ones is no longer "skipped".
       skipped: progress.skipped.filter((s) => s.port !== port),
       probeSeconds: progress.probeSeconds,

@@ -21,7 +21,12 @@ export interface Probing {
   /** Checks one port on `hosts` within `timeout` milliseconds. */
   checkPort(port: number, hosts: readonly string[], timeout: number): Promise<ProbeResult>
   /** Checks a batch within `timeout` per port (see `CheckOptions`). */
-  checkPorts: (ports: readonly number[], hosts: readonly string[], timeout: number, options?: Parameters<BatchProbe>[2]) => Promise<ProbeResult[]>
+  checkPorts: (
+    ports: readonly number[],
+    hosts: readonly string[],
+    timeout: number,
+    options?: Parameters<BatchProbe>[2],
+  ) => Promise<ProbeResult[]>
   /** The engine an allocator probes with: `probe` per port, or `batch` for a whole batch. */
   createEngine(parts: { probe: Probe; batch?: BatchProbe; timeout: number }): ProbeEngine
   /** The listener on `port`, for the strict-mode message; null when not visible. */

@@ -81,7 +81,12 @@ export interface OptionsSchema<Output = unknown> {
 
 export type OptionsSchemaResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
+  | {
+      readonly issues: ReadonlyArray<{
+        readonly message: string
+        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+      }>
+    }
 
 /**
  * A `preferred` answer with more to say than the number. `remembered`: the port this service
@@ -190,10 +195,7 @@ export interface PortPlugin {
   options?: OptionsSchema
   setup?(ctx: PluginContext): Awaitable<void>
   preferred?(req: AllocationRequest, ctx: PluginContext): Awaitable<number | PreferredCandidate | null | undefined>
-  candidates?(
-    req: AllocationRequest,
-    ctx: PluginContext,
-  ): Iterable<number> | AsyncIterable<number> | null | undefined
+  candidates?(req: AllocationRequest, ctx: PluginContext): Iterable<number> | AsyncIterable<number> | null | undefined
   order?(requests: readonly AllocationRequest[], ctx: PluginContext): Awaitable<readonly AllocationRequest[] | null | undefined>
   accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason | Deferral>
   claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>

@@ -14,18 +14,21 @@ const portSchema = (key: string) => {
   return v.pipe(v.number(message), v.integer(message), v.minValue(1, message), v.maxValue(65535, message))
 }
 
-const serviceNameMessage = (issue: { input: unknown }) =>
-  `serviceName must be 1-128 printable characters, got ${show(issue.input)}`
+const serviceNameMessage = (issue: { input: unknown }) => `serviceName must be 1-128 printable characters, got ${show(issue.input)}`
 
 /** More entries than there are ports is never a real list. */
 export const MAX_EXCLUDE_ENTRIES = 65535
 
-const excludedMessage = (issue: { input: unknown }) => `each excluded entry must be a port from 1 to 65535 or a [from, to] range of them, got ${JSON.stringify(issue.input) ?? String(issue.input)}`
+const excludedMessage = (issue: { input: unknown }) =>
+  `each excluded entry must be a port from 1 to 65535 or a [from, to] range of them, got ${JSON.stringify(issue.input) ?? String(issue.input)}`
 
 const excludedRangeSchema = () =>
   v.pipe(
     v.tuple([portSchema('an excluded range start'), portSchema('an excluded range end')]),
-    v.check(([from, to]) => from <= to, (issue) => `the excluded range ${JSON.stringify(issue.input)} is reversed`),
+    v.check(
+      ([from, to]) => from <= to,
+      (issue) => `the excluded range ${JSON.stringify(issue.input)} is reversed`,
+    ),
   )
 
 /** Built on first use: a cold `berth get` with a plain request never needs it. */
@@ -42,13 +45,23 @@ const buildRequestSchema = () =>
       maxPort: v.optional(portSchema('maxPort')),
       exclude: v.optional(
         v.pipe(
-          v.array(v.union([portSchema('each excluded port'), excludedRangeSchema()], excludedMessage), 'exclude must be an array of ports and [from, to] ranges'),
-          v.maxLength(MAX_EXCLUDE_ENTRIES, (issue) => `exclude has ${(issue.input as unknown[]).length} entries; at most ${MAX_EXCLUDE_ENTRIES} (merge them into [from, to] ranges)`),
+          v.array(
+            v.union([portSchema('each excluded port'), excludedRangeSchema()], excludedMessage),
+            'exclude must be an array of ports and [from, to] ranges',
+          ),
+          v.maxLength(
+            MAX_EXCLUDE_ENTRIES,
+            (issue) =>
+              `exclude has ${(issue.input as unknown[]).length} entries; at most ${MAX_EXCLUDE_ENTRIES} (merge them into [from, to] ranges)`,
+          ),
         ),
         [],
       ),
       host: v.optional(v.string((issue) => `host must be a string, got ${show(issue.input)}`)),
-      strict: v.optional(v.boolean((issue) => `strict must be true or false, got ${show(issue.input)}`), false),
+      strict: v.optional(
+        v.boolean((issue) => `strict must be true or false, got ${show(issue.input)}`),
+        false,
+      ),
       // Each plugin checks its own (core/plugin-options.ts); the core only carries them.
       options: v.optional(v.unknown()),
     }),

@@ -44,14 +44,19 @@ export function whileAnswering<T>(work: () => Promise<T>): Promise<T> {
     throw error
   }
   // Closed before the caller's continuation runs: `detect(await detect())` gets the same port twice.
-  return running.then((value) => (close(), value), (error: unknown) => {
-    close()
-    throw error
-  })
+  return running.then(
+    (value) => {
+      close()
+      return value
+    },
+    (error: unknown) => {
+      close()
+      throw error
+    },
+  )
 }
 
 /** Records how long the claim on `port`, just made, lasts. */
 export function claimed(port: number, lifetime: ClaimLifetime): void {
   if (lifetime === 'answer') endWithTheAnswers.add(port)
 }
-

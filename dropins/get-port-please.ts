@@ -103,13 +103,20 @@ export async function getPort(input: GetPortInput = {}): Promise<PortNumber> {
   // Closed as this function returns, before the caller's continuation runs (see answers.ts).
   const close = openAnswer()
   try {
-    const user: Partial<GetPortOptions> = typeof input === 'number' || typeof input === 'string' ? { port: Number.parseInt(`${input}`) || 0 } : input
+    const user: Partial<GetPortOptions> =
+      typeof input === 'number' || typeof input === 'string' ? { port: Number.parseInt(`${input}`) || 0 } : input
     // Not given and PORT unset is NaN, not 0: get-port-please then tries 3000, not a random port.
     const port = Number(user.port ?? env().PORT)
     const askedForAny = Boolean(user.port || user.ports?.length || user.portRange?.length)
     const options = {
-      random: port === 0, ports: [] as number[], portRange: [] as number[], alternativePortRange: askedForAny ? [] : [3000, 3100], verbose: false,
-      ...user, port, host: validHost(user.host ?? env().HOST, user.public, user.verbose),
+      random: port === 0,
+      ports: [] as number[],
+      portRange: [] as number[],
+      alternativePortRange: askedForAny ? [] : [3000, 3100],
+      verbose: false,
+      ...user,
+      port,
+      host: validHost(user.host ?? env().HOST, user.public, user.verbose),
     }
     if (options.random && !askedForAny) return getRandomPort(options.host)
     const where = options.host ? await bindable(options.host) : undefined
@@ -125,7 +132,10 @@ export async function getPort(input: GetPortInput = {}): Promise<PortNumber> {
     let found = await findPort(candidates, where, options.host)
     if (!found && options.alternativePortRange.length > 0) {
       found = await findPort(range(...(options.alternativePortRange as [number, number])), where, options.host)
-      log(options.verbose, `Unable to find an available port (tried ${candidates.join('-')} ${onHost(options.host)}).${found ? ` Using alternative port ${found}.` : ''}`)
+      log(
+        options.verbose,
+        `Unable to find an available port (tried ${candidates.join('-')} ${onHost(options.host)}).${found ? ` Using alternative port ${found}.` : ''}`,
+      )
     }
     if (!found && user.random !== false) {
       found = await getRandomPort(options.host)
@@ -154,7 +164,11 @@ export function getRandomPort(host?: HostAddress): Promise<number> {
  * The port when a server could listen there now, else false; 0 asks for a random free port. Claims
  * nothing. As in get-port-please, the port comes back as it was given unless one host was given.
  */
-export async function checkPort(port: PortNumber, host: HostAddress | HostAddress[] = env().HOST, verbose?: boolean): Promise<PortNumber | false> {
+export async function checkPort(
+  port: PortNumber,
+  host: HostAddress | HostAddress[] = env().HOST,
+  verbose?: boolean,
+): Promise<PortNumber | false> {
   const hosts = host && !Array.isArray(host) ? [host] : Array.isArray(host) ? host : [undefined]
   let number = socketPort(port, hosts[0])
   for (const one of hosts) {

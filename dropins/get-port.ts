@@ -45,12 +45,14 @@ const isLocked = (port: number) => young.has(port) || old.has(port) || reserved.
 function excludeSet(exclude: unknown): Set<number> {
   // As in get-port: a falsy `exclude` (0, null, '') is no exclusion at all.
   if (!exclude) return new Set()
-  if (typeof (exclude as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new TypeError('The `exclude` option must be an iterable.')
+  if (typeof (exclude as Iterable<unknown>)[Symbol.iterator] !== 'function')
+    throw new TypeError('The `exclude` option must be an iterable.')
   for (const element of exclude as Iterable<unknown>) {
     if (typeof element !== 'number') {
       throw new TypeError('Each item in the `exclude` option must be a number corresponding to the port you want excluded.')
     }
-    if (!Number.isSafeInteger(element)) throw new TypeError(`Number ${element} in the exclude option is not a safe integer and can't be used`)
+    if (!Number.isSafeInteger(element))
+      throw new TypeError(`Number ${element} in the exclude option is not a safe integer and can't be used`)
   }
   return new Set(exclude as Iterable<number>)
 }
@@ -106,7 +108,8 @@ export default async function getPort(options?: Options): Promise<number> {
   }
   const sequence = first.length > 0 ? chain(first, rest) : rest
   const firstPort = readFirst(sequence, read)
-  const found = !firstPort || (await takeIfFree('get-port', firstPort, host)) ? firstPort : await takeRest('get-port', sequence, read, host, 'locked')
+  const found =
+    !firstPort || (await takeIfFree('get-port', firstPort, host)) ? firstPort : await takeRest('get-port', sequence, read, host, 'locked')
   if (found === undefined) throw new Error('No available ports found')
   // get-port binds `undefined`, `null` or "0" as any port and answers them as given; only the number 0 means a random port.
   if (found === 0 && !options?.host && given?.has(0)) return given.get(0) as number

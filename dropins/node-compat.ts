@@ -16,10 +16,15 @@ function specificType(value: number | string): string {
 function show(value: unknown, depth = 0): string {
   if (typeof value === 'string') return `'${value}'`
   if (typeof value === 'bigint') return `${value}n`
-  if (Array.isArray(value)) return value.length === 0 ? '[]' : depth > 1 ? '[Array]' : `[ ${value.map((item) => show(item, depth + 1)).join(', ')} ]`
+  if (Array.isArray(value))
+    return value.length === 0 ? '[]' : depth > 1 ? '[Array]' : `[ ${value.map((item) => show(item, depth + 1)).join(', ')} ]`
   if (value && typeof value === 'object') {
     const entries = Object.entries(value)
-    return entries.length === 0 ? '{}' : depth > 1 ? '[Object]' : `{ ${entries.map(([key, item]) => `${key}: ${show(item, depth + 1)}`).join(', ')} }`
+    return entries.length === 0
+      ? '{}'
+      : depth > 1
+        ? '[Object]'
+        : `{ ${entries.map(([key, item]) => `${key}: ${show(item, depth + 1)}`).join(', ')} }`
   }
   return Object.is(value, -0) ? '-0' : String(value)
 }

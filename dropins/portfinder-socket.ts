@@ -29,10 +29,17 @@ export function findSocket(options: Record<string, unknown>, settings: Settings,
       options.path = settings.nextSocket(options.path as string)
       findSocket(options, settings, callback)
     })
-  if (options.exists) return test()
+  if (options.exists) {
+    test()
+    return
+  }
   const dir = dirname(options.path as string)
   stat(dir, (error, stats) => {
-    if (!error && stats.isDirectory()) return (options.exists = true), test()
+    if (!error && stats.isDirectory()) {
+      options.exists = true
+      test()
+      return
+    }
     mkdir(dir, { mode: options.mod as number, recursive: true }, (failed) => {
       if (failed) return callback(failed)
       options.exists = true

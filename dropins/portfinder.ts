@@ -56,7 +56,8 @@ function prepare(options: Record<string, unknown>): Error | Search {
 async function userHost(host: string | null): Promise<string | undefined> {
   if (!host) return undefined
   const address = await resolveHost(host)
-  if (!(await isLocalAddress(address))) throw Error(`Provided host ${host} could NOT be bound. Please provide a different host address or hostname`)
+  if (!(await isLocalAddress(address)))
+    throw Error(`Provided host ${host} could NOT be bound. Please provide a different host address or hostname`)
   return address
 }
 
@@ -91,7 +92,10 @@ async function search({ port, host, startPort, stopPort }: Search, close: () => 
     } else {
       const candidates = upTo(port, stopPort, end)
       const first = readFirst(candidates, socketPort)
-      const found = !first || (await takeIfFree(PKG, first, undefined, 'answer')) ? first : await takeRest(PKG, candidates, socketPort, undefined, 'answer')
+      const found =
+        !first || (await takeIfFree(PKG, first, undefined, 'answer'))
+          ? first
+          : await takeRest(PKG, candidates, socketPort, undefined, 'answer')
       if (found) return found
     }
     // portfinder walks on to highestPort before it compares with stopPort: past stopPort, a free port
@@ -127,7 +131,11 @@ function startSearch(options: Record<string, unknown>): Error | Promise<number> 
 }
 
 /** portfinder's two forms: with a callback, called at once for a failed check; else a promise. */
-function forms<T>(start: (options: Record<string, unknown>) => Error | Promise<T>, options: unknown, callback?: Callback<T>): Promise<T> | void {
+function forms<T>(
+  start: (options: Record<string, unknown>) => Error | Promise<T>,
+  options: unknown,
+  callback?: Callback<T>,
+): Promise<T> | void {
   if (typeof options === 'function') {
     callback = options as Callback<T>
     options = {}
@@ -144,7 +152,10 @@ function forms<T>(start: (options: Record<string, unknown>) => Error | Promise<T
   const done = callback
   const started = start(given)
   if (started instanceof Error) return done(started)
-  started.then((value) => done(null, value), (error: Error) => done(error))
+  started.then(
+    (value) => done(null, value),
+    (error: Error) => done(error),
+  )
 }
 
 function getPort(options?: PortFinderOptions): Promise<number>
@@ -181,16 +192,26 @@ function startPorts(count: number, options: Record<string, unknown>): Error | Pr
     close()
     return first
   }
-  return first.then((ports) => (close(), ports), (error: unknown) => {
-    close()
-    throw error
-  })
+  return first.then(
+    (ports) => {
+      close()
+      return ports
+    },
+    (error: unknown) => {
+      close()
+      throw error
+    },
+  )
 }
 
 function getPorts(count: number, options?: PortFinderOptions): Promise<number[]>
 function getPorts(count: number, callback: Callback<number[]>): void
 function getPorts(count: number, options: PortFinderOptions, callback: Callback<number[]>): void
-function getPorts(count: number, options?: PortFinderOptions | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> | void {
+function getPorts(
+  count: number,
+  options?: PortFinderOptions | Callback<number[]>,
+  callback?: Callback<number[]>,
+): Promise<number[]> | void {
   return forms((given) => startPorts(count, given), options, callback)
 }
 

@@ -42,7 +42,12 @@ export async function isFree(port: number, host?: string): Promise<boolean> {
 let swept = false
 
 /** Records a lease for `port`, owned by this process; false when another process holds it. */
-async function leaseAcrossProcesses(pkg: string, port: number, host: string | undefined, options: Pick<PersistOptions, 'stateDir' | 'project'>) {
+async function leaseAcrossProcesses(
+  pkg: string,
+  port: number,
+  host: string | undefined,
+  options: Pick<PersistOptions, 'stateDir' | 'project'>,
+) {
   const env = globalThis.process?.env ?? {}
   const registry = await createRegistry(await resolveStateDir(options.stateDir, env))
   try {
@@ -52,8 +57,13 @@ async function leaseAcrossProcesses(pkg: string, port: number, host: string | un
     if (!swept) registry.remove((lease) => lease.state === 'dormant' && lease.service.startsWith('drop-in:'))
     swept = true
     return registry.claim({
-      port, project: options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.')),
-      service: `drop-in:${pkg}:${pid}:${port}`, host: host ?? null, owner: ownerOf(pid), leaseUntil: null, replaceDormant: true,
+      port,
+      project: options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.')),
+      service: `drop-in:${pkg}:${pid}:${port}`,
+      host: host ?? null,
+      owner: ownerOf(pid),
+      leaseUntil: null,
+      replaceDormant: true,
     })
   } finally {
     registry.close()
@@ -76,7 +86,12 @@ export async function takeIfFree(pkg: string, port: number, host?: string, lifet
 }
 
 /** A port the kernel picks, then claimed like any other; retried when someone else got it first. */
-export async function takeRandom(pkg: string, host?: string, skip: (port: number) => boolean = () => false, lifetime: ClaimLifetime = 'locked'): Promise<number> {
+export async function takeRandom(
+  pkg: string,
+  host?: string,
+  skip: (port: number) => boolean = () => false,
+  lifetime: ClaimLifetime = 'locked',
+): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const port = await kernelPort(host && host !== 'localhost' ? host : '::')
     if (!skip(port) && (await takeIfFree(pkg, port, host, lifetime))) return port

@@ -21,7 +21,13 @@ export type ReadCandidate = (candidate: unknown) => number | undefined
  * none was free. Most calls end at the first candidate, which is checked on its own; a drop-in's
  * hot path does the same steps itself (`readFirst`, `takeIfFree`, `takeRest`), one call shallower.
  */
-export async function takeFirst(pkg: string, candidates: Iterable<unknown>, read: ReadCandidate, host: string | undefined, lifetime: ClaimLifetime): Promise<number | undefined> {
+export async function takeFirst(
+  pkg: string,
+  candidates: Iterable<unknown>,
+  read: ReadCandidate,
+  host: string | undefined,
+  lifetime: ClaimLifetime,
+): Promise<number | undefined> {
   const iterator = candidates[Symbol.iterator]()
   const first = readFirst(iterator, read)
   if (!first || (await takeIfFree(pkg, first, host, lifetime))) return first
@@ -38,7 +44,13 @@ export function readFirst(iterator: Iterator<unknown>, read: ReadCandidate): num
 }
 
 /** The walk after the first candidate, in batches of 8, 32, then 64. */
-export async function takeRest(pkg: string, iterator: Iterator<unknown>, read: ReadCandidate, host: string | undefined, lifetime: ClaimLifetime): Promise<number | undefined> {
+export async function takeRest(
+  pkg: string,
+  iterator: Iterator<unknown>,
+  read: ReadCandidate,
+  host: string | undefined,
+  lifetime: ClaimLifetime,
+): Promise<number | undefined> {
   for (let round = 1; ; round++) {
     const size = BATCHES[Math.min(round, BATCHES.length - 1)]!
     const batch: number[] = []
@@ -66,7 +78,8 @@ export async function takeRest(pkg: string, iterator: Iterator<unknown>, read: R
     }
     let found: number | undefined
     if (batch.length === 1) found = (await takeIfFree(pkg, batch[0]!, host, lifetime)) ? batch[0] : undefined
-    else if (batch.length > 1) found = persisting() ? await takeOneByOne(pkg, batch, host, lifetime) : await takeChecked(batch, host, lifetime)
+    else if (batch.length > 1)
+      found = persisting() ? await takeOneByOne(pkg, batch, host, lifetime) : await takeChecked(batch, host, lifetime)
     if (found !== undefined) return found
     if (failed) throw failed.error
     if (random) return 0
@@ -83,7 +96,11 @@ async function takeOneByOne(pkg: string, ports: number[], host: string | undefin
 /** The first free port of `ports`, claimed in the same synchronous step as the check that found it free. */
 function takeChecked(ports: number[], host: string | undefined, lifetime: ClaimLifetime): Promise<number | undefined> {
   let taken: number | undefined
-  const claimNow = (port: number) => tryClaim(port) && ((taken = port), true)
+  const claimNow = (port: number) => {
+    if (!tryClaim(port)) return false
+    taken = port
+    return true
+  }
   return checkPorts(ports, probeHosts(host), DEFAULT_TIMEOUT_MS, { untilFree: true, claimNow }).then((results) => {
     // Without the raw binder the batch was checked at once: the first free one not claimed meanwhile.
     if (taken === undefined) taken = results.find((result) => result.free && tryClaim(result.port))?.port

@@ -55,7 +55,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     throw new PortError('E_INVALID_OPTIONS', `persist({ ownerPid }) must be a process id, got ${String(ownerPid)}`)
   }
   if (pruneAfter !== undefined && !(typeof pruneAfter === 'number' && pruneAfter > 0)) {
-    throw new PortError('E_INVALID_OPTIONS', `persist({ pruneAfter }) must be a positive number of milliseconds (or Infinity), got ${String(pruneAfter)}`)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `persist({ pruneAfter }) must be a positive number of milliseconds (or Infinity), got ${String(pruneAfter)}`,
+    )
   }
   let registry: Promise<Registry> | undefined
   /** The open registry, once setup has awaited it: accept() reads it synchronously. */
@@ -111,7 +114,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       // The environment preference's and the pool's options, read as any plugin may read another's.
       const envVar = optionsOf(req, 'envPreference', EnvPreferenceRequestOptions)?.variable
       const envValue = envVar && Object.hasOwn(ctx.env, envVar) ? ctx.env[envVar] : undefined
-      pendingCounts.set(req.serviceName, typeof envValue === 'string' && parsePortText(envValue) === null ? [invalidEnvCount(req.serviceName)] : [])
+      pendingCounts.set(
+        req.serviceName,
+        typeof envValue === 'string' && parsePortText(envValue) === null ? [invalidEnvCount(req.serviceName)] : [],
+      )
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
       // A live owner's process may be the one listening there: then it is still this service's port.
@@ -129,7 +135,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       const opened = await open()
       const rows = opened.snapshot(port, project, req.serviceName)
       const won = opened.claim({
-        port, project, service: req.serviceName, host: req.host ?? null,
+        port,
+        project,
+        service: req.serviceName,
+        host: req.host ?? null,
         owner: pid == null ? null : ownerOf(pid),
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
         // A port seen dormant was deferred by accept(), so reaching it means nothing else was free.

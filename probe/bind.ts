@@ -68,7 +68,12 @@ export const BINDS_SYNCHRONOUSLY = Boolean(bun)
 export async function kernelPort(host = '::'): Promise<number> {
   if (bun) {
     const listener = (bun as unknown as { listen(o: object): BunListener & { port: number } }).listen({
-      hostname: host, port: 0, exclusive: true, reusePort: false, ipv6Only: false, socket: PROBE_HANDLERS,
+      hostname: host,
+      port: 0,
+      exclusive: true,
+      reusePort: false,
+      ipv6Only: false,
+      socket: PROBE_HANDLERS,
     })
     const { port } = listener
     listener.stop(true)

@@ -37,7 +37,13 @@ export function probeHosts(host: string | undefined, platform: string = process.
  * What one address's bind answer means for the port: a final answer, or undefined to go on
  * with the next address. `present` counts the addresses that exist here.
  */
-function interpret(port: number, host: string, code: string | null, seen: { present: number }, asked: string | undefined): ProbeResult | undefined {
+function interpret(
+  port: number,
+  host: string,
+  code: string | null,
+  seen: { present: number },
+  asked: string | undefined,
+): ProbeResult | undefined {
   if (code === null) {
     // On Linux a dual-stack `::` bind collides with every listener on the port, IPv4 or IPv6.
     if (host === '::' && DUAL_STACK_COVERS_ALL) return { port, free: true }
@@ -126,7 +132,11 @@ const rawFor = (hosts: readonly string[]) => (raw && hosts.every((host) => raw!.
  * or one `checkPort` each without it. Exported for the tests that hold both binders to the matrix.
  */
 export async function checkPortsWith(
-  binder: RawBinder | undefined, ports: readonly number[], hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS, how: CheckOptions = {},
+  binder: RawBinder | undefined,
+  ports: readonly number[],
+  hosts: readonly string[],
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  how: CheckOptions = {},
 ): Promise<ProbeResult[]> {
   if (!binder) return Promise.all(ports.map((port) => checkPort(port, hosts, timeoutMs)))
   const results: ProbeResult[] = []
@@ -149,7 +159,10 @@ export async function checkPortsWith(
  * instead of a socket of its own (README, Benchmark, scenario 2).
  */
 export function checkPorts(
-  ports: readonly number[], hosts: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS, options: CheckOptions = {},
+  ports: readonly number[],
+  hosts: readonly string[],
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  options: CheckOptions = {},
 ): Promise<ProbeResult[]> {
   if (raw || ports.length <= 1) return checkPortsWith(rawFor(hosts), ports, hosts, timeoutMs, options)
   return loadRawBinder().then((binder) => {

@@ -30,7 +30,14 @@ const SO_REUSEADDR = 2
 const IPPROTO_IPV6 = 41
 const IPV6_V6ONLY = 26
 const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 13: 'EACCES', 22: 'EINVAL', 23: 'ENFILE', 24: 'EMFILE', 97: 'EAFNOSUPPORT', 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL',
+  1: 'EPERM',
+  13: 'EACCES',
+  22: 'EINVAL',
+  23: 'ENFILE',
+  24: 'EMFILE',
+  97: 'EAFNOSUPPORT',
+  98: 'EADDRINUSE',
+  99: 'EADDRNOTAVAIL',
 }
 
 type Ffi = typeof import('bun:ffi')
@@ -91,7 +98,8 @@ function createRawBinder(ffi: Ffi, startsV6Only: boolean): RawBinder {
     const fd = libc.socket(family, SOCK_STREAM_CLOEXEC, 0)
     if (fd < 0) return errno()
     // Without both options the answer would not be the dual-stack server's: give up on the socket.
-    const ready = libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, ON, 4) === 0 &&
+    const ready =
+      libc.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, ON, 4) === 0 &&
       (family !== AF_INET6 || !startsV6Only || libc.setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, OFF, 4) === 0)
     if (ready) return fd
     const code = errno()

@@ -35,7 +35,7 @@ export function freeRuns(results: readonly ProbeResult[], limit = 10): PortRun[]
   for (let i = 0; i <= results.length; i++) {
     const r = results[i]
     if (r?.free && start === null) start = r.port
-    if ((!r || !r.free) && start !== null) {
+    if (!r?.free && start !== null) {
       const to = results[i - 1]!.port
       runs.push({ from: start, to, length: to - start + 1 })
       start = null
@@ -50,7 +50,12 @@ export async function scanPorts(from: number, to: number, options: ScanOptions =
   if (to < from) throw new PortError('E_INVALID_OPTIONS', `The range ${from}-${to} is reversed: the first port must not be above the last`)
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS
   const hosts = probeHosts(options.host)
-  const engine = createWorkerEngine({ ...options, timeout, probe: (port, h) => checkPort(port, h, timeout), batch: (ports, h) => checkPorts(ports, h, timeout) })
+  const engine = createWorkerEngine({
+    ...options,
+    timeout,
+    probe: (port, h) => checkPort(port, h, timeout),
+    batch: (ports, h) => checkPorts(ports, h, timeout),
+  })
   try {
     const ports = Array.from({ length: to - from + 1 }, (_, i) => from + i)
     const results = await engine.check(ports, hosts, { runOn: options.runOn })

@@ -46,11 +46,14 @@ export function buildExports(plan: Plan, results: ReadonlyMap<string, Allocation
       set(key, String((value as (s: Record<string, ServicePorts>) => unknown)(services)))
       continue
     }
-    set(key, value.replace(TEMPLATE, (_, name: string, field: 'port' | 'ports') => {
-      const service = Object.hasOwn(services, name) ? services[name] : undefined
-      if (!service) throw new PortError('E_INVALID_OPTIONS', notAService(key, name, plan.environment))
-      return field === 'port' ? String(service.port) : service.ports.join(',')
-    }))
+    set(
+      key,
+      value.replace(TEMPLATE, (_, name: string, field: 'port' | 'ports') => {
+        const service = Object.hasOwn(services, name) ? services[name] : undefined
+        if (!service) throw new PortError('E_INVALID_OPTIONS', notAService(key, name, plan.environment))
+        return field === 'port' ? String(service.port) : service.ports.join(',')
+      }),
+    )
   }
   return vars
 }

@@ -25,7 +25,8 @@ async function rememberedOffsets(allocator: Allocator, group: PlannedGroup): Pro
 }
 
 /** Why one member could not be placed: `db:5433 in use by another process`. */
-const why = (member: ServiceRequest, port: number, error: PortError) => `${member.name}:${port} ${reasonText(error.skipped?.[0]?.reason ?? 'unavailable')}`
+const why = (member: ServiceRequest, port: number, error: PortError) =>
+  `${member.name}:${port} ${reasonText(error.skipped?.[0]?.reason ?? 'unavailable')}`
 
 /** The members' results say what the group did: preferred at offset 0, remembered, or a fallback. */
 function label(results: AllocationResult[], group: PlannedGroup, offset: number, remembered: number | undefined, tries: number) {
@@ -39,7 +40,13 @@ function label(results: AllocationResult[], group: PlannedGroup, offset: number,
   })
 }
 
-function placedEvent(group: PlannedGroup, results: AllocationResult[], offset: number, remembered: number | undefined, movedBecause: string | undefined): AllocationEvent {
+function placedEvent(
+  group: PlannedGroup,
+  results: AllocationResult[],
+  offset: number,
+  remembered: number | undefined,
+  movedBecause: string | undefined,
+): AllocationEvent {
   const where = `${results.map((r) => `${r.serviceName}:${r.port}`).join(', ')} at offset ${offset}`
   const name = group.name
   if (remembered !== undefined && offset !== remembered) {
@@ -47,7 +54,8 @@ function placedEvent(group: PlannedGroup, results: AllocationResult[], offset: n
     return { type: 'fallback', level: 'warn', serviceName: name, message }
   }
   if (offset === 0) return { type: 'preferred', level: 'info', serviceName: name, message: `✅ [${name}] Placed ${where}` }
-  if (offset === remembered) return { type: 'remembered', level: 'info', serviceName: name, message: `✅ [${name}] Placed ${where}, remembered for ${name}` }
+  if (offset === remembered)
+    return { type: 'remembered', level: 'info', serviceName: name, message: `✅ [${name}] Placed ${where}, remembered for ${name}` }
   return { type: 'fallback', level: 'warn', serviceName: name, message: `⚠️  [${name}] Placed ${where} (preferred: offset 0)` }
 }
 

@@ -25,10 +25,11 @@ export function loadTimeoutOf(options: LoadFileOptions): number {
     if (Number.isFinite(options.loadTimeout) && options.loadTimeout > 0) return options.loadTimeout
     throw new PortError('E_INVALID_OPTIONS', `loadTimeout must be a positive number of milliseconds, got ${String(options.loadTimeout)}`)
   }
-  const text = (options.env ?? globalThis.process?.env ?? {}).BERTH_LOAD_TIMEOUT
+  const text = (options.env ?? globalThis.process?.env)?.BERTH_LOAD_TIMEOUT
   if (text === undefined || text === '') return DEFAULT_LOAD_TIMEOUT_MS
   const match = /^([1-9][0-9]{0,6})(ms|s)?$/.exec(text)
-  if (!match) throw new PortError('E_INVALID_OPTIONS', `BERTH_LOAD_TIMEOUT must be a duration such as 10, 10s or 2500ms, got ${JSON.stringify(text)}`)
+  if (!match)
+    throw new PortError('E_INVALID_OPTIONS', `BERTH_LOAD_TIMEOUT must be a duration such as 10, 10s or 2500ms, got ${JSON.stringify(text)}`)
   return Number(match[1]) * (match[2] === 'ms' ? 1 : 1000)
 }
 
@@ -38,7 +39,12 @@ export function withDeadline<T>(work: Promise<T>, ms: number, file: string, doin
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const seconds = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
-      reject(new PortError('E_INVALID_OPTIONS', `${doing} ${file} did not finish within ${seconds} (a top-level await that never settles?). Fix the file, or allow more time: BERTH_LOAD_TIMEOUT=30s`))
+      reject(
+        new PortError(
+          'E_INVALID_OPTIONS',
+          `${doing} ${file} did not finish within ${seconds} (a top-level await that never settles?). Fix the file, or allow more time: BERTH_LOAD_TIMEOUT=30s`,
+        ),
+      )
     }, ms)
   })
   return Promise.race([work, late]).finally(() => clearTimeout(timer))
@@ -46,7 +52,9 @@ export function withDeadline<T>(work: Promise<T>, ms: number, file: string, doin
 
 /** The runtime's message without the compiled binary's internal paths (`from '/$bunfs/root/berth'`). */
 export const cleanMessage = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).replace(/\s*from\s+['"]?\/\$bunfs\/[^'"\s]*['"]?/g, '').replace(/\/\$bunfs\/\S*/g, 'berth')
+  (error instanceof Error ? error.message : String(error))
+    .replace(/\s*from\s+['"]?\/\$bunfs\/[^'"\s]*['"]?/g, '')
+    .replace(/\/\$bunfs\/\S*/g, 'berth')
 
 /**
  * The default export of `path` (absolute), after the trust checks; `what` names the file's role

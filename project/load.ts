@@ -24,7 +24,8 @@ export interface LoadProjectOptions extends Omit<LoadFileOptions, 'explicit'> {
 async function readJson(file: string): Promise<unknown> {
   const { readFile, stat } = await import('node:fs/promises')
   const size = (await stat(file)).size
-  if (size > LIMITS.fileBytes) throw new PortError('E_INVALID_OPTIONS', `${file} is ${size} bytes; a project file may have at most ${LIMITS.fileBytes}`)
+  if (size > LIMITS.fileBytes)
+    throw new PortError('E_INVALID_OPTIONS', `${file} is ${size} bytes; a project file may have at most ${LIMITS.fileBytes}`)
   let text: string
   try {
     text = await readFile(file, 'utf8')

@@ -35,7 +35,10 @@ function portOf(spec: PoolSpec, i: number): number | undefined {
 export function planEnvironment(config: ProjectConfig, environment: string, file: string): Plan {
   const env = Object.hasOwn(config.environments, environment) ? config.environments[environment] : undefined
   if (!env) {
-    throw new PortError('E_INVALID_OPTIONS', `${file} has no environment ${JSON.stringify(environment)}; it has: ${Object.keys(config.environments).join(', ')}`)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `${file} has no environment ${JSON.stringify(environment)}; it has: ${Object.keys(config.environments).join(', ')}`,
+    )
   }
   // Null-prototype objects and maps: a service or pool may be called `constructor` or `__proto__`.
   const pools: Record<string, PoolSpec> = Object.assign(Object.create(null), config.pools)
@@ -43,7 +46,11 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
   for (const [group, { services }] of Object.entries(env.groups ?? {})) {
     for (const member of services) {
       const service = Object.hasOwn(env.services, member) ? env.services[member] : undefined
-      if (!service) throw new PortError('E_INVALID_OPTIONS', `${file}: group ${group} names ${JSON.stringify(member)}, which is not a service of ${environment}`)
+      if (!service)
+        throw new PortError(
+          'E_INVALID_OPTIONS',
+          `${file}: group ${group} names ${JSON.stringify(member)}, which is not a service of ${environment}`,
+        )
       if ((service.instances ?? 1) > 1 || service.base === undefined) {
         throw new PortError('E_INVALID_OPTIONS', `${file}: ${member} in group ${group} needs a "base" and a single instance`)
       }
@@ -53,7 +60,11 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
   const requestsOf = (name: string, service: ServiceConfig): ServiceRequest[] => {
     let pool: string | undefined
     if (typeof service.pool === 'string' && !RANGE.test(service.pool)) {
-      if (!Object.hasOwn(pools, service.pool)) throw new PortError('E_INVALID_OPTIONS', `${file}: ${name} uses pool ${JSON.stringify(service.pool)}, which "pools" does not define`)
+      if (!Object.hasOwn(pools, service.pool))
+        throw new PortError(
+          'E_INVALID_OPTIONS',
+          `${file}: ${name} uses pool ${JSON.stringify(service.pool)}, which "pools" does not define`,
+        )
       pool = service.pool
     } else if (service.pool !== undefined) {
       pool = `${name}:own`
@@ -74,12 +85,18 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
       ...(pool === undefined ? {} : { pool: { name: pool } }),
       ...(service.priority === undefined ? {} : { priority: { value: service.priority } }),
     }
-    return Array.from({ length: count }, (_, i): ServiceRequest => ({
-      name: count > 1 ? `${name}#${i + 1}` : name,
-      basePort: slot(i), maxPort: service.max, envVar: i === 0 ? service.env : undefined,
-      strict: service.strict, host: service.host,
-      ...(Object.keys(options).length > 0 ? { options } : {}),
-    }))
+    return Array.from(
+      { length: count },
+      (_, i): ServiceRequest => ({
+        name: count > 1 ? `${name}#${i + 1}` : name,
+        basePort: slot(i),
+        maxPort: service.max,
+        envVar: i === 0 ? service.env : undefined,
+        strict: service.strict,
+        host: service.host,
+        ...(Object.keys(options).length > 0 ? { options } : {}),
+      }),
+    )
   }
   const requests: ServiceRequest[] = []
   const instances: Record<string, string[]> = Object.create(null)
@@ -87,20 +104,29 @@ export function planEnvironment(config: ProjectConfig, environment: string, file
   let total = 0
   for (const [name, service] of Object.entries(env.services)) {
     total += service.instances ?? 1
-    if (total > LIMITS.ports) throw new PortError('E_INVALID_OPTIONS', `${file}: ${environment} asks for more than ${LIMITS.ports} ports (instances included); split it`)
+    if (total > LIMITS.ports)
+      throw new PortError(
+        'E_INVALID_OPTIONS',
+        `${file}: ${environment} asks for more than ${LIMITS.ports} ports (instances included); split it`,
+      )
     const made = requestsOf(name, service)
     instances[name] = made.map((r) => r.name)
     if (grouped.has(name)) members.set(name, made[0]!)
     else requests.push(...made)
   }
   const groups = Object.entries(env.groups ?? {}).map(([name, group]) => ({
-    name, span: group.span, members: group.services.map((member) => members.get(member)!),
+    name,
+    span: group.span,
+    members: group.services.map((member) => members.get(member)!),
   }))
   checkExportTemplates(env, environment, file)
   // Each offset of a group tries every member: bound the trials, not only each factor.
   const trials = groups.reduce((sum, group) => sum + (group.span + 1) * group.members.length, 0)
   if (trials > LIMITS.groupTrials) {
-    throw new PortError('E_INVALID_OPTIONS', `${file}: the groups of ${environment} would try ${trials} placements (span + 1 times members); at most ${LIMITS.groupTrials}: lower a span or split a group`)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `${file}: the groups of ${environment} would try ${trials} placements (span + 1 times members); at most ${LIMITS.groupTrials}: lower a span or split a group`,
+    )
   }
   return { environment, pools, groups, requests, instances, env }
 }

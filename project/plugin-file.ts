@@ -17,14 +17,22 @@ export async function loadPluginFile(file: string, baseDir: string, options: Loa
   let plugin = exported
   if (typeof exported === 'function') {
     try {
-      plugin = await withDeadline(Promise.resolve().then(() => (exported as () => unknown)()), left, path, 'The factory of the plugin file')
+      plugin = await withDeadline(
+        Promise.resolve().then(() => (exported as () => unknown)()),
+        left,
+        path,
+        'The factory of the plugin file',
+      )
     } catch (error) {
       if (isPortError(error)) throw error
       throw new PortError('E_INVALID_OPTIONS', `The factory of the plugin file ${path} failed: ${cleanMessage(error)}`, { cause: error })
     }
   }
   if (!plugin || typeof plugin !== 'object' || typeof (plugin as PortPlugin).name !== 'string') {
-    throw new PortError('E_INVALID_OPTIONS', `The plugin file ${path} must export by default a plugin ({ name, ...hooks }) or a function that returns one`)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `The plugin file ${path} must export by default a plugin ({ name, ...hooks }) or a function that returns one`,
+    )
   }
   return plugin as PortPlugin
 }

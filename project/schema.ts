@@ -27,14 +27,32 @@ export const LIMITS = {
   groupTrials: 65536,
 } as const
 
-const port = v.pipe(v.number('expected a port number'), v.integer('expected a whole number'), v.minValue(1, 'expected a port from 1 to 65535'), v.maxValue(65535, 'expected a port from 1 to 65535'))
+const port = v.pipe(
+  v.number('expected a port number'),
+  v.integer('expected a whole number'),
+  v.minValue(1, 'expected a port from 1 to 65535'),
+  v.maxValue(65535, 'expected a port from 1 to 65535'),
+)
 const envName = v.pipe(
   v.string('expected an environment variable name'),
   v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as PORT'),
-  v.check((name) => !isDeniedExport(name), (issue) => `${issue.input} ${DENIED_EXPORT_MESSAGE}`),
+  v.check(
+    (name) => !isDeniedExport(name),
+    (issue) => `${issue.input} ${DENIED_EXPORT_MESSAGE}`,
+  ),
 )
 const range = v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,4}-[1-9][0-9]{0,4}$/, 'expected a range like "3000-3099"'))
-const poolSpec = v.union([range, v.pipe(v.array(port), v.minLength(1, 'expected at least one port'), v.maxLength(LIMITS.poolPorts, `expected at most ${LIMITS.poolPorts} ports`))], 'expected a range like "3000-3099" or a list of ports')
+const poolSpec = v.union(
+  [
+    range,
+    v.pipe(
+      v.array(port),
+      v.minLength(1, 'expected at least one port'),
+      v.maxLength(LIMITS.poolPorts, `expected at most ${LIMITS.poolPorts} ports`),
+    ),
+  ],
+  'expected a range like "3000-3099" or a list of ports',
+)
 const name = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._-]{0,62}$/i, 'expected a name of letters, digits, ".", "_" or "-"'))
 
 export const ServiceSchema = v.pipe(
@@ -45,12 +63,24 @@ export const ServiceSchema = v.pipe(
     pool: v.optional(v.union([name, poolSpec], 'expected a pool name, a range like "3000-3099" or a list of ports')),
     priority: v.optional(v.pipe(v.number('expected a number'), v.integer('expected a whole number'))),
     strict: v.optional(v.boolean('expected true or false')),
-    instances: v.optional(v.pipe(v.number('expected a number'), v.integer('expected a whole number'), v.minValue(1, 'expected at least 1'), v.maxValue(64, 'expected at most 64'))),
+    instances: v.optional(
+      v.pipe(
+        v.number('expected a number'),
+        v.integer('expected a whole number'),
+        v.minValue(1, 'expected at least 1'),
+        v.maxValue(64, 'expected at most 64'),
+      ),
+    ),
     /** The variable exported with the port (and tried first when it already holds a valid port). */
     env: v.optional(envName),
     host: v.optional(v.string('expected an IP address or "localhost"')),
     /** Plugins' own options, under each plugin's name; each plugin's schema checks its part once the plugins are loaded. */
-    options: v.optional(v.pipe(v.record(v.string(), v.unknown(), "expected an object of plugins' options under their names"), v.check((o) => Object.keys(o).length <= LIMITS.plugins, `expected options for at most ${LIMITS.plugins} plugins`))),
+    options: v.optional(
+      v.pipe(
+        v.record(v.string(), v.unknown(), "expected an object of plugins' options under their names"),
+        v.check((o) => Object.keys(o).length <= LIMITS.plugins, `expected options for at most ${LIMITS.plugins} plugins`),
+      ),
+    ),
     /** How `berth run` starts the service. */
     ...RUN_KEYS,
   }),
@@ -59,7 +89,11 @@ export const ServiceSchema = v.pipe(
 )
 
 const GroupSchema = v.strictObject({
-  services: v.pipe(v.array(name), v.minLength(2, 'a group needs at least two services'), v.maxLength(LIMITS.groupMembers, `expected at most ${LIMITS.groupMembers} services`)),
+  services: v.pipe(
+    v.array(name),
+    v.minLength(2, 'a group needs at least two services'),
+    v.maxLength(LIMITS.groupMembers, `expected at most ${LIMITS.groupMembers} services`),
+  ),
   /** How far the shared offset may go: 0..span. */
   span: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000, 'expected at most 1000')), 100),
 })
@@ -67,23 +101,43 @@ const GroupSchema = v.strictObject({
 const EnvironmentSchema = v.strictObject({
   services: nameRecord(name, ServiceSchema, LIMITS.services, 'services'),
   /** Extra variables built from the allocations: "http://localhost:${api-server.port}". Functions in berth.config.ts. */
-  exports: v.optional(nameRecord(envName, v.union([v.pipe(v.string(), v.maxLength(LIMITS.template, `expected at most ${LIMITS.template} characters`)), v.function()], 'expected a template string or (in berth.config.ts) a function'), LIMITS.exports, 'exports')),
+  exports: v.optional(
+    nameRecord(
+      envName,
+      v.union(
+        [v.pipe(v.string(), v.maxLength(LIMITS.template, `expected at most ${LIMITS.template} characters`)), v.function()],
+        'expected a template string or (in berth.config.ts) a function',
+      ),
+      LIMITS.exports,
+      'exports',
+    ),
+  ),
   groups: v.optional(nameRecord(name, GroupSchema, LIMITS.groups, 'groups')),
 })
 
 export const ConfigSchema = v.strictObject({
   pools: v.optional(nameRecord(name, poolSpec, LIMITS.pools, 'pools')),
-  exclude: v.optional(v.strictObject({ browserUnsafe: v.optional(v.boolean()), ephemeral: v.optional(v.boolean()), privileged: v.optional(v.boolean()) })),
+  exclude: v.optional(
+    v.strictObject({ browserUnsafe: v.optional(v.boolean()), ephemeral: v.optional(v.boolean()), privileged: v.optional(v.boolean()) }),
+  ),
   /** Plugin files, relative to the config file. */
-  plugins: v.optional(v.pipe(v.array(v.string('expected a path to a plugin file')), v.maxLength(LIMITS.plugins, `expected at most ${LIMITS.plugins} plugin files`))),
-  environments: v.pipe(nameRecord(name, EnvironmentSchema, LIMITS.environments, 'environments'), v.check((envs) => Object.keys(envs).length > 0, 'expected at least one environment')),
+  plugins: v.optional(
+    v.pipe(
+      v.array(v.string('expected a path to a plugin file')),
+      v.maxLength(LIMITS.plugins, `expected at most ${LIMITS.plugins} plugin files`),
+    ),
+  ),
+  environments: v.pipe(
+    nameRecord(name, EnvironmentSchema, LIMITS.environments, 'environments'),
+    v.check((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
+  ),
 })
 
 export type ProjectConfig = v.InferOutput<typeof ConfigSchema>
 export type ServiceConfig = v.InferOutput<typeof ServiceSchema>
 export type EnvironmentConfig = v.InferOutput<typeof EnvironmentSchema>
 
-const show = (value: unknown) => (typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value))
+const show = (value: unknown) => (typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value)))
 
 /** Validates a parsed config; the error lists each problem as `key.path: what was expected, got value`. */
 export function parseConfig(input: unknown, file: string): ProjectConfig {

@@ -23,7 +23,9 @@ type Env = Readonly<Record<string, string | undefined>>
 /** `uid 65534 (nobody)`: the name from /etc/passwd when it is there. */
 function describeUser(uid: number, readFile: (path: string) => string): string {
   try {
-    const line = readFile('/etc/passwd').split('\n').find((entry) => entry.split(':')[2] === String(uid))
+    const line = readFile('/etc/passwd')
+      .split('\n')
+      .find((entry) => entry.split(':')[2] === String(uid))
     return line ? `uid ${uid} (${line.split(':')[0]})` : `uid ${uid}`
   } catch {
     return `uid ${uid}`
@@ -53,11 +55,15 @@ export async function assertTrustedFile(file: string, what: string, options: Tru
   const shown = real === file ? file : `${file} (${real})`
   if ((stat.mode & 0o022) !== 0) {
     const who = stat.mode & 0o002 ? 'every user' : 'its group'
-    throw refuse(`Refusing to run ${what} ${shown}: ${who} can write it (mode ${(stat.mode & 0o777).toString(8)}), so anyone of them could change the code berth runs. Run: chmod go-w ${real}`)
+    throw refuse(
+      `Refusing to run ${what} ${shown}: ${who} can write it (mode ${(stat.mode & 0o777).toString(8)}), so anyone of them could change the code berth runs. Run: chmod go-w ${real}`,
+    )
   }
   if ((folder.mode & 0o022) !== 0 && (folder.mode & 0o1000) === 0) {
     const who = folder.mode & 0o002 ? 'every user' : 'its group'
-    throw refuse(`Refusing to run ${what} ${shown}: ${who} can write its folder ${dir} (mode ${(folder.mode & 0o777).toString(8)}), so anyone of them could replace it. Run: chmod go-w ${dir}`)
+    throw refuse(
+      `Refusing to run ${what} ${shown}: ${who} can write its folder ${dir} (mode ${(folder.mode & 0o777).toString(8)}), so anyone of them could replace it. Run: chmod go-w ${dir}`,
+    )
   }
   if (options.explicit) return real
   const owner = isForeignOwner(stat.uid) ? stat.uid : isForeignOwner(folder.uid) ? folder.uid : undefined

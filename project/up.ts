@@ -49,7 +49,13 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   return Promise.race([work, interrupted]).finally(() => signal.removeEventListener('abort', stop))
 }
 
-async function allocatePlan(allocator: Allocator, plan: Plan, quiet: { on: boolean }, emit: (e: AllocationEvent) => void, signal?: AbortSignal) {
+async function allocatePlan(
+  allocator: Allocator,
+  plan: Plan,
+  quiet: { on: boolean },
+  emit: (e: AllocationEvent) => void,
+  signal?: AbortSignal,
+) {
   const results = new Map<string, AllocationResult>()
   try {
     for (const group of plan.groups) {
@@ -77,12 +83,20 @@ export async function upProject(project: LoadedProject, options: UpProjectOption
     ...options,
     logger: undefined,
     onEvent: (event) => quiet.on || emit(event),
-    plugins: [exclusions({ ...project.config.exclude, ...options.exclude }), pool({ pools: plan.pools }), priority(), ...project.plugins, ...(options.plugins ?? [])],
+    plugins: [
+      exclusions({ ...project.config.exclude, ...options.exclude }),
+      pool({ pools: plan.pools }),
+      priority(),
+      ...project.plugins,
+      ...(options.plugins ?? []),
+    ],
   })
   try {
     checkServiceOptions(plan, allocator.plugins, project.file)
     const { results, exports } = await allocatePlan(allocator, plan, quiet, emit, options.signal)
-    const allocations = Object.values(plan.instances).flat().map((name) => results.get(name)!)
+    const allocations = Object.values(plan.instances)
+      .flat()
+      .map((name) => results.get(name)!)
     emit({ type: 'summary', level: 'info', serviceName: '*', message: formatSummary(allocations) })
     return { environment: plan.environment, allocations, exports }
   } finally {

@@ -42,14 +42,23 @@ export function checkAncestors(dir: string, real: string, uid: number | undefine
     if (stat.isSymbolicLink() || (stat.mode & STICKY) !== 0) continue
     const mode = (stat.mode & 0o777).toString(8)
     if ((stat.mode & 0o002) !== 0) {
-      throw loose(dir, `its parent ${parent} is writable by every user (mode ${mode}), so anyone could move it away`, `chmod o-w ${parent} (or chmod +t ${parent})`)
+      throw loose(
+        dir,
+        `its parent ${parent} is writable by every user (mode ${mode}), so anyone could move it away`,
+        `chmod o-w ${parent} (or chmod +t ${parent})`,
+      )
     }
     if (stat.uid !== 0 && stat.uid !== uid) {
-      warnings.push(`⚠️  The state directory ${dir} sits in ${parent}, which belongs to uid ${stat.uid}: that user could move your leases away. Fix: point BERTH_STATE_DIR at a directory of your own`)
+      warnings.push(
+        `⚠️  The state directory ${dir} sits in ${parent}, which belongs to uid ${stat.uid}: that user could move your leases away. Fix: point BERTH_STATE_DIR at a directory of your own`,
+      )
     }
   }
   return warnings
 }
 
 const loose = (dir: string, why: string, fix: string) =>
-  new PortError('E_STATE', `Refusing the state directory ${dir}: ${why}. Fix: ${fix}, or point BERTH_STATE_DIR at a directory in a private place`)
+  new PortError(
+    'E_STATE',
+    `Refusing the state directory ${dir}: ${why}. Fix: ${fix}, or point BERTH_STATE_DIR at a directory in a private place`,
+  )

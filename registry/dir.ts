@@ -24,7 +24,9 @@ function namedDir(option: string | undefined, env: Env): [string, string | undef
  * ignore relative values), else `$HOME/.local/state/berth`.
  */
 export async function resolveStateDir(option: string | undefined, env: Env): Promise<string> {
-  const { path: { isAbsolute, join } } = await loadBuiltins()
+  const {
+    path: { isAbsolute, join },
+  } = await loadBuiltins()
   const [from, chosen] = namedDir(option, env)
   if (chosen !== undefined && chosen !== '') {
     if (!isAbsolute(chosen)) throw new PortError('E_STATE', `${from} must be an absolute path, got ${JSON.stringify(chosen)}`)
@@ -36,7 +38,10 @@ export async function resolveStateDir(option: string | undefined, env: Env): Pro
   const home = await homeDir(env)
   // A relative HOME would put the registry under whatever directory berth runs in.
   if (!isAbsolute(home)) {
-    throw new PortError('E_STATE', `HOME must be an absolute path to find the lease registry, got ${JSON.stringify(home)}. Set HOME to your home directory, or BERTH_STATE_DIR to an absolute path`)
+    throw new PortError(
+      'E_STATE',
+      `HOME must be an absolute path to find the lease registry, got ${JSON.stringify(home)}. Set HOME to your home directory, or BERTH_STATE_DIR to an absolute path`,
+    )
   }
   return join(home, '.local', 'state', 'berth')
 }
@@ -49,10 +54,16 @@ function requireSharedLayout(dir: string): void {
     stat = node.fs.statSync(dir)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new PortError('E_STATE', `BERTH_SHARED_STATE_DIR ${dir} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: ${layout}`)
+    throw new PortError(
+      'E_STATE',
+      `BERTH_SHARED_STATE_DIR ${dir} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: ${layout}`,
+    )
   }
   if (!stat.isDirectory() || (stat.mode & SETGID) === 0 || (stat.mode & 0o020) === 0) {
-    throw new PortError('E_STATE', `BERTH_SHARED_STATE_DIR ${dir} is not a shared registry directory (mode ${(stat.mode & 0o7777).toString(8)}; setgid and group-writable expected): ${layout}`)
+    throw new PortError(
+      'E_STATE',
+      `BERTH_SHARED_STATE_DIR ${dir} is not a shared registry directory (mode ${(stat.mode & 0o7777).toString(8)}; setgid and group-writable expected): ${layout}`,
+    )
   }
 }
 
@@ -85,7 +96,11 @@ function checkShared(dir: string, stat: import('node:fs').Stats, uid: number | u
   if ((stat.mode & 0o002) !== 0) throw refuse(dir, `it is writable by every user (mode ${mode})`, `Fix: chmod o-w ${dir}; ${layout}`)
   if ((stat.mode & 0o070) !== 0o070) throw refuse(dir, `its group cannot use it (mode ${mode})`, `Fix: ${layout}`)
   if (uid !== 0 && uid !== undefined && !groupsOfUser().includes(stat.gid)) {
-    throw refuse(dir, `it is shared with group ${stat.gid}, which this user (uid ${uid}) is not in`, 'Ask for membership in that group (then log in again), or unset BERTH_SHARED_STATE_DIR')
+    throw refuse(
+      dir,
+      `it is shared with group ${stat.gid}, which this user (uid ${uid}) is not in`,
+      'Ask for membership in that group (then log in again), or unset BERTH_SHARED_STATE_DIR',
+    )
   }
 }
 
@@ -115,7 +130,8 @@ export function ensureStateDir(dir: string): StateDir {
     stat = lstatSync(dir)
   }
   if (stat.isSymbolicLink()) throw refuse(dir, 'it is a symlink', `Point BERTH_STATE_DIR at the real directory (${safeRealpath(dir)})`)
-  if (!stat.isDirectory()) throw refuse(dir, 'it is not a directory', 'Move that file away, or point BERTH_STATE_DIR at a private directory')
+  if (!stat.isDirectory())
+    throw refuse(dir, 'it is not a directory', 'Move that file away, or point BERTH_STATE_DIR at a private directory')
   const uid = euid()
   let path: string
   try {
@@ -132,7 +148,11 @@ export function ensureStateDir(dir: string): StateDir {
   if (uid !== undefined && stat.uid !== uid) throw refuse(dir, `it belongs to uid ${stat.uid}, not to this user (uid ${uid})`)
   if ((stat.mode & 0o022) !== 0) {
     const mode = (stat.mode & 0o777).toString(8)
-    throw refuse(dir, `it is writable by ${stat.mode & 0o020 ? 'its group' : 'other users'} (mode ${mode})`, `Fix: chmod 700 ${dir} (or, to share it with a group: chmod 2770)`)
+    throw refuse(
+      dir,
+      `it is writable by ${stat.mode & 0o020 ? 'its group' : 'other users'} (mode ${mode})`,
+      `Fix: chmod 700 ${dir} (or, to share it with a group: chmod 2770)`,
+    )
   }
   return { path, shared, gid: stat.gid, warnings }
 }

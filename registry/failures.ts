@@ -44,14 +44,26 @@ export function stateError(error: unknown, path: string, dir = path.slice(0, pat
   switch (sqliteCode(error)) {
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
-      return withCause(new PortError('E_STATE_BUSY', `The registry ${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s: retry`))
+      return withCause(
+        new PortError('E_STATE_BUSY', `The registry ${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s: retry`),
+      )
     case 'SQLITE_CANTOPEN':
       if (sqliteExtendedCode(error) === 'SQLITE_CANTOPEN_SYMLINK') {
-        return withCause(refused(path, `its path goes through a symlink, which SQLite refuses to follow. Use the real path (realpath ${dir}), ${ELSEWHERE}`))
+        return withCause(
+          refused(
+            path,
+            `its path goes through a symlink, which SQLite refuses to follow. Use the real path (realpath ${dir}), ${ELSEWHERE}`,
+          ),
+        )
       }
       return withCause(refused(path, `SQLite cannot open it. Check that ${dir} is a directory this user can write, ${ELSEWHERE}`))
     case 'SQLITE_READONLY':
-      return withCause(refused(path, `it is read-only (a read-only file system, or a file or directory this user cannot write). Make ${dir} writable, ${ELSEWHERE}`))
+      return withCause(
+        refused(
+          path,
+          `it is read-only (a read-only file system, or a file or directory this user cannot write). Make ${dir} writable, ${ELSEWHERE}`,
+        ),
+      )
     case 'SQLITE_PERM':
     case 'SQLITE_AUTH':
       return withCause(refused(path, `access denied. Make it writable by this user, ${ELSEWHERE}`))

@@ -33,11 +33,15 @@ function checkFile(path: string, dir: StateDir): import('node:fs').Stats | null 
   if (!stat.isFile()) throw refuse('it is not a regular file', 'Move it away')
   const uid = euid()
   if (dir.shared) {
-    if (stat.gid !== dir.gid) throw refuse(`it is in group ${stat.gid}, not in the shared directory's group ${dir.gid}`, `Fix: chgrp ${dir.gid} ${path}`)
+    if (stat.gid !== dir.gid)
+      throw refuse(`it is in group ${stat.gid}, not in the shared directory's group ${dir.gid}`, `Fix: chgrp ${dir.gid} ${path}`)
     if ((stat.mode & 0o002) !== 0) throw refuse('every user can write it', `Fix: chmod o-w ${path}`)
   } else if (uid !== undefined && stat.uid !== uid) {
     // Even root: adopting (and chmod-ing) another user's file would take their registry over.
-    throw refuse(`it belongs to uid ${stat.uid}, not to this user (uid ${uid})`, `Remove it or move it away (it is not this user's registry), or point BERTH_STATE_DIR at your own directory`)
+    throw refuse(
+      `it belongs to uid ${stat.uid}, not to this user (uid ${uid})`,
+      `Remove it or move it away (it is not this user's registry), or point BERTH_STATE_DIR at your own directory`,
+    )
   }
   return stat
 }
@@ -77,7 +81,12 @@ export function prepareFile(path: string, dir: StateDir): void {
  * WAL must not meet a fresh database. `only` limits it to some of them (a foreign WAL alone).
  * Returns the new name, or null when another process had already replaced the file.
  */
-export function moveAside(path: string, inode: number | undefined, label: string, only: readonly string[] = [...SIDECARS, '']): string | null {
+export function moveAside(
+  path: string,
+  inode: number | undefined,
+  label: string,
+  only: readonly string[] = [...SIDECARS, ''],
+): string | null {
   // Another process may already have replaced the file with a fresh registry: leave that one alone.
   if (lstatOrNull(path)?.ino !== inode) return null
   const aside = `${path}.${new Date().toISOString().replace(/[:.]/g, '-')}.${label}`

@@ -62,7 +62,8 @@ export function otherOwners(row: LeaseRow): Owner[] {
   }
 }
 
-export const ownersJson = (owners: Owner[]) => (owners.length === 0 ? null : JSON.stringify(owners.map((o) => ({ pid: o.pid, start: o.start, ns: o.ns ?? null }))))
+export const ownersJson = (owners: Owner[]) =>
+  owners.length === 0 ? null : JSON.stringify(owners.map((o) => ({ pid: o.pid, start: o.start, ns: o.ns ?? null })))
 
 export const primaryOwner = (row: LeaseRow): Owner | null =>
   row.owner_pid === null ? null : { pid: row.owner_pid, start: row.owner_start, ns: row.owner_ns }
@@ -110,8 +111,18 @@ export function stateOf(row: LeaseRow, now: number, check: OwnerCheck): LeaseSta
 export function toLease(row: LeaseRow, now: number, check: OwnerCheck): Lease {
   const { project, uid } = splitProject(row.project)
   return {
-    port: row.port, project, uid, service: row.service, host: row.host,
-    ownerPid: row.owner_pid, ownerStart: row.owner_start, ownerNs: row.owner_ns, otherOwners: otherOwners(row),
-    leaseUntil: row.lease_until, createdAt: row.created_at, renewedAt: row.renewed_at, state: stateOf(row, now, check),
+    port: row.port,
+    project,
+    uid,
+    service: row.service,
+    host: row.host,
+    ownerPid: row.owner_pid,
+    ownerStart: row.owner_start,
+    ownerNs: row.owner_ns,
+    otherOwners: otherOwners(row),
+    leaseUntil: row.lease_until,
+    createdAt: row.created_at,
+    renewedAt: row.renewed_at,
+    state: stateOf(row, now, check),
   }
 }

@@ -137,7 +137,8 @@ export async function openRegistry(dir: string): Promise<RegistryStore> {
       if (locked) closeQuietly(connection.db)
     }
     if (aside === null) return // Another process saw the damage first and moved it.
-    const what = error instanceof ForeignDatabase ? `is not a berth registry (${error.message})` : `is corrupt (${(error as Error).message})`
+    const what =
+      error instanceof ForeignDatabase ? `is not a berth registry (${error.message})` : `is corrupt (${(error as Error).message})`
     warnings.push(`⚠️  The registry ${path} ${what}: moved it to ${aside} and started a fresh one`)
   }
 
@@ -148,7 +149,10 @@ export async function openRegistry(dir: string): Promise<RegistryStore> {
       try {
         if (hasForeignWal(path)) {
           const aside = moveAside(path, connection.inode, 'foreign-wal', SIDECARS)
-          if (aside) warnings.push(`⚠️  The registry ${path} had a write-ahead log (-wal) from another registry: moved it to ${aside}-wal and kept the registry's own contents`)
+          if (aside)
+            warnings.push(
+              `⚠️  The registry ${path} had a write-ahead log (-wal) from another registry: moved it to ${aside}-wal and kept the registry's own contents`,
+            )
         }
         connection.db = openSqliteSync(path)
         configure(connection.db, path)

@@ -27,14 +27,22 @@ function namedProject(fs: typeof import('node:fs'), join: (...parts: string[]) =
  * The walk up stops below a folder owned by another user than you or root (unless it is in
  * BERTH_SAFE_DIRECTORIES): a file there is not your project's, and whoever owns the folder chose it.
  */
-export async function findProjectRoot(cwd: string, env: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {}): Promise<string> {
-  const { fs, fs: { existsSync, realpathSync, statSync }, path: { dirname, join } } = await loadBuiltins()
+export async function findProjectRoot(
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {},
+): Promise<string> {
+  const {
+    fs,
+    fs: { existsSync, realpathSync, statSync },
+    path: { dirname, join },
+  } = await loadBuiltins()
   if (env.BERTH_PROJECT) return namedProject(fs, join, cwd, env.BERTH_PROJECT)
   // The real path, so a project reached through a symlink is still one project.
   const start = realpathSync(cwd)
   let safe: SafeDirectories | undefined
   for (let dir = start; ; dir = dirname(dir)) {
-    if (dir !== start && isForeignOwner(statSync(dir).uid) && !isSafeDirectory(dir, (safe ??= safeDirectories(env, realpathSync)))) return start
+    if (dir !== start && isForeignOwner(statSync(dir).uid) && !isSafeDirectory(dir, (safe ??= safeDirectories(env, realpathSync))))
+      return start
     if (MARKERS.some((name) => existsSync(join(dir, name)))) return dir
     if (dirname(dir) === dir) return start
   }

@@ -24,7 +24,10 @@ export function pruneAfterFromEnv(env: Readonly<Record<string, string | undefine
   if (value === 'never') return Infinity
   const match = /^([1-9][0-9]{0,8})([smhd]?)$/.exec(value)
   if (!match) {
-    throw new PortError('E_INVALID_OPTIONS', `BERTH_PRUNE_AFTER must be a duration such as 12h or 30d, or "never", got ${JSON.stringify(value)}`)
+    throw new PortError(
+      'E_INVALID_OPTIONS',
+      `BERTH_PRUNE_AFTER must be a duration such as 12h or 30d, or "never", got ${JSON.stringify(value)}`,
+    )
   }
   return Number(match[1]) * UNIT_MS[(match[2] || 's') as keyof typeof UNIT_MS]
 }
@@ -48,11 +51,14 @@ export interface PruneStep {
 export function pruneDormant(d: SqlDatabase, { now, after, check, remove }: PruneStep, random = Math.random): void {
   if (!Number.isFinite(after)) return
   // Two lookups at the ends of the primary key (one min() and max() together would scan the table).
-  const span = d.get<{ low: number | null; high: number | null }>('SELECT (SELECT min(port) FROM leases) AS low, (SELECT max(port) FROM leases) AS high')
+  const span = d.get<{ low: number | null; high: number | null }>(
+    'SELECT (SELECT min(port) FROM leases) AS low, (SELECT max(port) FROM leases) AS high',
+  )
   if (span?.low == null || span.high == null) return
   const from = span.low + Math.floor(random() * (span.high - span.low + 1))
   const window = d.all<LeaseRow>('SELECT * FROM leases WHERE port >= ? ORDER BY port LIMIT ?', from, PER_CLAIM)
-  if (window.length < PER_CLAIM) window.push(...d.all<LeaseRow>('SELECT * FROM leases WHERE port < ? ORDER BY port LIMIT ?', from, PER_CLAIM - window.length))
+  if (window.length < PER_CLAIM)
+    window.push(...d.all<LeaseRow>('SELECT * FROM leases WHERE port < ? ORDER BY port LIMIT ?', from, PER_CLAIM - window.length))
   for (const row of window) {
     if ((row.active_at ?? row.renewed_at) >= now - after) continue
     if (stateOf(row, now, check) === 'dormant') remove(row.port)

@@ -4,8 +4,17 @@
  * owners, so its cost does not grow with the registry.
  */
 import {
-  keepsActive, otherOwners, ownerChecks, ownersJson, primaryOwner, sameOwner, toLease,
-  type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness,
+  keepsActive,
+  otherOwners,
+  ownerChecks,
+  ownersJson,
+  primaryOwner,
+  sameOwner,
+  toLease,
+  type Lease,
+  type LeaseRow,
+  type OwnerCheck,
+  type OwnerLiveness,
 } from './lease.ts'
 import { openRegistry } from './open.ts'
 import type { Owner } from './owner.ts'
@@ -132,7 +141,12 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
     if (first) {
       d.run(
         'UPDATE OR IGNORE leases SET service = ?, owner_pid = ?, owner_start = ?, owner_ns = ?, other_owners = ? WHERE port = ?',
-        `${mine.service}@${mine.port}`, first.pid, first.start, first.ns ?? null, ownersJson(rest), mine.port,
+        `${mine.service}@${mine.port}`,
+        first.pid,
+        first.start,
+        first.ns ?? null,
+        ownersJson(rest),
+        mine.port,
       )
     }
     d.run('DELETE FROM leases WHERE port = ? AND service = ?', mine.port, mine.service)
@@ -148,7 +162,13 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
       guarded((d) => {
         const now = Date.now()
         const check = checks()
-        const rows = d.all<LeaseRow>('SELECT * FROM leases WHERE project = ? AND (service = ? OR substr(service, 1, ?) = ?)', stored(project), service, service.length + 1, `${service}#`)
+        const rows = d.all<LeaseRow>(
+          'SELECT * FROM leases WHERE project = ? AND (service = ? OR substr(service, 1, ?) = ?)',
+          stored(project),
+          service,
+          service.length + 1,
+          `${service}#`,
+        )
         const instance = (row: LeaseRow) => (row.service === service ? 0 : Number(row.service.slice(service.length + 1)))
         return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now, check))
       }),
@@ -174,11 +194,24 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           if (mine && !samePort) retire(d, mine, ownersToKeep(mine, input.owner, now, check))
           const { owner } = input
           d.run(
-            INSERT_LEASE, input.port, project, input.service, input.host, owner?.pid ?? null, owner?.start ?? null,
-            owner?.ns ?? null, ownersJson(kept), input.leaseUntil, samePort ? mine.created_at : now, now, Math.max(now, input.leaseUntil ?? 0),
+            INSERT_LEASE,
+            input.port,
+            project,
+            input.service,
+            input.host,
+            owner?.pid ?? null,
+            owner?.start ?? null,
+            owner?.ns ?? null,
+            ownersJson(kept),
+            input.leaseUntil,
+            samePort ? mine.created_at : now,
+            now,
+            Math.max(now, input.leaseUntil ?? 0),
           )
           pruneDormant(d, {
-            now, after: pruneAfter, check,
+            now,
+            after: pruneAfter,
+            check,
             remove: (port) => {
               deleteLease(d, port)
               addIncrements(d, [countOf('lease_reclaims', { reason: 'pruned' })])
@@ -208,16 +241,26 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
         }),
       ),
     snapshot: (port, project, service) =>
-      guarded((d) => d.all<SavedRow>('SELECT * FROM leases WHERE port = ? OR (project = ? AND service = ?)', port, stored(project), service)),
+      guarded((d) =>
+        d.all<SavedRow>('SELECT * FROM leases WHERE port = ? OR (project = ? AND service = ?)', port, stored(project), service),
+      ),
     restore: (port, project, service, saved) =>
       guarded((d) =>
         immediate(d, () => {
           d.run('DELETE FROM leases WHERE port = ? AND project = ? AND service = ?', port, stored(project), service)
           for (const row of saved) {
-            const taken = d.get('SELECT 1 AS x FROM leases WHERE port = ? OR (project = ? AND service = ?)', row.port!, row.project!, row.service!)
+            const taken = d.get(
+              'SELECT 1 AS x FROM leases WHERE port = ? OR (project = ? AND service = ?)',
+              row.port!,
+              row.project!,
+              row.service!,
+            )
             if (taken) continue
             const columns = Object.keys(row)
-            d.run(`INSERT INTO leases (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, ...columns.map((c) => row[c] ?? null))
+            d.run(
+              `INSERT INTO leases (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+              ...columns.map((c) => row[c] ?? null),
+            )
           }
         }),
       ),

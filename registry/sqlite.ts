@@ -78,11 +78,32 @@ let loaded: Open | undefined
 
 /** SQLite's primary result codes; an extended code (SQLITE_CANTOPEN_SYMLINK = 1550) is its primary code plus flags above the low byte. */
 const PRIMARY: Record<number, string> = {
-  1: 'SQLITE_ERROR', 2: 'SQLITE_INTERNAL', 3: 'SQLITE_PERM', 4: 'SQLITE_ABORT', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED',
-  7: 'SQLITE_NOMEM', 8: 'SQLITE_READONLY', 9: 'SQLITE_INTERRUPT', 10: 'SQLITE_IOERR', 11: 'SQLITE_CORRUPT',
-  12: 'SQLITE_NOTFOUND', 13: 'SQLITE_FULL', 14: 'SQLITE_CANTOPEN', 15: 'SQLITE_PROTOCOL', 16: 'SQLITE_EMPTY',
-  17: 'SQLITE_SCHEMA', 18: 'SQLITE_TOOBIG', 19: 'SQLITE_CONSTRAINT', 20: 'SQLITE_MISMATCH', 21: 'SQLITE_MISUSE',
-  22: 'SQLITE_NOLFS', 23: 'SQLITE_AUTH', 24: 'SQLITE_FORMAT', 25: 'SQLITE_RANGE', 26: 'SQLITE_NOTADB',
+  1: 'SQLITE_ERROR',
+  2: 'SQLITE_INTERNAL',
+  3: 'SQLITE_PERM',
+  4: 'SQLITE_ABORT',
+  5: 'SQLITE_BUSY',
+  6: 'SQLITE_LOCKED',
+  7: 'SQLITE_NOMEM',
+  8: 'SQLITE_READONLY',
+  9: 'SQLITE_INTERRUPT',
+  10: 'SQLITE_IOERR',
+  11: 'SQLITE_CORRUPT',
+  12: 'SQLITE_NOTFOUND',
+  13: 'SQLITE_FULL',
+  14: 'SQLITE_CANTOPEN',
+  15: 'SQLITE_PROTOCOL',
+  16: 'SQLITE_EMPTY',
+  17: 'SQLITE_SCHEMA',
+  18: 'SQLITE_TOOBIG',
+  19: 'SQLITE_CONSTRAINT',
+  20: 'SQLITE_MISMATCH',
+  21: 'SQLITE_MISUSE',
+  22: 'SQLITE_NOLFS',
+  23: 'SQLITE_AUTH',
+  24: 'SQLITE_FORMAT',
+  25: 'SQLITE_RANGE',
+  26: 'SQLITE_NOTADB',
 }
 const PRIMARY_NAMES = new Set(Object.values(PRIMARY))
 
@@ -104,7 +125,12 @@ const BY_MESSAGE: ReadonlyArray<[RegExp, string]> = [
  */
 export function sqliteCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; errno?: unknown; errcode?: unknown; message?: unknown } | null
-  const number = typeof e?.errcode === 'number' ? e.errcode : typeof e?.errno === 'number' && typeof e?.code === 'string' && e.code.startsWith('SQLITE_') ? e.errno : undefined
+  const number =
+    typeof e?.errcode === 'number'
+      ? e.errcode
+      : typeof e?.errno === 'number' && typeof e?.code === 'string' && e.code.startsWith('SQLITE_')
+        ? e.errno
+        : undefined
   if (number !== undefined && PRIMARY[number & 0xff]) return PRIMARY[number & 0xff]
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) {
     const parts = e.code.split('_')

@@ -20,12 +20,26 @@ const entries = Object.entries(exports).flatMap(([subpath, target]) => {
   const source = target.bun?.replace(/^\.\//, '')
   if (!source || !target.default) throw new Error(`exports["${subpath}"] needs a "bun" source and a "default" bundle`)
   const bundle = `./${OUT}/${source.replace(/\.ts$/, '.js')}`
-  if (target.default !== bundle) throw new Error(`exports["${subpath}"].default is ${target.default}, but the bundle of ${source} is ${bundle}`)
+  if (target.default !== bundle)
+    throw new Error(`exports["${subpath}"].default is ${target.default}, but the bundle of ${source} is ${bundle}`)
   return [source]
 })
 
 // A fresh folder: a bundle left from an old layout must not stand in for a missing one.
 rmSync(join(ROOT, OUT), { recursive: true, force: true })
-const args = ['build', ...entries, ...LOADED_BY_URL, '--target=node', '--packages=external', '--splitting', '--outdir', OUT, '--entry-naming', '[dir]/[name].js', '--root', '.']
+const args = [
+  'build',
+  ...entries,
+  ...LOADED_BY_URL,
+  '--target=node',
+  '--packages=external',
+  '--splitting',
+  '--outdir',
+  OUT,
+  '--entry-naming',
+  '[dir]/[name].js',
+  '--root',
+  '.',
+]
 const built = Bun.spawnSync([process.execPath, ...args], { cwd: ROOT, stdout: 'inherit', stderr: 'inherit' })
 process.exit(built.exitCode ?? 1)

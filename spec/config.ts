@@ -82,7 +82,8 @@ async function plan(options: GetConfigOptions, env: Record<string, string | unde
     up = await run(options.plugins ?? [persist()])
   } catch (error) {
     if (options.plugins || !(error instanceof SqliteMissing)) throw error
-    if (!toldNoSqlite) createEmitter(speaking(options))({ type: 'warning', level: 'warn', serviceName: '*', message: noSqliteWarning(error) })
+    if (!toldNoSqlite)
+      createEmitter(speaking(options))({ type: 'warning', level: 'warn', serviceName: '*', message: noSqliteWarning(error) })
     toldNoSqlite = true
     up = await run([] as PortPlugin[])
   }

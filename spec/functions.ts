@@ -30,7 +30,8 @@ async function withAllocator<T>(given: AllocatorOptions, run: (allocator: Alloca
   const options = speaking(given)
   const plain = ALLOCATOR_KEYS.every((key) => key === 'logger' || options[key] === undefined)
   if (plain && options.logger === null) return run((sharedDefaults.silent ??= createAllocator()))
-  if (plain && options.logger === globalThis.console) return run((sharedDefaults.console ??= createAllocator({ logger: globalThis.console })))
+  if (plain && options.logger === globalThis.console)
+    return run((sharedDefaults.console ??= createAllocator({ logger: globalThis.console })))
   const allocator = createAllocator(options)
   try {
     return await run(allocator)

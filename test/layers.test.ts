@@ -25,7 +25,7 @@ const ENTRY = ['cli', 'dropins', 'conformance', 'vite', 'index.ts']
  */
 const SELF_IMPORTS = 'cli/self-imports.ts'
 
-export function layerOf(file: string): Layer | null {
+function layerOf(file: string): Layer | null {
   const top = file.split('/')[0]!
   if (ENTRY.includes(top)) return 'entry'
   return (LAYERS as readonly string[]).includes(top) ? (top as Layer) : null
@@ -42,7 +42,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every module specifier of a file: `import … from`, `export … from`, `import '…'` and `import('…')`. */
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
   const found: string[] = []
   for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])([^'"]+)\1/gm)) found.push(match[2]!)
@@ -55,7 +55,7 @@ interface Violation {
   why: string
 }
 
-export function violations(files: readonly string[], read: (file: string) => string): Violation[] {
+function violations(files: readonly string[], read: (file: string) => string): Violation[] {
   const found: Violation[] = []
   for (const file of files) {
     const own = layerOf(file)!

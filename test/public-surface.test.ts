@@ -12,8 +12,22 @@ describe('the public surface', () => {
   test('berth exports the spec functions, createAllocator, definePlugin, PortError and a few helpers, nothing internal', async () => {
     const root = await import('../index.ts')
     expect(Object.keys(root).sort()).toEqual([
-      'PortError', 'PortRanges', 'allocateMultiplePorts', 'allocatePort', 'clearClaims', 'config', 'createAllocator', 'definePlugin',
-      'getConfig', 'getPortFromEnvOrAllocate', 'isPortAvailable', 'isPortError', 'optionsOf', 'releaseClaim', 'resetConfig', 'scanPorts',
+      'PortError',
+      'PortRanges',
+      'allocateMultiplePorts',
+      'allocatePort',
+      'clearClaims',
+      'config',
+      'createAllocator',
+      'definePlugin',
+      'getConfig',
+      'getPortFromEnvOrAllocate',
+      'isPortAvailable',
+      'isPortError',
+      'optionsOf',
+      'releaseClaim',
+      'resetConfig',
+      'scanPorts',
     ])
   })
 
@@ -40,9 +54,21 @@ describe('the public surface', () => {
   })
 
   test('every subpath of exports has its source and its Node bundle', () => {
-    const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string> | string> }
+    const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, string> | string>
+    }
     const subpaths = Object.entries(exports).filter((entry): entry is [string, Record<string, string>] => typeof entry[1] !== 'string')
-    expect(subpaths.map(([subpath]) => subpath)).toEqual(['.', './plugins', './runner', './conformance', './vite', './get-port', './portfinder', './detect-port', './get-port-please'])
+    expect(subpaths.map(([subpath]) => subpath)).toEqual([
+      '.',
+      './plugins',
+      './runner',
+      './conformance',
+      './vite',
+      './get-port',
+      './portfinder',
+      './detect-port',
+      './get-port-please',
+    ])
     for (const [, target] of subpaths) {
       expect(existsSync(join(ROOT, target.bun!))).toBe(true)
       expect(existsSync(join(ROOT, target.default!))).toBe(true)

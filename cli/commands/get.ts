@@ -49,7 +49,13 @@ export async function getCommand(service: string | undefined, options: GetOption
   const allocator = createAllocator({ env, plugins, onEvent: failures.onEvent })
   try {
     const result = await allocator.allocate({
-      serviceName: service, basePort, maxPort, exclude, host, envVar, options: pluginOptions,
+      serviceName: service,
+      basePort,
+      maxPort,
+      exclude,
+      host,
+      envVar,
+      options: pluginOptions,
     })
     io.stdout(options.json ? `${JSON.stringify({ ...result, host: result.host ?? null })}\n` : `${result.port}\n`)
     return EXIT.ok

@@ -26,16 +26,31 @@ export async function withRegistry<T>(io: Io, work: (registry: Registry) => Prom
 }
 
 export const toJson = (lease: Lease) => ({
-  project: lease.project, service: lease.service, port: lease.port, host: lease.host, pid: lease.ownerPid,
+  project: lease.project,
+  service: lease.service,
+  port: lease.port,
+  host: lease.host,
+  pid: lease.ownerPid,
   // Every process the port was handed to that kept the lease: the latest first.
   owners: [...(lease.ownerPid === null ? [] : [lease.ownerPid]), ...lease.otherOwners.map((o) => o.pid)],
-  uid: lease.uid, state: lease.state, leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
-  createdAt: new Date(lease.createdAt).toISOString(), renewedAt: new Date(lease.renewedAt).toISOString(),
+  uid: lease.uid,
+  state: lease.state,
+  leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
+  createdAt: new Date(lease.createdAt).toISOString(),
+  renewedAt: new Date(lease.renewedAt).toISOString(),
 })
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('')
+  return rows
+    .map(
+      (row) =>
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd() + '\n',
+    )
+    .join('')
 }
 
 /** `berth list [--json]`: every lease, with whether its owner still runs. */
@@ -54,7 +69,11 @@ export function listCommand(options: { json?: boolean }, io: Io): Promise<number
     // A shared registry's leases show whose they are. Names are escaped before padding, so the
     // columns line up with what the terminal shows.
     const user = (l: Lease) => (registry.shared ? [userName(l.uid)] : [])
-    const rows = leases.map((l) => [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), ...user(l), l.state, l.project].map(escapeText))
+    const rows = leases.map((l) =>
+      [l.service, String(l.port), l.host ?? '*', l.ownerPid === null ? '-' : String(l.ownerPid), ...user(l), l.state, l.project].map(
+        escapeText,
+      ),
+    )
     const header = ['SERVICE', 'PORT', 'HOST', 'PID', ...(registry.shared ? ['USER'] : []), 'STATE', 'PROJECT']
     const lines = table([header, ...rows]).split('\n')
     // Colour after padding, so escape codes do not upset the column widths.
@@ -75,11 +94,15 @@ export function releaseCommand(target: string | undefined, options: { json?: boo
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
     const others = port !== null && gone.length === 0 ? registry.list().find((l) => l.port === port && !mayRemove(l.uid)) : undefined
     if (others) {
-      io.stderr(`Port ${port} is leased to ${others.service} of user ${userName(others.uid)} in the shared registry: only that user (or root) can release it\n`)
+      io.stderr(
+        `Port ${port} is leased to ${others.service} of user ${userName(others.uid)} in the shared registry: only that user (or root) can release it\n`,
+      )
       return EXIT.unavailable
     }
     if (gone.length === 0) {
-      io.stderr(port !== null ? `No lease holds port ${port}\n` : `${escapeText(`No lease for service ${JSON.stringify(target)} in ${project}`)}\n`)
+      io.stderr(
+        port !== null ? `No lease holds port ${port}\n` : `${escapeText(`No lease for service ${JSON.stringify(target)} in ${project}`)}\n`,
+      )
       return EXIT.unavailable
     }
     for (const l of gone) io.stderr(`${escapeText(`Released ${l.service} (port ${l.port}) in ${l.project}`)}\n`)
@@ -98,9 +121,12 @@ export function gcCommand(options: { json?: boolean }, io: Io): Promise<number> 
     // Re-checked under the lock: a lease renewed meanwhile is active again and stays.
     const gone = registry.remove((l) => l.state === 'dormant' && free.has(l.port), 'gc')
     if (options.json) io.stdout(`${JSON.stringify(gone.map(toJson))}\n`)
-    io.stderr(`${escapeText(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}`)}\n`)
+    io.stderr(
+      `${escapeText(`Forgot ${gone.length} lease${gone.length === 1 ? '' : 's'}${gone.map((l) => ` ${l.service}:${l.port}`).join(',')}`)}\n`,
+    )
     const theirs = registry.list().filter((l) => l.state === 'dormant' && !mayRemove(l.uid)).length
-    if (theirs > 0) io.stderr(`Left ${theirs} dormant lease${theirs === 1 ? '' : 's'} of other users alone: each user (or root) forgets their own\n`)
+    if (theirs > 0)
+      io.stderr(`Left ${theirs} dormant lease${theirs === 1 ? '' : 's'} of other users alone: each user (or root) forgets their own\n`)
     return EXIT.ok
   })
 }

@@ -33,7 +33,8 @@ export async function portCommand(service: string | undefined, options: PortOpti
     if (options.json) io.stdout(`${JSON.stringify({ service, project, port: ports[0], ports, leases: leases.map(toJson) })}\n`)
     else io.stdout(`${ports.join(',')}\n`)
     const dormant = leases.filter((lease) => lease.state === 'dormant').map((lease) => lease.service)
-    if (dormant.length > 0) io.stderr(`Note: the lease of ${dormant.join(', ')} is dormant (its owner has exited): the port is remembered, not held\n`)
+    if (dormant.length > 0)
+      io.stderr(`Note: the lease of ${dormant.join(', ')} is dormant (its owner has exited): the port is remembered, not held\n`)
     return EXIT.ok
   } finally {
     registry.close()

@@ -23,12 +23,19 @@ function embeddedTaskUrl(): URL | undefined {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined
 }
 
-const REASONS: Record<string, string> = { 'in-use': 'in use', permission: 'permission denied', timeout: 'timeout', unavailable: 'no such address' }
+const REASONS: Record<string, string> = {
+  'in-use': 'in use',
+  permission: 'permission denied',
+  timeout: 'timeout',
+  unavailable: 'no such address',
+}
 
 function render(report: ScanReport, io: Io): string {
   const { green, red, bold } = io.out
   const where = report.host ?? 'every loopback and wildcard address'
-  const lines = [`${bold(`${report.from}-${report.to}`)} on ${where}: ${green(`${report.free} free`)}, ${red(`${report.busy.length} busy`)}`]
+  const lines = [
+    `${bold(`${report.from}-${report.to}`)} on ${where}: ${green(`${report.free} free`)}, ${red(`${report.busy.length} busy`)}`,
+  ]
   if (report.busy.length > 0) lines.push('', 'Busy:')
   for (const b of report.busy) lines.push(`  ${String(b.port).padEnd(6)}${REASONS[b.reason] ?? b.reason}${b.host ? ` (on ${b.host})` : ''}`)
   if (report.runs.length > 0) lines.push('', 'Largest free runs:')
@@ -52,7 +59,15 @@ export async function scanCommand(range: string | undefined, options: ScanCliOpt
   if (options.json) {
     // Busy ports carry their holder where this user can see it (pid, command, container).
     const { holderSummary, portReports } = await import('../holders.ts')
-    const holders = new Map((await portReports(report.busy.map((b) => b.port), io, { leases: false })).map((r) => [r.port, holderSummary(r)]))
+    const holders = new Map(
+      (
+        await portReports(
+          report.busy.map((b) => b.port),
+          io,
+          { leases: false },
+        )
+      ).map((r) => [r.port, holderSummary(r)]),
+    )
     io.stdout(`${JSON.stringify({ ...report, busy: report.busy.map((b) => ({ ...b, holder: holders.get(b.port) ?? null })) })}\n`)
   } else {
     io.stdout(render(report, io))

@@ -1,7 +1,7 @@
 import { formatSummary } from '../../core/messages.ts'
 import { pickEnvironment } from '../../project/plan.ts'
 import { upProject } from '../../project/up.ts'
-import { type AllocationResult } from '../../core/types.ts'
+import type { AllocationResult } from '../../core/types.ts'
 import { exportMarker } from '../../plugins/export-marker.ts'
 import { SPEC_FILE, projectOrSpec } from '../../spec/services.ts'
 import { textArg, usageError } from '../args.ts'
@@ -44,9 +44,12 @@ const shellValue = (value: string) => (/^[A-Za-z0-9_./:@%+,-]*$/.test(value) ? v
 
 function render(format: Format, outcome: Outcome): string {
   if (format === 'summary') return `${formatSummary(outcome.allocations)}\n`
-  if (format === 'json') return `${JSON.stringify({ environment: outcome.environment, env: outcome.exports, allocations: outcome.allocations })}\n`
+  if (format === 'json')
+    return `${JSON.stringify({ environment: outcome.environment, env: outcome.exports, allocations: outcome.allocations })}\n`
   const prefix = format === 'shell' ? 'export ' : ''
-  return Object.entries({ ...outcome.exports, ...outcome.marker }).map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`).join('')
+  return Object.entries({ ...outcome.exports, ...outcome.marker })
+    .map(([key, value]) => `${prefix}${key}=${shellValue(value)}\n`)
+    .join('')
 }
 
 /** The real folder of a file (the project root of `--config FILE`), or undefined when it does not exist (loadProject says so). */
@@ -90,7 +93,9 @@ export async function upCommand(options: UpOptions, io: Io): Promise<number> {
     )
   }
   const plugins = [await containersPlugin(io.env), persist, ...(await pluginFiles(options, io))]
-  const up = await interruptible(io, (signal) => upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal })).catch(async (error: unknown) => {
+  const up = await interruptible(io, (signal) =>
+    upProject(project, { environment, env, onEvent, plugins, exclude: exclusionOverrides(options), signal }),
+  ).catch(async (error: unknown) => {
     if (persist) await failures.record(error)
     throw error
   })

@@ -15,7 +15,9 @@ const lazyRequire: import('bun').BunPlugin = {
   name: 'built-ins through require',
   setup(build) {
     build.onLoad({ filter: /\/(core|probe|registry|plugins|project|spec|dropins)\/.*\.ts$/ }, async ({ path }) => ({
-      contents: stripTypes.transformSync(await Bun.file(path).text()).replace(BUILTIN_IMPORT, 'Promise.resolve().then(() => require($1$2$1))'),
+      contents: stripTypes
+        .transformSync(await Bun.file(path).text())
+        .replace(BUILTIN_IMPORT, 'Promise.resolve().then(() => require($1$2$1))'),
       loader: 'js',
     }))
   },

@@ -61,9 +61,15 @@ type Workers = import('tinypool').Tinypool
  */
 async function defaultTaskUrl(): Promise<string> {
   const [{ existsSync }, { fileURLToPath }] = await Promise.all([import('node:fs'), import('node:url')])
-  const candidates = ['./probe-task.ts', './probe/workers/probe-task.js', '../probe/workers/probe-task.js'].map((path) => new URL(path, import.meta.url))
+  const candidates = ['./probe-task.ts', './probe/workers/probe-task.js', '../probe/workers/probe-task.js'].map(
+    (path) => new URL(path, import.meta.url),
+  )
   const found = candidates.find((url) => existsSync(fileURLToPath(url)))
-  if (!found) throw new PortError('E_PROBE', `The probe worker's task file is missing (looked for ${candidates.map(String).join(', ')}): run "npm run build"`)
+  if (!found)
+    throw new PortError(
+      'E_PROBE',
+      `The probe worker's task file is missing (looked for ${candidates.map(String).join(', ')}): run "npm run build"`,
+    )
   return found.href
 }
 
@@ -83,7 +89,9 @@ export function createWorkerEngine(options: WorkerEngineOptions): WorkerEngine {
   async function startWorkers(): Promise<Workers> {
     // tinypool (and node:worker_threads) load only now: a plain `berth get` never pays for them.
     const [{ Tinypool }, threads, filename] = await Promise.all([
-      import('tinypool'), options.threads ?? defaultThreads(), options.taskUrl ? String(options.taskUrl) : defaultTaskUrl(),
+      import('tinypool'),
+      options.threads ?? defaultThreads(),
+      options.taskUrl ? String(options.taskUrl) : defaultTaskUrl(),
     ])
     // No Atomics hand-off: under Deno 2.9 a worker waiting on Atomics sometimes missed its next
     // task, which then hit the task deadline; messages cost nothing measurable at 4096 ports a task.

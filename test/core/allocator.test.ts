@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { allocateMultiplePorts, allocatePort, clearClaims, createAllocator, definePlugin, isPortError, type AllocationEvent, type Probe } from '../../index.ts'
+import {
+  allocateMultiplePorts,
+  allocatePort,
+  clearClaims,
+  createAllocator,
+  definePlugin,
+  isPortError,
+  type AllocationEvent,
+  type Probe,
+} from '../../index.ts'
 import { plainRequest, schemaRequest } from '../../core/validate.ts'
 import { probeHosts } from '../../probe/check.ts'
 import { canBind, closeAll, freeRange, hold, holdRange } from '../helpers/sockets.ts'
@@ -84,12 +93,21 @@ describe('allocatePort', () => {
     for (const input of plain) expect(plainRequest(input, probeHosts)).toEqual(schemaRequest(input, probeHosts))
     // Everything else is left to the schema: bad values (it names them) and the other fields.
     const others = [
-      { basePort: 0, serviceName: 'x' }, { basePort: 3000.5, serviceName: 'x' }, { basePort: 70000, serviceName: 'x' },
-      { basePort: '3000', serviceName: 'x' }, { basePort: Number.NaN, serviceName: 'x' }, { basePort: 3100, maxPort: 3000, serviceName: 'x' },
-      { basePort: 3000, maxPort: 65536, serviceName: 'x' }, { basePort: 3000, serviceName: '' }, { basePort: 3000, serviceName: 'a'.repeat(129) },
-      { basePort: 3000, serviceName: 'tab\there' }, { basePort: 3000, serviceName: 7 },
-      { basePort: 3000, serviceName: "x", exclude: [3001] }, { basePort: 3000, serviceName: 'x', host: '::1' },
-      { basePort: 3000, serviceName: 'x', strict: false }, { basePort: 3000, serviceName: 'x', options: { pool: { name: 'web' } } },
+      { basePort: 0, serviceName: 'x' },
+      { basePort: 3000.5, serviceName: 'x' },
+      { basePort: 70000, serviceName: 'x' },
+      { basePort: '3000', serviceName: 'x' },
+      { basePort: Number.NaN, serviceName: 'x' },
+      { basePort: 3100, maxPort: 3000, serviceName: 'x' },
+      { basePort: 3000, maxPort: 65536, serviceName: 'x' },
+      { basePort: 3000, serviceName: '' },
+      { basePort: 3000, serviceName: 'a'.repeat(129) },
+      { basePort: 3000, serviceName: 'tab\there' },
+      { basePort: 3000, serviceName: 7 },
+      { basePort: 3000, serviceName: 'x', exclude: [3001] },
+      { basePort: 3000, serviceName: 'x', host: '::1' },
+      { basePort: 3000, serviceName: 'x', strict: false },
+      { basePort: 3000, serviceName: 'x', options: { pool: { name: 'web' } } },
     ]
     for (const input of others) expect(plainRequest(input as never, probeHosts)).toBeNull()
   })
@@ -110,7 +128,11 @@ describe('concurrency inside one process', () => {
     const base = await freeRange(3)
     const events: AllocationEvent[] = []
     const results = await allocateMultiplePorts(
-      [{ name: 'a', basePort: base }, { name: 'b', basePort: base }, { name: 'c', basePort: base }],
+      [
+        { name: 'a', basePort: base },
+        { name: 'b', basePort: base },
+        { name: 'c', basePort: base },
+      ],
       { onEvent: (e) => events.push(e) },
     )
     expect(results.map((r) => r.port)).toEqual([base, base + 1, base + 2])
@@ -120,7 +142,10 @@ describe('concurrency inside one process', () => {
 
   test('allocateMultiplePorts is all or nothing: a failure releases the others', async () => {
     const base = await freeRange(2)
-    const services = [{ name: 'ok', basePort: base }, { name: 'bad', basePort: base + 1, maxPort: base + 1, exclude: [base + 1] }]
+    const services = [
+      { name: 'ok', basePort: base },
+      { name: 'bad', basePort: base + 1, maxPort: base + 1, exclude: [base + 1] },
+    ]
     await expect(allocateMultiplePorts(services)).rejects.toThrow('No available ports')
     // base was released, so it can be handed out again.
     expect((await allocatePort({ basePort: base, serviceName: 'again' })).port).toBe(base)
@@ -130,8 +155,7 @@ describe('concurrency inside one process', () => {
 describe('the allocator and its plugins', () => {
   test('the answer is the first free port in candidate order, not the fastest probe', async () => {
     // Later ports answer sooner; the allocator must still pick the earliest free one.
-    const probe: Probe = (port) =>
-      new Promise((resolve) => setTimeout(() => resolve({ port, free: port !== 50000 }), 50000 + 40 - port))
+    const probe: Probe = (port) => new Promise((resolve) => setTimeout(() => resolve({ port, free: port !== 50000 }), 50000 + 40 - port))
     const allocator = createAllocator({ probe, plugins: [{ name: 'list', candidates: () => [50000, 50001, 50002, 50003] }] })
     const result = await allocator.allocate({ basePort: 50000, serviceName: 'order' })
     expect(result.port).toBe(50001)
@@ -147,7 +171,12 @@ describe('the allocator and its plugins', () => {
   })
 
   test('a failing hook names the plugin and the hook', async () => {
-    const broken = definePlugin({ name: 'broken', accept: () => { throw new Error('boom') } })
+    const broken = definePlugin({
+      name: 'broken',
+      accept: () => {
+        throw new Error('boom')
+      },
+    })
     const allocator = createAllocator({ plugins: [broken] })
     const error = await allocator.allocate({ basePort: 3000, serviceName: 'x' }).catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'E_PLUGIN', plugin: 'broken', hook: 'accept', message: '[broken] accept failed: boom' })
@@ -173,14 +202,27 @@ describe('the allocator and its plugins', () => {
       { port: base + 2, reason: 'too low' },
       { port: base + 3, reason: 'rejected by sync-odd' },
     ])
-    const broken = definePlugin({ name: 'late-boom', accept: later(() => { throw new Error('boom') }) })
-    const error = await createAllocator({ plugins: [broken] }).allocate({ basePort: base, serviceName: 'x' }).catch((e: unknown) => e)
+    const broken = definePlugin({
+      name: 'late-boom',
+      accept: later(() => {
+        throw new Error('boom')
+      }),
+    })
+    const error = await createAllocator({ plugins: [broken] })
+      .allocate({ basePort: base, serviceName: 'x' })
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'E_PLUGIN', plugin: 'late-boom', hook: 'accept', message: '[late-boom] accept failed: boom' })
   })
 
   test('dispose runs in reverse order and every plugin disposes even if one fails', async () => {
     const order: string[] = []
-    const plugin = (name: string, fail = false) => ({ name, dispose: () => { order.push(name); if (fail) throw new Error(name) } })
+    const plugin = (name: string, fail = false) => ({
+      name,
+      dispose: () => {
+        order.push(name)
+        if (fail) throw new Error(name)
+      },
+    })
     const allocator = createAllocator({ plugins: [plugin('a'), plugin('b', true), plugin('c')] })
     await expect(allocator.dispose()).rejects.toThrow('[b] dispose failed: b')
     expect(order).toEqual(['c', 'b', 'a'])

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { clearClaims, config, getConfig, getPortFromEnvOrAllocate, resetConfig, type AllocationEvent, type AllocationResult } from '../../index.ts'
+import {
+  clearClaims,
+  config,
+  getConfig,
+  getPortFromEnvOrAllocate,
+  resetConfig,
+  type AllocationEvent,
+  type AllocationResult,
+} from '../../index.ts'
 import { formatSummary } from '../../core/messages.ts'
 import { parsePortText } from '../../core/validate.ts'
 import { closeAll, freeRange, hold, type Held } from '../helpers/sockets.ts'
@@ -68,7 +76,14 @@ describe('getConfig and the summary report', () => {
 
   test("the summary matches the spec's report for the spec's example", () => {
     const row = (serviceName: string, port: number, preferredPort: number, attempts: number): AllocationResult => ({
-      serviceName, port, preferredPort, usedPreferred: port === preferredPort, outcome: port === preferredPort ? 'preferred' : 'fallback', attempts, host: undefined, skipped: [],
+      serviceName,
+      port,
+      preferredPort,
+      usedPreferred: port === preferredPort,
+      outcome: port === preferredPort ? 'preferred' : 'fallback',
+      attempts,
+      host: undefined,
+      skipped: [],
     })
     const report = formatSummary([row('web-server', 5000, 5000, 1), row('api-server', 3001, 3000, 2), row('vite-hmr', 24678, 24678, 1)])
     expect(report).toBe(

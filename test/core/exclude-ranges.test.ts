@@ -19,9 +19,15 @@ tempDirs()
 describe('excluded ports as merged ranges', () => {
   test('overlapping, touching and repeated entries merge; lookups answer for every port', () => {
     const set = PortRanges.from([[10, 20], 21, [15, 30], 40, [1, 1], 40, [50, 60], [55, 52 + 3]])
-    expect(set.ranges()).toEqual([[1, 1], [10, 30], [40, 40], [50, 60]])
+    expect(set.ranges()).toEqual([
+      [1, 1],
+      [10, 30],
+      [40, 40],
+      [50, 60],
+    ])
     expect(set.size).toBe(1 + 21 + 1 + 11)
-    for (let port = 1; port <= 70; port++) expect([port, set.has(port)]).toEqual([port, port === 1 || (port >= 10 && port <= 30) || port === 40 || (port >= 50 && port <= 60)])
+    for (let port = 1; port <= 70; port++)
+      expect([port, set.has(port)]).toEqual([port, port === 1 || (port >= 10 && port <= 30) || port === 40 || (port >= 50 && port <= 60)])
   })
 
   test('the CLI keeps 1,000 copies of 1-65535 as one range, never as ports', () => {
@@ -36,7 +42,9 @@ describe('excluded ports as merged ranges', () => {
     const base = await freeRange(3)
     expect((await allocatePort({ serviceName: 'web', basePort: base, maxPort: base + 2, exclude: [[base, base + 1]] })).port).toBe(base + 2)
     await expect(allocatePort({ serviceName: 'web', basePort: base, exclude: [[base + 1, base]] })).rejects.toThrow('is reversed')
-    await expect(allocatePort({ serviceName: 'web', basePort: base, exclude: [[0, 5]] as never })).rejects.toThrow('an excluded range start must be a whole number from 1 to 65535, got 0')
+    await expect(allocatePort({ serviceName: 'web', basePort: base, exclude: [[0, 5]] as never })).rejects.toThrow(
+      'an excluded range start must be a whole number from 1 to 65535, got 0',
+    )
   })
 
   test('berth get refuses a list of more than 1,000 entries with exit 2 and says how to write it', async () => {

@@ -17,9 +17,13 @@ describe('a fresh clone stays clean', () => {
     const root = read('package-lock.json').packages['']
     const bin = Object.fromEntries(Object.entries(pkg.bin ?? {}).map(([name, file]) => [name, String(file).replace(/^\.\//, '')]))
     expect(root).toEqual({
-      name: pkg.name, version: pkg.version, license: pkg.license,
-      dependencies: pkg.dependencies, devDependencies: pkg.devDependencies,
-      ...(pkg.bin ? { bin } : {}), ...(pkg.engines ? { engines: pkg.engines } : {}),
+      name: pkg.name,
+      version: pkg.version,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      devDependencies: pkg.devDependencies,
+      ...(pkg.bin ? { bin } : {}),
+      ...(pkg.engines ? { engines: pkg.engines } : {}),
       ...(pkg.peerDependencies ? { peerDependencies: pkg.peerDependencies } : {}),
       ...(pkg.peerDependenciesMeta ? { peerDependenciesMeta: pkg.peerDependenciesMeta } : {}),
     })

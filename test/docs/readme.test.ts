@@ -30,7 +30,7 @@ interface Block {
   line: number
 }
 
-export function codeBlocks(markdown: string): Block[] {
+function codeBlocks(markdown: string): Block[] {
   const blocks: Block[] = []
   const lines = markdown.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -42,10 +42,16 @@ export function codeBlocks(markdown: string): Block[] {
     }
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'))
     if (end < 0) throw new Error(`README.md:${i + 1}: a code block that never closes`)
-    const attrs = Object.fromEntries(open[2]!.trim().split(/\s+/).filter(Boolean).map((word) => {
-      const eq = word.indexOf('=')
-      return eq < 0 ? [word, true] : [word.slice(0, eq), word.slice(eq + 1)]
-    }))
+    const attrs = Object.fromEntries(
+      open[2]!
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((word) => {
+          const eq = word.indexOf('=')
+          return eq < 0 ? [word, true] : [word.slice(0, eq), word.slice(eq + 1)]
+        }),
+    )
     blocks.push({ lang: open[1]!, attrs, code: lines.slice(i + 1, end).join('\n') + '\n', line: i + 1 })
     i = end
   }
@@ -69,7 +75,10 @@ function userProject(): string {
   symlinkSync(join(ROOT, 'examples'), join(dir, 'examples'))
   const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'))
   // Snippets show values they do not use afterwards; everything else is checked as berth's own code is.
-  const tsconfig = { compilerOptions: { ...compilerOptions, noUnusedLocals: false, typeRoots: [join(ROOT, 'node_modules')] }, include: ['*.ts', '*.js'] }
+  const tsconfig = {
+    compilerOptions: { ...compilerOptions, noUnusedLocals: false, typeRoots: [join(ROOT, 'node_modules')] },
+    include: ['*.ts', '*.js'],
+  }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2))
   for (const block of scripts) writeFileSync(join(dir, nameOf(block)), block.code)
   return dir

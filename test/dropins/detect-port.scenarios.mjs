@@ -27,7 +27,12 @@ export function scenarios(lib) {
       const port = await freeRange(1)
       assert.equal(await new Promise((resolve, reject) => detect(port, (err, p) => (err ? reject(err) : resolve(p)))), port)
       const other = await freeRange(1)
-      assert.equal(await new Promise((resolve, reject) => detect({ port: other, hostname: '127.0.0.1', callback: (err, p) => (err ? reject(err) : resolve(p)) })), other)
+      assert.equal(
+        await new Promise((resolve, reject) =>
+          detect({ port: other, hostname: '127.0.0.1', callback: (err, p) => (err ? reject(err) : resolve(p)) }),
+        ),
+        other,
+      )
     },
     'when the port and the nine after it are busy, a random port (outside that range)': async ({ hold }) => {
       const from = await freeRange(10)
@@ -55,7 +60,7 @@ export function scenarios(lib) {
       assert.equal(await detect(port), port)
       assert.equal(await detect(port), port)
       assert.equal(await detect(await detect(port)), port)
-      assert.equal(await new Promise((resolve) => detect(port, (err, p) => resolve(p))), port)
+      assert.equal(await new Promise((resolve) => detect(port, (_err, p) => resolve(p))), port)
     },
     'the port is read with parseInt(port) || 0': async () => {
       const port = await freeRange(1)
@@ -86,7 +91,10 @@ export function scenarios(lib) {
         calls.push([err?.message, p])
         if (!err) throw new Error('boom')
       })
-      assert.deepEqual(calls, [[undefined, port], ['boom', undefined]])
+      assert.deepEqual(calls, [
+        [undefined, port],
+        ['boom', undefined],
+      ])
     },
     'berth: calls that overlap in time get different ports': async () => {
       const port = await freeRange(3)

@@ -24,18 +24,57 @@ async function kind(call) {
   }
 }
 
-const inputs = [undefined, null, 0, -1, p, String(p), ` ${p} `, `${p}abc`, `${p}.5`, p + 0.5, 'abc', '', true, false, [], [p], {}, NaN,
-  Infinity, 65536, 65535, 1e21, `0x${p.toString(16)}`, '1e3', -0, 5n]
+const inputs = [
+  undefined,
+  null,
+  0,
+  -1,
+  p,
+  String(p),
+  ` ${p} `,
+  `${p}abc`,
+  `${p}.5`,
+  p + 0.5,
+  'abc',
+  '',
+  true,
+  false,
+  [],
+  [p],
+  {},
+  NaN,
+  Infinity,
+  65536,
+  65535,
+  1e21,
+  `0x${p.toString(16)}`,
+  '1e3',
+  -0,
+  5n,
+]
 const hosts = [undefined, '', '127.0.0.1', 'localhost', '::1', '::', '0.0.0.0', 'example.invalid', '192.0.2.1', '2001:db8::1', 'bad host!']
 const byInput = {
   'detect-port': [(lib, x) => lib.default(x), (lib, x) => lib.default({ port: x })],
-  'get-port-please': [(lib, x) => lib.getPort(x), (lib, x) => lib.getPort({ port: x }), (lib, x) => lib.getPort({ ports: [x] }), (lib, x) => lib.checkPort(x)],
+  'get-port-please': [
+    (lib, x) => lib.getPort(x),
+    (lib, x) => lib.getPort({ port: x }),
+    (lib, x) => lib.getPort({ ports: [x] }),
+    (lib, x) => lib.checkPort(x),
+  ],
   'get-port': [(lib, x) => lib.default({ port: x }), (lib, x) => lib.default({ port: [x] }), (lib, x) => lib.default({ exclude: x })],
-  portfinder: [(lib, x) => lib.default.getPortPromise({ port: x }), (lib, x) => lib.default.getPortPromise({ startPort: x, stopPort: p + 5 }), (lib, x) => lib.default.getPortPromise({ port: p, stopPort: x })],
+  portfinder: [
+    (lib, x) => lib.default.getPortPromise({ port: x }),
+    (lib, x) => lib.default.getPortPromise({ startPort: x, stopPort: p + 5 }),
+    (lib, x) => lib.default.getPortPromise({ port: p, stopPort: x }),
+  ],
 }[name]
 const byHost = {
   'detect-port': [(lib, h) => lib.default({ port: p, hostname: h })],
-  'get-port-please': [(lib, h) => lib.getPort({ port: p, host: h }), (lib, h) => lib.getPort({ port: p, host: h, random: false }), (lib, h) => lib.checkPort(p, h)],
+  'get-port-please': [
+    (lib, h) => lib.getPort({ port: p, host: h }),
+    (lib, h) => lib.getPort({ port: p, host: h, random: false }),
+    (lib, h) => lib.checkPort(p, h),
+  ],
   'get-port': [(lib, h) => lib.default({ port: p, host: h })],
   portfinder: [(lib, h) => lib.default.getPortPromise({ port: p, host: h })],
 }[name]
@@ -48,7 +87,8 @@ async function compare(label, call) {
   if (theirs !== ours) differences.push({ call: label, original: theirs, berth: ours })
 }
 for (const [i, call] of byInput.entries()) {
-  for (const x of inputs) await compare(`input #${i} ${typeof x === 'bigint' ? `${x}n` : JSON.stringify(x) ?? String(x)}`, (lib) => call(lib, x))
+  for (const x of inputs)
+    await compare(`input #${i} ${typeof x === 'bigint' ? `${x}n` : (JSON.stringify(x) ?? String(x))}`, (lib) => call(lib, x))
 }
 for (const busy of [false, true]) {
   const held = busy ? await hold('127.0.0.1', p) : undefined

@@ -39,9 +39,17 @@ for (const name of PACKAGES) {
     test('under Bun (require)', () => scenarios([process.execPath, RUN, name, 'require']), 30_000)
     test('under Node (import)', () => scenarios(['node', RUN, name]), 30_000)
     test('under Node (require)', () => scenarios(['node', RUN, name, 'require']), 30_000)
-    test('under Deno', () => scenarios([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', RUN, name]), 30_000)
+    test(
+      'under Deno',
+      () => scenarios([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', RUN, name]),
+      30_000,
+    )
     // get-port is ESM only; the others are required as their users do.
-    test(`the scenarios hold for ${name} itself`, () => scenarios(['node', RUN, name, name === 'get-port' ? 'import' : 'require', 'original']), 30_000)
+    test(
+      `the scenarios hold for ${name} itself`,
+      () => scenarios(['node', RUN, name, name === 'get-port' ? 'import' : 'require', 'original']),
+      30_000,
+    )
     test(`odd inputs and hosts get the answers ${name} gives (differential, Node)`, async () => {
       const ran = await runCommand(['node', join(ROOT, 'test', 'dropins', 'differential.mjs'), name], { PORT: undefined, HOST: undefined })
       expect(ran.code, ran.stderr).toBe(0)
@@ -85,15 +93,21 @@ describe('the persistence switch (BERTH_PERSIST=1)', () => {
       const env = { ...process.env, BERTH_PERSIST: '1', BERTH_STATE_DIR: freshStateDir() }
       const racers = Array.from({ length: 8 }, () =>
         Bun.spawn([process.execPath, join(ROOT, 'test/dropins/fixtures/race.mjs'), start.lock, done.lock, name, String(from)], {
-          cwd: ROOT, env, stdout: 'pipe', stderr: 'pipe',
-        }))
+          cwd: ROOT,
+          env,
+          stdout: 'pipe',
+          stderr: 'pipe',
+        }),
+      )
       await Bun.sleep(1000)
       start.open()
       // Each racer prints its port and then stays alive, holding its lease, until all have answered.
-      const ports = await Promise.all(racers.map(async (racer) => {
-        const { value } = await racer.stdout.getReader().read()
-        return Number(new TextDecoder().decode(value).trim())
-      }))
+      const ports = await Promise.all(
+        racers.map(async (racer) => {
+          const { value } = await racer.stdout.getReader().read()
+          return Number(new TextDecoder().decode(value).trim())
+        }),
+      )
       done.open()
       const codes = await Promise.all(racers.map((racer) => racer.exited))
       expect(codes).toEqual(Array(8).fill(0))

@@ -101,7 +101,10 @@ export function scenarios(lib, _format, which = 'berth') {
     "a port listen() refuses is listen()'s RangeError": async () => {
       const port = await freeRange(1)
       const refused = { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' }
-      await assert.rejects(getPort({ port: 70000 }), { ...refused, message: 'options.port should be >= 0 and < 65536. Received type number (70000).' })
+      await assert.rejects(getPort({ port: 70000 }), {
+        ...refused,
+        message: 'options.port should be >= 0 and < 65536. Received type number (70000).',
+      })
       await assert.rejects(getPort({ port: port + 0.5 }), refused)
       await assert.rejects(getPort({ ports: [-1] }), refused)
       await assert.rejects(checkPort(70000), refused)
@@ -112,15 +115,23 @@ export function scenarios(lib, _format, which = 'berth') {
     'a host name the resolver does not know finds no port, and says so': async () => {
       await withEnv({ HOST: undefined }, async () => {
         const port = await freeRange(1)
-        await assert.rejects(getPort({ port, host: 'example.invalid' }), { name: 'GetPortError', message: 'Unable to find a random port on host "example.invalid"' })
+        await assert.rejects(getPort({ port, host: 'example.invalid' }), {
+          name: 'GetPortError',
+          message: 'Unable to find a random port on host "example.invalid"',
+        })
         await assert.rejects(getPort({ port, host: '192.168.1.999', random: false }), {
-          name: 'GetPortError', message: `Unable to find an available port on host "192.168.1.999" (tried ${port})`,
+          name: 'GetPortError',
+          message: `Unable to find an available port on host "192.168.1.999" (tried ${port})`,
         })
         // The original resolves the name once per port: 101 slow lookups here (the same message, checked by hand).
         if (which !== 'original') {
-          await assert.rejects(getPort({ host: 'example.invalid' }), { name: 'GetPortError', message: 'Unable to find a random port on host "example.invalid"' })
+          await assert.rejects(getPort({ host: 'example.invalid' }), {
+            name: 'GetPortError',
+            message: 'Unable to find a random port on host "example.invalid"',
+          })
           await assert.rejects(getPort({ host: '192.168.1.999', random: false }), {
-            name: 'GetPortError', message: 'Unable to find an available port on host "192.168.1.999" (tried 3000-3100)',
+            name: 'GetPortError',
+            message: 'Unable to find an available port on host "192.168.1.999" (tried 3000-3100)',
           })
         }
         assert.equal(await checkPort(await freeRange(1), 'example.invalid'), false)
@@ -130,7 +141,9 @@ export function scenarios(lib, _format, which = 'berth') {
       })
     },
     'an address this machine does not have finds no port': async () => {
-      await assert.rejects(getPort({ port: await freeRange(1), host: '192.0.2.1' }), { message: 'Unable to find a random port on host "192.0.2.1"' })
+      await assert.rejects(getPort({ port: await freeRange(1), host: '192.0.2.1' }), {
+        message: 'Unable to find a random port on host "192.0.2.1"',
+      })
     },
     'sequential calls answer the same free port again: nothing is remembered': async () => {
       const port = await freeRange(1)
@@ -140,7 +153,11 @@ export function scenarios(lib, _format, which = 'berth') {
     },
     'berth: calls that overlap in time get different ports': async () => {
       const port = await freeRange(3)
-      const answers = await Promise.all([getPort({ port, portRange: [port, port + 2] }), getPort(port), getPort({ port, host: '127.0.0.1' })])
+      const answers = await Promise.all([
+        getPort({ port, portRange: [port, port + 2] }),
+        getPort(port),
+        getPort({ port, host: '127.0.0.1' }),
+      ])
       assert.equal(new Set(answers).size, 3)
       assert.equal(await getPort(port), port)
     },

@@ -54,22 +54,35 @@ export function scenarios(lib) {
     "a port listen() refuses is listen()'s RangeError": async () => {
       const port = await freeRange(1)
       const refused = { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' }
-      await assert.rejects(getPort({ port: 70000 }), { ...refused, message: 'options.port should be >= 0 and < 65536. Received type number (70000).' })
-      await assert.rejects(getPort({ port: [port + 0.5] }), { ...refused, message: `options.port should be >= 0 and < 65536. Received type number (${port + 0.5}).` })
+      await assert.rejects(getPort({ port: 70000 }), {
+        ...refused,
+        message: 'options.port should be >= 0 and < 65536. Received type number (70000).',
+      })
+      await assert.rejects(getPort({ port: [port + 0.5] }), {
+        ...refused,
+        message: `options.port should be >= 0 and < 65536. Received type number (${port + 0.5}).`,
+      })
       await assert.rejects(getPort({ port: [-1, port] }), refused)
       // Excluded first, so never read.
       assert.equal(await getPort({ port: [-1, port], exclude: [-1] }), port)
     },
-    "a port given as text comes back as text; a value listen() cannot read is its TypeError": async () => {
+    'a port given as text comes back as text; a value listen() cannot read is its TypeError': async () => {
       const port = await freeRange(1)
       assert.equal(await getPort({ port: [String(port)] }), String(port))
-      await assert.rejects(getPort({ port: [true] }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: "The argument 'options' is invalid. Received { port: true, host: undefined }" })
+      await assert.rejects(getPort({ port: [true] }), {
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_VALUE',
+        message: "The argument 'options' is invalid. Received { port: true, host: undefined }",
+      })
     },
     'host: a name the resolver does not know is its error; an address this machine lacks is EADDRNOTAVAIL': async () => {
       const port = await freeRange(1)
       await assert.rejects(getPort({ port, host: 'example.invalid' }), { code: 'ENOTFOUND', hostname: 'example.invalid' })
       await assert.rejects(getPort({ host: '192.168.1.999' }), { code: 'ENOTFOUND' })
-      await assert.rejects(getPort({ port, host: '192.0.2.1' }), { code: 'EADDRNOTAVAIL', message: `listen EADDRNOTAVAIL: address not available 192.0.2.1:${port}` })
+      await assert.rejects(getPort({ port, host: '192.0.2.1' }), {
+        code: 'EADDRNOTAVAIL',
+        message: `listen EADDRNOTAVAIL: address not available 192.0.2.1:${port}`,
+      })
     },
     'berth: two concurrent calls never get the same port (15-30 s lock)': async () => {
       const port = await freeRange(1)

@@ -13,7 +13,13 @@ export async function runAll(scenarios) {
   for (const [name, run] of Object.entries(scenarios)) {
     const opened = []
     try {
-      await run({ hold: async (...args) => { const h = await hold(...args); opened.push(h); return h } })
+      await run({
+        hold: async (...args) => {
+          const h = await hold(...args)
+          opened.push(h)
+          return h
+        },
+      })
       results.push({ name, ok: true })
     } catch (error) {
       results.push({ name, ok: false, error: String(error?.stack ?? error) })

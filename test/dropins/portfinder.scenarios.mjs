@@ -39,7 +39,9 @@ export function scenarios(lib, format) {
       assert.equal(await portfinder.getPortPromise({ port: from, stopPort: from + 2 }), from + 1)
       await hold('127.0.0.1', from + 1)
       await hold('::1', from + 2, true)
-      await assert.rejects(portfinder.getPortPromise({ port: from, stopPort: from + 2 }), { message: `No open ports found in between ${from} and ${from + 2}` })
+      await assert.rejects(portfinder.getPortPromise({ port: from, stopPort: from + 2 }), {
+        message: `No open ports found in between ${from} and ${from + 2}`,
+      })
     },
     'stopPort below port is an error, through the callback too': async () => {
       await assert.rejects(portfinder.getPortPromise({ port: 9000, stopPort: 8000 }), /stopPort\(8000\) is less than options.port\(9000\)/)
@@ -98,13 +100,19 @@ export function scenarios(lib, format) {
       assert.deepEqual(seen, [true, 'Provided options.port(-1) is less than 0, which are cannot be bound.'])
       assert.throws(() => portfinder.getPort({ port: 3000.5 }, () => {}), { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' })
       await assert.rejects(portfinder.getPortPromise({ port: 3000.5 }), { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' })
-      await assert.rejects(portfinder.getPortPromise({ port: 70000 }), { message: 'Provided options.stopPort(65535) is less than options.port(70000)' })
+      await assert.rejects(portfinder.getPortPromise({ port: 70000 }), {
+        message: 'Provided options.stopPort(65535) is less than options.port(70000)',
+      })
     },
     'with startPort given nothing is checked first: a free port above stopPort is "none in between"': async ({ hold }) => {
       const from = await freeRange(2)
-      await assert.rejects(portfinder.getPortPromise({ startPort: from, stopPort: from - 1 }), { message: `No open ports found in between ${from} and ${from - 1}` })
+      await assert.rejects(portfinder.getPortPromise({ startPort: from, stopPort: from - 1 }), {
+        message: `No open ports found in between ${from} and ${from - 1}`,
+      })
       await hold('::', from)
-      await assert.rejects(portfinder.getPortPromise({ port: from, stopPort: from }), { message: `No open ports found in between ${from} and ${from}` })
+      await assert.rejects(portfinder.getPortPromise({ port: from, stopPort: from }), {
+        message: `No open ports found in between ${from} and ${from}`,
+      })
     },
     'sequential calls answer the same free port again: nothing is remembered': async () => {
       const port = await freeRange(1)
@@ -132,11 +140,18 @@ export function scenarios(lib, format) {
     },
     // Last: portfinder keeps a host it was given, so after this one every call of the original fails.
     'a host name the resolver does not know is its error': async () => {
-      await assert.rejects(portfinder.getPortPromise({ port: await freeRange(1), host: 'example.invalid' }), { code: 'ENOTFOUND', hostname: 'example.invalid' })
+      await assert.rejects(portfinder.getPortPromise({ port: await freeRange(1), host: 'example.invalid' }), {
+        code: 'ENOTFOUND',
+        hostname: 'example.invalid',
+      })
     },
     'berth: calls that overlap in time get different ports': async () => {
       const port = await freeRange(4)
-      const answers = await Promise.all([portfinder.getPortPromise({ port }), portfinder.getPortPromise({ port }), portfinder.getPortsPromise(2, { port })])
+      const answers = await Promise.all([
+        portfinder.getPortPromise({ port }),
+        portfinder.getPortPromise({ port }),
+        portfinder.getPortsPromise(2, { port }),
+      ])
       assert.equal(new Set(answers.flat()).size, 4)
       assert.equal(await portfinder.getPortPromise({ port }), port)
     },

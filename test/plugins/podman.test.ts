@@ -97,22 +97,26 @@ afterAll(async () => {
 if (why) console.warn(`real Podman test skipped: ${why}`)
 
 describe('containers plugin (real Podman)', () => {
-  test.skipIf(why !== null)('a port published with podman run -p is skipped by get, named by who, and left alone by kill', async () => {
-    // Installed, but it could not run a container here (the reason is printed): nothing to check against.
-    if (why) {
-      console.warn(`real Podman test skipped: ${why}`)
-      return
-    }
-    const env = { DOCKER_HOST: `unix://${socket}` }
-    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('berth\n')
-    const got = await berth(['get', 'web', '--base', String(port), '--max', String(port + 1), '--verbose', '--no-persist'], env)
-    expect(got.stdout).toBe(`${port + 1}\n`)
-    expect(got.stderr).toContain(`skipped ${port}: published by container ${NAME} (compose shop/web)`)
-    const [report] = JSON.parse((await berth(['who', String(port), '--json'], env)).stdout)
-    expect(report).toMatchObject({ held: true, container: { name: NAME, runtime: 'podman', project: 'shop', service: 'web' } })
-    const kill = await berth(['kill', String(port), '--yes'], env)
-    expect(kill.code).toBe(1)
-    expect(kill.stdout).toContain(`stop it with "podman stop ${NAME}"`)
-    expect(run(['podman', 'inspect', '-f', '{{.State.Running}}', NAME]).out).toBe('true')
-  }, 60_000)
+  test.skipIf(why !== null)(
+    'a port published with podman run -p is skipped by get, named by who, and left alone by kill',
+    async () => {
+      // Installed, but it could not run a container here (the reason is printed): nothing to check against.
+      if (why) {
+        console.warn(`real Podman test skipped: ${why}`)
+        return
+      }
+      const env = { DOCKER_HOST: `unix://${socket}` }
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('berth\n')
+      const got = await berth(['get', 'web', '--base', String(port), '--max', String(port + 1), '--verbose', '--no-persist'], env)
+      expect(got.stdout).toBe(`${port + 1}\n`)
+      expect(got.stderr).toContain(`skipped ${port}: published by container ${NAME} (compose shop/web)`)
+      const [report] = JSON.parse((await berth(['who', String(port), '--json'], env)).stdout)
+      expect(report).toMatchObject({ held: true, container: { name: NAME, runtime: 'podman', project: 'shop', service: 'web' } })
+      const kill = await berth(['kill', String(port), '--yes'], env)
+      expect(kill.code).toBe(1)
+      expect(kill.stdout).toContain(`stop it with "podman stop ${NAME}"`)
+      expect(run(['podman', 'inspect', '-f', '{{.State.Running}}', NAME]).out).toBe('true')
+    },
+    60_000,
+  )
 })

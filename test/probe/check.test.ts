@@ -6,7 +6,6 @@ import { CONSUMERS, HOLDERS, canBind, closeAll, hold, holderLabel, type Held } f
 const held: Held[] = []
 afterEach(() => closeAll(held))
 
-
 describe('probe: the address-family matrix', () => {
   for (const holder of HOLDERS) {
     const label = holderLabel(holder)

@@ -41,7 +41,10 @@ describe('an address that is not on this machine', () => {
   test('berth check prints unavailable (exit 1); berth get exits 2 naming the address; a local address still works', async () => {
     const base = await freeRange(1)
     const checked = await cli(['check', String(base), '--host', '8.8.8.8'])
-    expect(checked).toMatchObject({ code: 1, stdout: `${base} unavailable (8.8.8.8 is not an address of this machine (EADDRNOTAVAIL): no server can listen there; use an address of this machine, or no host)\n` })
+    expect(checked).toMatchObject({
+      code: 1,
+      stdout: `${base} unavailable (8.8.8.8 is not an address of this machine (EADDRNOTAVAIL): no server can listen there; use an address of this machine, or no host)\n`,
+    })
     const v4 = await cli(['get', 'web', '--base', String(base), '--host', '192.0.2.1'])
     expect(v4).toMatchObject({ code: 2, stdout: '' })
     expect(v4.stderr).toContain('192.0.2.1 is not an address of this machine')
@@ -49,13 +52,19 @@ describe('an address that is not on this machine', () => {
     expect(linkLocal).toMatchObject({ code: 2, stdout: '' })
     expect(linkLocal.stderr).toContain('fe80::1 is not available on this machine (EINVAL): a link-local address needs a zone')
     expect(linkLocal.stderr).not.toContain('expand')
-    expect(await cli(['get', 'web', '--base', String(base), '--host', '127.0.0.1', '--no-persist'])).toMatchObject({ code: 0, stdout: `${base}\n` })
+    expect(await cli(['get', 'web', '--base', String(base), '--host', '127.0.0.1', '--no-persist'])).toMatchObject({
+      code: 0,
+      stdout: `${base}\n`,
+    })
   })
 
-  test("berth up refuses a service whose host is not on this machine (exit 2), with nothing exported", async () => {
+  test('berth up refuses a service whose host is not on this machine (exit 2), with nothing exported', async () => {
     const base = await freeRange(1)
     const dir = tempDir('berth-host')
-    writeFileSync(join(dir, 'berth.config.json'), JSON.stringify({ environments: { development: { services: { web: { base, env: 'PORT', host: '8.8.8.8' } } } } }))
+    writeFileSync(
+      join(dir, 'berth.config.json'),
+      JSON.stringify({ environments: { development: { services: { web: { base, env: 'PORT', host: '8.8.8.8' } } } } }),
+    )
     const ran = await cli(['up', '--no-persist'], { env: { NODE_ENV: '' }, cwd: dir })
     expect(ran).toMatchObject({ code: 2, stdout: '' })
     expect(ran.stderr).toContain('8.8.8.8 is not an address of this machine (EADDRNOTAVAIL)')

@@ -34,7 +34,10 @@ describe('main thread and workers', () => {
     expect(main.busy.map((b) => b.port)).toEqual(busy)
     expect(main.busy.every((b) => b.reason === 'in-use')).toBe(true)
     expect(main.free).toBe(80 - busy.length)
-    expect(main.runs.slice(0, 2)).toEqual([{ from: from + 42, to: from + 62, length: 21 }, { from: from + 21, to: from + 40, length: 20 }])
+    expect(main.runs.slice(0, 2)).toEqual([
+      { from: from + 42, to: from + 62, length: 21 },
+      { from: from + 21, to: from + 40, length: 20 },
+    ])
   })
 
   test('the size of a batch picks main thread or workers, and the workers start only when one needs them', async () => {
@@ -45,7 +48,10 @@ describe('main thread and workers', () => {
     await allocator.allocate({ serviceName: 'web', basePort: base })
     expect(engine.workersStarted).toBe(false)
     const from = await freeRange(64)
-    const results = await engine.check(Array.from({ length: 64 }, (_, i) => from + i), probeHosts(undefined))
+    const results = await engine.check(
+      Array.from({ length: 64 }, (_, i) => from + i),
+      probeHosts(undefined),
+    )
     expect(engine.workersStarted).toBe(true)
     expect(results.map((r) => r.port)).toEqual(Array.from({ length: 64 }, (_, i) => from + i))
     await allocator.dispose()
@@ -56,14 +62,15 @@ describe('main thread and workers', () => {
 describe('hangs inside a worker', () => {
   test('a check that never answers marks its port "timeout", and the workers are replaced', async () => {
     const engine = createWorkerEngine({
-      probe: () => Promise.reject(new Error('the main thread must not probe')), timeout: 150, threads: 2,
-      probeModule: fixture('hanging-probe.ts'), chunkSize: 10,
+      probe: () => Promise.reject(new Error('the main thread must not probe')),
+      timeout: 150,
+      threads: 2,
+      probeModule: fixture('hanging-probe.ts'),
+      chunkSize: 10,
     })
     const ports = Array.from({ length: 40 }, (_, i) => 20000 + i)
     const results = await engine.check(ports, ['::'], { runOn: 'workers' })
-    expect(results.filter((r) => !r.free)).toEqual(
-      [20007, 20017, 20027, 20037].map((port) => ({ port, free: false, reason: 'timeout' })),
-    )
+    expect(results.filter((r) => !r.free)).toEqual([20007, 20017, 20027, 20037].map((port) => ({ port, free: false, reason: 'timeout' })))
     expect(engine.replacedWorkers).toBeGreaterThan(0)
     // The replaced workers still work.
     expect((await engine.check([20040, 20041], ['::'], { runOn: 'workers' })).every((r) => r.free)).toBe(true)
@@ -72,7 +79,11 @@ describe('hangs inside a worker', () => {
 
   test('a worker blocked for good is terminated and its chunk reported "timeout"', async () => {
     const engine = createWorkerEngine({
-      probe: () => Promise.reject(new Error('unused')), timeout: 100, threads: 2, probeModule: fixture('blocking-probe.ts'), chunkSize: 4,
+      probe: () => Promise.reject(new Error('unused')),
+      timeout: 100,
+      threads: 2,
+      probeModule: fixture('blocking-probe.ts'),
+      chunkSize: 4,
     })
     const results = await engine.check([1, 2, 3, 4, 5, 6, 7, 8], ['::'], { runOn: 'workers' })
     expect(results.slice(0, 4).map((r) => r.reason)).toEqual(['timeout', 'timeout', 'timeout', 'timeout'])

@@ -63,7 +63,9 @@ describe("the spec's functions log as the spec shows", () => {
     const base = await freeRange(5)
     const ran = await run(`await lib.getPortFromEnvOrAllocate('PORT', ${base}, 'main-server')`)
     expect(ran.code).toBe(0)
-    expect(ran.stderr).toContain(`⚠️  [main-server] Ignoring invalid PORT="abc" (expected a whole number from 1 to 65535); falling back to dynamic allocation from ${base}`)
+    expect(ran.stderr).toContain(
+      `⚠️  [main-server] Ignoring invalid PORT="abc" (expected a whole number from 1 to 65535); falling back to dynamic allocation from ${base}`,
+    )
     expect(ran.stdout).toContain(`✅ [main-server] Allocated preferred port ${base} after 1 attempt(s)`)
   })
 
@@ -82,13 +84,23 @@ describe("berth's own exports", () => {
   test("a value berth exported for another project is no preference there (a --verbose line says so); a value changed since is the user's again", async () => {
     const from = await freeRange(20)
     const a = makeProject(tempDir, { environments: { development: { services: { web: { base: from + 10, env: 'PORT' } } } } })
-    const b = { ...makeProject(tempDir, { environments: { development: { services: { web: { base: from, max: from + 9, env: 'PORT' } } } } }), env: a.env }
-    const exported = Object.fromEntries((await a.runFromShell(['up'])).stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)))
+    const b = {
+      ...makeProject(tempDir, { environments: { development: { services: { web: { base: from, max: from + 9, env: 'PORT' } } } } }),
+      env: a.env,
+    }
+    const exported = Object.fromEntries(
+      (await a.runFromShell(['up'])).stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+    )
     const marker = exported.BERTH_EXPORTS.replace(/^'|'$/g, '')
     expect(marker).toBe(`PORT=${from + 10}@${realpathSync(a.root)}`)
     const inB = await b.run(['up', '--verbose'], { PORT: exported.PORT, BERTH_EXPORTS: marker })
     expect(inB.stdout).toStartWith(`PORT=${from}\n`)
-    expect(inB.stderr).toContain(`ℹ️  [web] Ignoring PORT=${from + 10}: berth exported it for another project (${realpathSync(a.root)}), so it is not a preference here`)
+    expect(inB.stderr).toContain(
+      `ℹ️  [web] Ignoring PORT=${from + 10}: berth exported it for another project (${realpathSync(a.root)}), so it is not a preference here`,
+    )
     expect(inB.stderr).toContain('   • Success rate: 100.0%')
     // A value the user set since is theirs again.
     const changed = await b.run(['up', '--format', 'json'], { PORT: String(from + 5), BERTH_EXPORTS: marker })

@@ -41,7 +41,10 @@ describe('groups are sticky', () => {
     expect(moved.stderr).toContain(
       `⚠️  [stack] Offset 1, remembered for stack, no longer places every member (db:${from + 21} in use by another process): placed api:${from}, db:${from + 20} at offset 0`,
     )
-    expect((await p.leases()).map((l) => [l.service, l.port]).sort()).toEqual([['api', from], ['db', from + 20]])
+    expect((await p.leases()).map((l) => [l.service, l.port]).sort()).toEqual([
+      ['api', from],
+      ['db', from + 20],
+    ])
   })
 })
 
@@ -62,7 +65,9 @@ describe('a strict member pins its group', () => {
     held.push(await hold('127.0.0.1', from))
     const ran = await p.run(['up'])
     expect(ran.code).toBe(1)
-    expect(ran.stderr).toContain(`🚨 [stack] api:${from} in use by another process, and db is strict, so stack stays at offset 0: nothing was claimed`)
+    expect(ran.stderr).toContain(
+      `🚨 [stack] api:${from} in use by another process, and db is strict, so stack stays at offset 0: nothing was claimed`,
+    )
     expect(await p.leases()).toEqual([])
   })
 })
@@ -78,12 +83,19 @@ describe('what the summary calls a port', () => {
     expect(again.stderr).toContain(`✅ [web] Allocated remembered port ${from + 1} (preferred: ${from}) after 1 attempt(s)`)
     expect(again.stderr).toContain(`web                  | Port: ${from + 1} | 📌 REMEMBERED | Attempts: 1`)
     expect(again.stderr).toContain('   • Preferred ports: 0  \n   • Remembered ports: 1\n   • Fallback ports: 0\n')
-    expect(JSON.parse(again.stdout).allocations[0]).toMatchObject({ port: from + 1, preferredPort: from, outcome: 'remembered', rememberedPort: from + 1 })
+    expect(JSON.parse(again.stdout).allocations[0]).toMatchObject({
+      port: from + 1,
+      preferredPort: from,
+      outcome: 'remembered',
+      rememberedPort: from + 1,
+    })
   })
 
   test('instances #2…#N prefer their own slot of the range, so they are not fallbacks', async () => {
     const from = await freeRange(20)
-    const p = makeProject(tempDir, { environments: { development: { services: { worker: { base: from, instances: 3 } }, exports: { W: '${worker.ports}' } } } })
+    const p = makeProject(tempDir, {
+      environments: { development: { services: { worker: { base: from, instances: 3 } }, exports: { W: '${worker.ports}' } } },
+    })
     const ran = await p.run(['up'])
     expect(ran.stdout).toStartWith(`W=${from},${from + 1},${from + 2}\n`)
     for (const [i, port] of [from, from + 1, from + 2].entries()) {

@@ -35,9 +35,19 @@ describe('names that collide with object internals', () => {
     expect(ran.stderr).not.toContain('Ignoring invalid')
     expect(ran.code).toBe(0)
     const out = JSON.parse(ran.stdout)
-    expect(out.allocations.map((a: { serviceName: string }) => a.serviceName)).toEqual(['constructor', 'prototype', 'toString#1', 'toString#2', 'hasOwnProperty'])
+    expect(out.allocations.map((a: { serviceName: string }) => a.serviceName)).toEqual([
+      'constructor',
+      'prototype',
+      'toString#1',
+      'toString#2',
+      'hasOwnProperty',
+    ])
     expect(Object.entries(out.env)).toEqual([
-      ['constructor', String(from)], ['T', `${from + 20},${from + 21}`], ['__proto__', String(from + 30)], ['toString', String(from + 10)], ['valueOf', String(from)],
+      ['constructor', String(from)],
+      ['T', `${from + 20},${from + 21}`],
+      ['__proto__', String(from + 30)],
+      ['toString', String(from + 10)],
+      ['valueOf', String(from)],
     ])
   })
 
@@ -51,17 +61,45 @@ describe('names that collide with object internals', () => {
 })
 
 describe('exports that would change how a shell or loader runs', () => {
-  const denied = ['BASH_ENV', 'ENV', 'PROMPT_COMMAND', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'PATH', 'IFS', 'PS4', 'SHELLOPTS', 'BASHOPTS', 'NODE_OPTIONS', 'DYLD_INSERT_LIBRARIES', 'BERTH_SAFE_DIRECTORIES', 'bash_env']
+  const denied = [
+    'BASH_ENV',
+    'ENV',
+    'PROMPT_COMMAND',
+    'LD_PRELOAD',
+    'LD_LIBRARY_PATH',
+    'PATH',
+    'IFS',
+    'PS4',
+    'SHELLOPTS',
+    'BASHOPTS',
+    'NODE_OPTIONS',
+    'DYLD_INSERT_LIBRARIES',
+    'BERTH_SAFE_DIRECTORIES',
+    'bash_env',
+  ]
 
   test('each name is refused with exit 2 naming the key, from exports and from a service env, in every format and with --write', async () => {
     const from = await freeRange(2)
     for (const name of denied) {
-      const viaExports = projectWith({ environments: { development: { services: { web: { base: from } }, exports: { [name]: 'touch /tmp/pwned' } } } })
+      const viaExports = projectWith({
+        environments: { development: { services: { web: { base: from } }, exports: { [name]: 'touch /tmp/pwned' } } },
+      })
       const viaEnv = projectWith({ environments: { development: { services: { web: { base: from, env: name } } } } })
-      for (const [p, key] of [[viaExports, `exports.${name}`], [viaEnv, 'services.web.env']] as const) {
+      for (const [p, key] of [
+        [viaExports, `exports.${name}`],
+        [viaEnv, 'services.web.env'],
+      ] as const) {
         // Every format and --write for two names; the shell format (the one eval runs) for all.
         const all = name === 'BASH_ENV' || name === 'LD_PRELOAD'
-        const runs = all ? [['up'], ['up', '--format', 'shell'], ['up', '--format', 'json'], ['up', '--format', 'summary'], ['up', '--format', 'shell', '--write', 'out.env']] : [['up', '--format', 'shell']]
+        const runs = all
+          ? [
+              ['up'],
+              ['up', '--format', 'shell'],
+              ['up', '--format', 'json'],
+              ['up', '--format', 'summary'],
+              ['up', '--format', 'shell', '--write', 'out.env'],
+            ]
+          : [['up', '--format', 'shell']]
         for (const args of runs) {
           const ran = await p.run(args)
           expect({ name, args, code: ran.code, stdout: ran.stdout }).toEqual({ name, args, code: 2, stdout: '' })
@@ -74,8 +112,15 @@ describe('exports that would change how a shell or loader runs', () => {
 
   test('ordinary names still export', async () => {
     const from = await freeRange(2)
-    const p = projectWith({ environments: { development: { services: { web: { base: from, env: 'PORT' } }, exports: { NODE_ENV_PORT: '${web.port}', ENVIRONMENT: 'dev' } } } })
-    expect(await p.run(['up', '--format', 'shell'])).toMatchObject({ code: 0, stdout: `export PORT=${from}\nexport NODE_ENV_PORT=${from}\nexport ENVIRONMENT=dev\nexport BERTH_EXPORTS='PORT=${from}@${p.root}'\n` })
+    const p = projectWith({
+      environments: {
+        development: { services: { web: { base: from, env: 'PORT' } }, exports: { NODE_ENV_PORT: '${web.port}', ENVIRONMENT: 'dev' } },
+      },
+    })
+    expect(await p.run(['up', '--format', 'shell'])).toMatchObject({
+      code: 0,
+      stdout: `export PORT=${from}\nexport NODE_ENV_PORT=${from}\nexport ENVIRONMENT=dev\nexport BERTH_EXPORTS='PORT=${from}@${p.root}'\n`,
+    })
   })
 })
 
@@ -87,7 +132,9 @@ describe('bounds on a project file', () => {
     expect(many.stderr).toContain('environments.development.services: expected at most 1024 services')
     const members = Array.from({ length: 128 }, (_, i) => `m${i}`)
     const groups = Object.fromEntries([0, 1].map((g) => [`g${g}`, { services: members.slice(g * 64, g * 64 + 64), span: 1000 }]))
-    const wide = projectWith({ environments: { development: { services: Object.fromEntries(members.map((m, i) => [m, { base: 2000 + i * 10 }])), groups } } })
+    const wide = projectWith({
+      environments: { development: { services: Object.fromEntries(members.map((m, i) => [m, { base: 2000 + i * 10 }])), groups } },
+    })
     const trials = await wide.run(['up'])
     expect(trials).toMatchObject({ code: 2, stdout: '' })
     expect(trials.stderr).toContain('the groups of development would try 128128 placements (span + 1 times members); at most 65536')

@@ -17,13 +17,18 @@ const tempDir = tempDirs()
 function folderWith(files: Record<string, string>) {
   const dir = tempDir('berth-load')
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
-  const run = (args: string[], env: Record<string, string> = {}) => runCommand([binary(), ...args], { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '', ...env }, dir)
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCommand([binary(), ...args], { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '', ...env }, dir)
   return { dir, run }
 }
 
 describe('plugin file mistakes', () => {
   test('a missing file and a file whose default export is not a plugin exit 2 naming the file, without internal paths', async () => {
-    const f = folderWith({ 'number.ts': 'export default 42\n', 'throws.ts': "export default () => { throw new Error('no options') }\n", 'syntax.ts': 'export default {\n' })
+    const f = folderWith({
+      'number.ts': 'export default 42\n',
+      'throws.ts': "export default () => { throw new Error('no options') }\n",
+      'syntax.ts': 'export default {\n',
+    })
     for (const [name, says] of [
       ['missing.ts', 'does not exist'],
       ['number.ts', 'must export by default a plugin'],
@@ -53,13 +58,34 @@ describe("import … from 'berth-ports' in a plugin file", () => {
     const base = await freeRange(2)
     const f = folderWith({
       // The subpath's export decides the port, so a stand-in module would not pass.
-      'uses-subpath.ts': "import { definePlugin } from 'berth-ports'\nimport { exclusions } from 'berth-ports/plugins'\nexport default definePlugin({ name: 'next', preferred: (req) => req.basePort + exclusions().name.length - 9 })\n",
+      'uses-subpath.ts':
+        "import { definePlugin } from 'berth-ports'\nimport { exclusions } from 'berth-ports/plugins'\nexport default definePlugin({ name: 'next', preferred: (req) => req.basePort + exclusions().name.length - 9 })\n",
     })
     copyFileSync(join(ROOT, 'examples', 'plugins', 'evens-only.ts'), join(f.dir, 'evens-only.ts'))
     const even = base % 2 === 0 ? base : base + 1
-    const evens = await f.run(['get', 'web', '--no-persist', '--base', String(base), '--max', String(base + 1), '--plugin', 'evens-only.ts'])
+    const evens = await f.run([
+      'get',
+      'web',
+      '--no-persist',
+      '--base',
+      String(base),
+      '--max',
+      String(base + 1),
+      '--plugin',
+      'evens-only.ts',
+    ])
     expect(evens).toMatchObject({ code: 0, stdout: `${even}\n` })
-    const subpath = await f.run(['get', 'web', '--no-persist', '--base', String(base), '--max', String(base + 1), '--plugin', 'uses-subpath.ts'])
+    const subpath = await f.run([
+      'get',
+      'web',
+      '--no-persist',
+      '--base',
+      String(base),
+      '--max',
+      String(base + 1),
+      '--plugin',
+      'uses-subpath.ts',
+    ])
     expect(subpath).toMatchObject({ code: 0, stdout: `${base + 1}\n` })
   })
 
@@ -89,7 +115,10 @@ describe('files that never finish loading, and plugins that leave work behind', 
   test('berth exits with its answer even when a plugin left a timer running', async () => {
     const base = await freeRange(1)
     const f = folderWith({ 'timer.ts': 'setInterval(() => {}, 1000)\nexport default { name: "ticking" }\n' })
-    expect(await f.run(['get', 'web', '--no-persist', '--base', String(base), '--plugin', 'timer.ts'])).toMatchObject({ code: 0, stdout: `${base}\n` })
+    expect(await f.run(['get', 'web', '--no-persist', '--base', String(base), '--plugin', 'timer.ts'])).toMatchObject({
+      code: 0,
+      stdout: `${base}\n`,
+    })
   })
 
   test('a hook that never settles ends berth with 70 and a message, never 0 with an empty answer', async () => {

@@ -37,7 +37,11 @@ const config = (base: number) => JSON.stringify({ environments: { development: {
 const plugin = `{ name: 'marked' }`
 
 function up(cwd: string, args: string[] = [], env: Record<string, string> = {}) {
-  return runCommand([binary(), 'up', '--no-persist', ...args], { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '', BERTH_SAFE_DIRECTORIES: '', ...env }, cwd)
+  return runCommand(
+    [binary(), 'up', '--no-persist', ...args],
+    { BERTH_STATE_DIR: freshStateDir(), NODE_ENV: '', BERTH_SAFE_DIRECTORIES: '', ...env },
+    cwd,
+  )
 }
 
 describe('project files (berth.config.ts)', () => {
@@ -52,9 +56,15 @@ describe('project files (berth.config.ts)', () => {
     expect(refused.stderr).toContain(`--config ${file}`)
     expect(refused.stderr).toContain(`BERTH_SAFE_DIRECTORIES=${project}`)
     expect(existsSync(marker)).toBe(false)
-    expect(await up(project, ['--config', file])).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)) })
+    expect(await up(project, ['--config', file])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)),
+    })
     expect(existsSync(marker)).toBe(true)
-    expect(await up(project, [], { BERTH_SAFE_DIRECTORIES: `/nonexistent:${project}` })).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)) })
+    expect(await up(project, [], { BERTH_SAFE_DIRECTORIES: `/nonexistent:${project}` })).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)),
+    })
   })
 
   test('the walk up stops at a folder owned by another user: its berth.config.ts is never found', async () => {
@@ -102,7 +112,10 @@ describe('project files (berth.config.ts)', () => {
     expect(refused).toMatchObject({ code: 78, stdout: '' })
     expect(refused.stderr).toContain(`Refusing to run the plugin file ${join(project, 'plugin.ts')}: it belongs to uid ${NOBODY}`)
     expect(existsSync(marker)).toBe(false)
-    expect(await up(project, [], { BERTH_SAFE_DIRECTORIES: project })).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)) })
+    expect(await up(project, [], { BERTH_SAFE_DIRECTORIES: project })).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)),
+    })
     expect(existsSync(marker)).toBe(true)
   })
 })
@@ -135,7 +148,11 @@ describe('plugin files named with --plugin', () => {
     codeFile(join(project, 'berth.config.ts'), 0, join(home, 'config-ran'), config(base))
     const sub = folder(NOBODY, project)
     const asNobody = (args: string[]) =>
-      runCommand(['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', binary(), ...args, '--no-persist'], { HOME: home, BERTH_SAFE_DIRECTORIES: '', NODE_ENV: '' }, sub)
+      runCommand(
+        ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', binary(), ...args, '--no-persist'],
+        { HOME: home, BERTH_SAFE_DIRECTORIES: '', NODE_ENV: '' },
+        sub,
+      )
     expect(await asNobody(['get', 'web', '--base', String(base), '--plugin', file])).toMatchObject({ code: 0, stdout: `${base}\n` })
     expect(existsSync(join(home, 'plugin-ran'))).toBe(true)
     expect(await asNobody(['up'])).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^PORT=${base}\nBERTH_EXPORTS=`)) })

@@ -32,7 +32,10 @@ describe('berth up is all or nothing', () => {
     expect(await p.leases()).toEqual(before)
   })
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     test(`${signal} half-way: every claim is rolled back, the leases are as before, exit ${code}`, async () => {
       const from = await freeRange(100)
       const p = eightServices(from)

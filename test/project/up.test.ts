@@ -29,7 +29,10 @@ describe('berth up with a project file', () => {
     const p = projectWith({
       environments: {
         development: {
-          services: { 'web-server': { base: from, max: from + 9, env: 'PORT' }, 'api-server': { base: from + 10, max: from + 19, env: 'API_PORT' } },
+          services: {
+            'web-server': { base: from, max: from + 9, env: 'PORT' },
+            'api-server': { base: from + 10, max: from + 19, env: 'API_PORT' },
+          },
           exports: { API_TARGET: 'http://localhost:${api-server.port}' },
         },
       },
@@ -45,13 +48,17 @@ describe('berth up with a project file', () => {
     expect(json.env).toEqual({ PORT: String(from), API_PORT: String(from + 10), API_TARGET: `http://localhost:${from + 10}` })
     const written = await p.inProcess(['up', '--format', 'shell', '--write', 'ports.env'])
     expect(written).toMatchObject({ code: 0, stdout: '' })
-    expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(`export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\nexport ${mark}\n`)
+    expect(readFileSync(join(p.root, 'ports.env'), 'utf8')).toBe(
+      `export PORT=${from}\nexport API_PORT=${from + 10}\nexport API_TARGET=http://localhost:${from + 10}\nexport ${mark}\n`,
+    )
   })
 
   test('getConfig() in JavaScript returns the same values berth up printed', async () => {
     const from = await freeRange(10)
     const p = projectWith({
-      environments: { development: { services: { web: { base: from, max: from + 9, env: 'PORT' } }, exports: { SELF: 'http://localhost:${web.port}' } } },
+      environments: {
+        development: { services: { web: { base: from, max: from + 9, env: 'PORT' } }, exports: { SELF: 'http://localhost:${web.port}' } },
+      },
     })
     const cli = JSON.parse((await p.run(['up', '--format', 'json'])).stdout).env
     const script = `const { getConfig } = await import(${JSON.stringify(join(ROOT, 'index.ts'))}); console.log(JSON.stringify((await getConfig({ logger: null })).env))`
@@ -77,8 +84,14 @@ describe('plugin files', () => {
     const from = await freeRange(100)
     // No options given: the example's seed defaults to 0.
     const expected = from + (fnv1a('0:web') % 100)
-    const p = projectWith({ plugins: [plugin], environments: { development: { services: { web: { base: from, max: from + 99, env: 'PORT' } } } } })
-    const got = JSON.parse((await p.run(['get', 'web', '--base', String(from), '--max', String(from + 99), '--plugin', plugin, '--json', '--no-persist'])).stdout)
+    const p = projectWith({
+      plugins: [plugin],
+      environments: { development: { services: { web: { base: from, max: from + 99, env: 'PORT' } } } },
+    })
+    const got = JSON.parse(
+      (await p.run(['get', 'web', '--base', String(from), '--max', String(from + 99), '--plugin', plugin, '--json', '--no-persist']))
+        .stdout,
+    )
     expect(got.port).toBe(expected)
     expect((await p.run(['up', '--no-persist'])).stdout).toStartWith(`PORT=${expected}\nBERTH_EXPORTS=`)
   })
@@ -110,11 +123,17 @@ describe('the exclusion policy in the CLI', () => {
     const args = ['get', 'svc', '--base', String(start - 2), '--max', String(start + 40), '--json', '--no-persist']
     const asNobody = await runCommand(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', copy, ...args], {}, work)
     const result = JSON.parse(asNobody.stdout)
-    expect(result.skipped.slice(0, 2)).toEqual([{ port: start - 2, reason: 'privileged' }, { port: start - 1, reason: 'privileged' }])
+    expect(result.skipped.slice(0, 2)).toEqual([
+      { port: start - 2, reason: 'privileged' },
+      { port: start - 1, reason: 'privileged' },
+    ])
     expect(result.port).toBeGreaterThanOrEqual(start)
     const asRoot = JSON.parse((await runCommand([copy, ...args], {}, work)).stdout)
     expect(asRoot.skipped.every((s: { reason: string }) => s.reason !== 'privileged')).toBe(true)
-    const allowed = JSON.parse((await runCommand(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', copy, ...args, '--allow-privileged'], {}, work)).stdout)
+    const allowed = JSON.parse(
+      (await runCommand(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', copy, ...args, '--allow-privileged'], {}, work))
+        .stdout,
+    )
     expect(allowed.skipped[0]).toEqual({ port: start - 2, reason: 'permission', host: '::' })
   })
 })

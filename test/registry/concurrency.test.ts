@@ -52,7 +52,11 @@ describe(`${PROCESSES} processes × 4 allocations at once`, () => {
       const script = `flock -s "$LOCK" true; for s in a b c d; do "$BERTH" get "$ID-$s" --base ${from} --max ${to} -q || exit 1; done`
       const commands = Array.from({ length: PROCESSES }, (_, i) => ['sh', '-c', script.replaceAll('$ID', `p${i}`)])
       const outputs = await runAll(commands, { ...env, LOCK: lockGate.lock, BERTH: binary() }, lockGate)
-      await expectDistinctAndBindable(outputs.flatMap((out) => out.trim().split('\n').map(Number)), from, to)
+      await expectDistinctAndBindable(
+        outputs.flatMap((out) => out.trim().split('\n').map(Number)),
+        from,
+        to,
+      )
     }
   }, 120_000)
 
@@ -63,9 +67,20 @@ describe(`${PROCESSES} processes × 4 allocations at once`, () => {
     const fixture = join(ROOT, 'test', 'registry', 'fixtures', 'allocate-four.ts')
     for (let round = 0; round < ROUNDS; round++) {
       const lockGate = await gate()
-      const commands = Array.from({ length: PROCESSES }, (_, i) => [process.execPath, fixture, lockGate.lock, `p${i}`, String(from), String(to)])
+      const commands = Array.from({ length: PROCESSES }, (_, i) => [
+        process.execPath,
+        fixture,
+        lockGate.lock,
+        `p${i}`,
+        String(from),
+        String(to),
+      ])
       const outputs = await runAll(commands, env, lockGate)
-      await expectDistinctAndBindable(outputs.flatMap((out) => JSON.parse(out) as number[]), from, to)
+      await expectDistinctAndBindable(
+        outputs.flatMap((out) => JSON.parse(out) as number[]),
+        from,
+        to,
+      )
     }
   }, 120_000)
 })

@@ -37,7 +37,9 @@ describe('SQLite result codes count by their primary code', () => {
     expect(code(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY_RECOVERY', errno: 261 }))).toBe('E_STATE_BUSY')
     expect(code(Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_ERROR', errcode: 517 }))).toBe('E_STATE_BUSY') // BUSY_SNAPSHOT
     expect(code(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_SHORT_READ', errno: 522 }))).toBe('E_STATE_IO')
-    expect(code(Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY_DBMOVED', errno: 1032 }))).toBe('E_STATE')
+    expect(code(Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY_DBMOVED', errno: 1032 }))).toBe(
+      'E_STATE',
+    )
   })
 
   test("a driver that gives only SQLite's message (Deno) is understood too", () => {
@@ -46,7 +48,10 @@ describe('SQLite result codes count by their primary code', () => {
   })
 
   test('the symlink refusal says to use the real path', () => {
-    const error = stateError(Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN_SYMLINK', errno: 1550 }), path) as Error
+    const error = stateError(
+      Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN_SYMLINK', errno: 1550 }),
+      path,
+    ) as Error
     expect(error.message).toContain(`${path}: its path goes through a symlink`)
     expect(error.message).toContain('realpath /state')
   })
@@ -68,7 +73,11 @@ describe('the machine around the registry', () => {
     writeFileSync(join(work, 'file'), '')
     const state = join(work, 'file', 'state')
     for (const command of [['get', 'web'], ['list'], ['gc'], ['release', 'web']]) {
-      expectClean(await runCommand([binary(), ...command], { BERTH_STATE_DIR: state }, work), 78, `${state}: a part of this path is a file, not a directory`)
+      expectClean(
+        await runCommand([binary(), ...command], { BERTH_STATE_DIR: state }, work),
+        78,
+        `${state}: a part of this path is a file, not a directory`,
+      )
     }
   })
 
@@ -120,7 +129,7 @@ describe('the machine around the registry', () => {
 })
 
 describe('foreign or loose state', () => {
-  test.skipIf(!isRoot)("root refuses a registry file that belongs to another user, and leaves it as it was", async () => {
+  test.skipIf(!isRoot)('root refuses a registry file that belongs to another user, and leaves it as it was', async () => {
     const work = workDir()
     const state = join(work, 'state')
     mkdirSync(state, { mode: 0o700 })
@@ -140,7 +149,12 @@ describe('foreign or loose state', () => {
     mkdirSync(loose)
     chmodSync(loose, 0o777)
     const ran = await runCommand([binary(), 'list'], { ...NO_STATE, XDG_STATE_HOME: loose }, work)
-    expectClean(ran, 78, `Refusing the state directory ${loose}/berth: its parent ${loose} is writable by every user (mode 777)`, `chmod o-w ${loose}`)
+    expectClean(
+      ran,
+      78,
+      `Refusing the state directory ${loose}/berth: its parent ${loose} is writable by every user (mode 777)`,
+      `chmod o-w ${loose}`,
+    )
     chmodSync(loose, 0o1777)
     expect((await runCommand([binary(), 'list', '--json'], { ...NO_STATE, XDG_STATE_HOME: loose }, work)).code).toBe(0)
   })
@@ -152,7 +166,9 @@ describe('foreign or loose state', () => {
     chownSync(theirs, NOBODY, NOBODY)
     const ran = await runCommand([binary(), 'list', '--json'], { ...NO_STATE, XDG_STATE_HOME: theirs }, work)
     expect(ran).toMatchObject({ code: 0, stdout: '[]\n' })
-    expect(ran.stderr).toContain(`The state directory ${theirs}/berth sits in ${theirs}, which belongs to uid ${NOBODY}: that user could move your leases away`)
+    expect(ran.stderr).toContain(
+      `The state directory ${theirs}/berth sits in ${theirs}, which belongs to uid ${NOBODY}: that user could move your leases away`,
+    )
   })
 
   test('a relative HOME is refused: the registry never lands under the working directory', async () => {

@@ -24,7 +24,15 @@ function stateDir() {
 async function fullRegistry(state: string, root: string) {
   const registry = await createRegistry(state)
   for (let i = 0; i < 300; i++) {
-    registry.claim({ port: 40000 + i, project: root, service: `svc${i}`, host: null, owner: null, leaseUntil: Date.now() + 3_600_000, replaceDormant: false })
+    registry.claim({
+      port: 40000 + i,
+      project: root,
+      service: `svc${i}`,
+      host: null,
+      owner: null,
+      leaseUntil: Date.now() + 3_600_000,
+      replaceDormant: false,
+    })
   }
   registry.close()
 }
@@ -36,7 +44,10 @@ function corruptPage(db: string, page = 3) {
   closeSync(fd)
 }
 
-const asideFiles = (state: string, label: string) => readdirSync(state).filter((name) => name.includes(`.${label}`)).sort()
+const asideFiles = (state: string, label: string) =>
+  readdirSync(state)
+    .filter((name) => name.includes(`.${label}`))
+    .sort()
 
 describe('damage found after the registry opened', () => {
   test('one corrupt page: get, list, gc and release each move it aside once, warn once, and finish their work', async () => {
@@ -86,7 +97,8 @@ describe('a write-ahead log from another registry', () => {
     const a = stateDir()
     const b = stateDir()
     const base = await freeRange(4)
-    const get = (s: ReturnType<typeof stateDir>, service: string, port: number) => s.run(['get', service, '--base', String(port), '--max', String(port + 1), '--ttl', '1h', '-q'])
+    const get = (s: ReturnType<typeof stateDir>, service: string, port: number) =>
+      s.run(['get', service, '--base', String(port), '--max', String(port + 1), '--ttl', '1h', '-q'])
     expect((await get(a, 'a1', base)).code).toBe(0)
     expect((await get(a, 'a2', base)).code).toBe(0)
     expect((await b.run(['list'])).code).toBe(0)

@@ -21,7 +21,8 @@ function project() {
   }
 }
 
-const leases = async (p: ReturnType<typeof project>) => JSON.parse((await p.run(['list', '--json'])).stdout) as Array<Record<string, unknown>>
+const leases = async (p: ReturnType<typeof project>) =>
+  JSON.parse((await p.run(['list', '--json'])).stdout) as Array<Record<string, unknown>>
 
 describe('sticky ports', () => {
   test('a service gets its last port again after a restart, even when the base port is free', async () => {
@@ -36,7 +37,13 @@ describe('sticky ports', () => {
     // Said as what it is: the port web had before, not its preferred one (issue 12, item 4).
     expect(again.stderr).toContain(`✅ [web] Allocated remembered port ${base + 1} (preferred: ${base}) after 1 attempt(s)`)
     const json = JSON.parse((await p.runFromShell(['get', 'web', '--base', String(base), '--max', String(base + 9), '--json'])).stdout)
-    expect(json).toMatchObject({ port: base + 1, preferredPort: base, usedPreferred: false, outcome: 'remembered', rememberedPort: base + 1 })
+    expect(json).toMatchObject({
+      port: base + 1,
+      preferredPort: base,
+      usedPreferred: false,
+      outcome: 'remembered',
+      rememberedPort: base + 1,
+    })
   })
 
   test('a remembered port taken by a foreign listener moves, with a warning that says why', async () => {
@@ -82,7 +89,10 @@ describe('owners and states', () => {
     expect(api).toMatchObject({ port: base + 1, skipped: [{ port: base, reason: 'dormant' }] })
     const db = await p.runFromShell(['get', 'db', '--base', String(base), '--max', String(base), '--json'])
     expect(JSON.parse(db.stdout)).toMatchObject({ port: base, skipped: [] })
-    expect((await leases(p)).map((l) => [l.service, l.port]).sort()).toEqual([['api', base + 1], ['db', base]])
+    expect((await leases(p)).map((l) => [l.service, l.port]).sort()).toEqual([
+      ['api', base + 1],
+      ['db', base],
+    ])
   })
 
   test('--ttl keeps a lease active after its owner exits; --owner names the owner', async () => {
@@ -101,7 +111,13 @@ describe('owners and states', () => {
 
   test('bad --ttl and --owner values are usage errors that name the value', async () => {
     const p = project()
-    for (const [flag, value] of [['--ttl', '1e3'], ['--ttl', '-5m'], ['--ttl', '10y'], ['--owner', 'abc'], ['--owner', '99999999']]) {
+    for (const [flag, value] of [
+      ['--ttl', '1e3'],
+      ['--ttl', '-5m'],
+      ['--ttl', '10y'],
+      ['--owner', 'abc'],
+      ['--owner', '99999999'],
+    ]) {
       const ran = await p.run(['get', 'web', `${flag}=${value}`])
       expect(ran).toMatchObject({ code: 2, stdout: '' })
       expect(ran.stderr).toContain(flag === '--owner' && value === '99999999' ? 'no such process' : JSON.stringify(value))

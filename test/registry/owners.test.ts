@@ -56,7 +56,9 @@ describe('a second live owner of the same service', () => {
     const p = project()
     const base = await freeRange(12)
     const [a, c] = [sleeper(), sleeper()]
-    expect((await p.run(['get', 'web', '--base', String(base), '--max', String(base + 5), '--owner', String(a.pid)])).stdout).toBe(`${base}\n`)
+    expect((await p.run(['get', 'web', '--base', String(base), '--max', String(base + 5), '--owner', String(a.pid)])).stdout).toBe(
+      `${base}\n`,
+    )
     // A range without the remembered port: the service moves.
     expect((await p.run(['get', 'web', '--base', String(base + 6), '--owner', String(c.pid)])).stdout).toBe(`${base + 6}\n`)
     expect((await p.leases()).map((l) => [l.service, l.port, l.pid, l.state])).toEqual([
@@ -86,7 +88,17 @@ describe.skipIf(!canUnshare)('owners in another pid namespace (unshare --pid --f
     // Inside, the shell is pid 1 and owns the lease; `exec cat` keeps that pid (and its start time)
     // running until its stdin closes, and unshare waits for it before it exits.
     const inside = Bun.spawn(
-      ['unshare', '--pid', '--fork', '--mount-proc', 'sh', '-c', '"$0" get web --base "$1" -q && exec cat >/dev/null', binary(), String(base)],
+      [
+        'unshare',
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        'sh',
+        '-c',
+        '"$0" get web --base "$1" -q && exec cat >/dev/null',
+        binary(),
+        String(base),
+      ],
       { cwd: p.root, env: { ...process.env, BERTH_STATE_DIR: p.state }, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' },
     )
     running.push(inside)

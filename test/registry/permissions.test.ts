@@ -11,7 +11,17 @@ import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
 const NOBODY = 65534
-const asNobody = (cmd: string[]) => ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'sh', '-c', 'umask 000; exec "$@"', 'sh', ...cmd]
+const asNobody = (cmd: string[]) => [
+  'setpriv',
+  `--reuid=${NOBODY}`,
+  `--regid=${NOBODY}`,
+  '--clear-groups',
+  'sh',
+  '-c',
+  'umask 000; exec "$@"',
+  'sh',
+  ...cmd,
+]
 
 const work = tempDirs()('berth-perms')
 chmodSync(work, 0o755)
@@ -19,7 +29,8 @@ const home = join(work, 'home')
 
 /** The binary, Bun and the fixture where nobody can run them: in place when reachable, else copied. */
 function reachable(path: string): string {
-  if (Bun.spawnSync(asNobody(['test', '-x', path])).exitCode === 0 || Bun.spawnSync(asNobody(['test', '-r', path])).exitCode === 0) return path
+  if (Bun.spawnSync(asNobody(['test', '-x', path])).exitCode === 0 || Bun.spawnSync(asNobody(['test', '-r', path])).exitCode === 0)
+    return path
   const copy = join(work, path.split('/').pop()!)
   copyFileSync(path, copy)
   chmodSync(copy, 0o755)
@@ -41,7 +52,10 @@ describe('as a non-root user with umask 000', () => {
     const state = join(home, '.local', 'state', 'berth')
     const db = join(state, 'registry.sqlite')
     // A second connection keeps the -wal and -shm files on disk while berth writes again.
-    const reader = Bun.spawn(asNobody([reachable(process.execPath), reachable(join(ROOT, 'test/registry/fixtures/hold-transaction.ts')), db]), { stdout: 'pipe' })
+    const reader = Bun.spawn(
+      asNobody([reachable(process.execPath), reachable(join(ROOT, 'test/registry/fixtures/hold-transaction.ts')), db]),
+      { stdout: 'pipe' },
+    )
     expect(new TextDecoder().decode((await reader.stdout.getReader().read()).value)).toContain('open')
     const second = await runCommand(asNobody([berth, 'get', 'api', '--base', String(base)]), env, work)
     expect(second).toMatchObject({ code: 0, stdout: `${base + 1}\n` })

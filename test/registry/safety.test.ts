@@ -14,7 +14,8 @@ const tempDir = tempDirs()
 function stateDir() {
   const root = tempDir('berth-safety')
   const state = join(root, 'state')
-  const run = (args: string[], env: Record<string, string> = {}) => runCommand([binary(), ...args], { BERTH_STATE_DIR: state, ...env }, root)
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCommand([binary(), ...args], { BERTH_STATE_DIR: state, ...env }, root)
   return { root, state, db: join(state, 'registry.sqlite'), run }
 }
 
@@ -40,7 +41,9 @@ describe('the registry file', () => {
     mkdirSync(open)
     chmodSync(open, 0o777)
     expect(await s.run(['list'], { BERTH_STATE_DIR: open })).toMatchObject({ code: 78 })
-    expect((await s.run(['list'], { BERTH_STATE_DIR: 'relative/dir' })).stderr).toContain('BERTH_STATE_DIR must be an absolute path, got "relative/dir"')
+    expect((await s.run(['list'], { BERTH_STATE_DIR: 'relative/dir' })).stderr).toContain(
+      'BERTH_STATE_DIR must be an absolute path, got "relative/dir"',
+    )
   })
 
   test('a corrupt file is moved aside with a .corrupt suffix and a warning; a fresh registry starts', async () => {
@@ -99,7 +102,9 @@ describe('the registry file', () => {
 describe('a writer that dies or stalls', () => {
   async function holder(s: ReturnType<typeof stateDir>, port: number) {
     expect((await s.run(['list'])).code).toBe(0)
-    const proc = Bun.spawn([process.execPath, join(ROOT, 'test/registry/fixtures/hold-transaction.ts'), s.db, String(port)], { stdout: 'pipe' })
+    const proc = Bun.spawn([process.execPath, join(ROOT, 'test/registry/fixtures/hold-transaction.ts'), s.db, String(port)], {
+      stdout: 'pipe',
+    })
     const reader = proc.stdout.getReader()
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('locked')
     return proc
@@ -139,7 +144,10 @@ describe('owner identity', () => {
     const base = { project: s.root, host: null, leaseUntil: null, replaceDormant: false }
     registry.claim({ ...base, port: 40001, service: 'real', owner: { pid: process.pid, start: null } })
     registry.claim({ ...base, port: 40002, service: 'recycled', owner: { pid: process.pid, start: 'another-boot/1' } })
-    expect(registry.list().map((l) => [l.service, l.state])).toEqual([['real', 'active'], ['recycled', 'dormant']])
+    expect(registry.list().map((l) => [l.service, l.state])).toEqual([
+      ['real', 'active'],
+      ['recycled', 'dormant'],
+    ])
     registry.close()
     expect(existsSync(s.db)).toBe(true)
   })

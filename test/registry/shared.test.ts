@@ -68,12 +68,15 @@ describe.skipIf(!isRoot)('a shared registry', () => {
 
     const release = await s.asMember(['release', String(base + 1)])
     expect(release.code).toBe(1)
-    expect(release.stderr).toContain(`Port ${base + 1} is leased to kept of user root in the shared registry: only that user (or root) can release it`)
+    expect(release.stderr).toContain(
+      `Port ${base + 1} is leased to kept of user root in the shared registry: only that user (or root) can release it`,
+    )
     const gc = await s.asMember(['gc'])
     expect(gc.code).toBe(0)
     expect(gc.stderr).toContain('Forgot 0 leases')
     expect(gc.stderr).toContain('Left 1 dormant lease of other users alone')
-    const services = async () => (JSON.parse((await s.asRoot(['list', '--json'])).stdout) as Array<{ service: string }>).map((l) => l.service)
+    const services = async () =>
+      (JSON.parse((await s.asRoot(['list', '--json'])).stdout) as Array<{ service: string }>).map((l) => l.service)
     expect(await services()).toEqual(['kept', 'old'])
 
     expect((await s.asRoot(['gc'])).stderr).toContain('Forgot 1 lease old')
@@ -85,7 +88,9 @@ describe.skipIf(!isRoot)('a shared registry', () => {
     const s = sharedDir()
     const outsider = await s.asOutsider(['list'])
     expect(outsider.code).toBe(78)
-    expect(outsider.stderr).toContain(`Refusing the state directory ${s.shared}: it is shared with group ${GROUP}, which this user (uid ${NOBODY}) is not in`)
+    expect(outsider.stderr).toContain(
+      `Refusing the state directory ${s.shared}: it is shared with group ${GROUP}, which this user (uid ${NOBODY}) is not in`,
+    )
 
     const loose = sharedDir(0o2777)
     const open = await loose.asMember(['list'])
@@ -95,6 +100,8 @@ describe.skipIf(!isRoot)('a shared registry', () => {
     const missing = join(s.work, 'missing')
     const none = await runCommand([binary(), 'list'], { BERTH_STATE_DIR: '', BERTH_SHARED_STATE_DIR: missing }, s.work)
     expect(none.code).toBe(78)
-    expect(none.stderr).toContain(`BERTH_SHARED_STATE_DIR ${missing} does not exist: an administrator creates it: mkdir ${missing} && chgrp GROUP ${missing} && chmod 2770 ${missing}`)
+    expect(none.stderr).toContain(
+      `BERTH_SHARED_STATE_DIR ${missing} does not exist: an administrator creates it: mkdir ${missing} && chgrp GROUP ${missing} && chmod 2770 ${missing}`,
+    )
   })
 })

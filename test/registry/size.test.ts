@@ -16,14 +16,20 @@ const DAY = 86_400_000
 const deadPid = (i: number) => Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1 + i
 
 /** Rows written straight into the registry file, as an older run (or years of CI jobs) would have left them. */
-function insertLeases(state: string, rows: Array<{ port: number; project: string; service: string; pid: number | null; at: number; until?: number }>) {
+function insertLeases(
+  state: string,
+  rows: Array<{ port: number; project: string; service: string; pid: number | null; at: number; until?: number }>,
+) {
   const db = new Database(join(state, 'registry.sqlite'))
   const insert = db.prepare(
     'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, lease_until, created_at, renewed_at) VALUES (?, ?, ?, NULL, ?, NULL, ?, ?, ?)',
   )
   db.transaction(() => rows.forEach((r) => insert.run(r.port, r.project, r.service, r.pid, r.until ?? null, r.at, r.at)))()
   // As the migration does for rows it finds: the last time each was known active (schema 2 on).
-  const columns = db.query<{ name: string }, []>('PRAGMA table_info(leases)').all().map((c) => c.name)
+  const columns = db
+    .query<{ name: string }, []>('PRAGMA table_info(leases)')
+    .all()
+    .map((c) => c.name)
   if (columns.includes('active_at')) db.exec('UPDATE leases SET active_at = max(renewed_at, coalesce(lease_until, 0))')
   db.close()
 }
@@ -39,14 +45,41 @@ describe('an allocation in a big registry', () => {
       },
     })
     const base = await freeRange(2)
-    registry.claim({ port: base, project: '/p', service: 'web', host: null, owner: { pid: 1, start: null }, leaseUntil: null, replaceDormant: false })
+    registry.claim({
+      port: base,
+      project: '/p',
+      service: 'web',
+      host: null,
+      owner: { pid: 1, start: null },
+      leaseUntil: null,
+      replaceDormant: false,
+    })
     const hour = Date.now() - 3_600_000
-    insertLeases(state, Array.from({ length: 20_000 }, (_, i) => ({ port: 20_000 + i + (20_000 + i >= base ? 2 : 0), project: `/tmp/ci-${i}`, service: 'web', pid: deadPid(i), at: hour })))
+    insertLeases(
+      state,
+      Array.from({ length: 20_000 }, (_, i) => ({
+        port: 20_000 + i + (20_000 + i >= base ? 2 : 0),
+        project: `/tmp/ci-${i}`,
+        service: 'web',
+        pid: deadPid(i),
+        at: hour,
+      })),
+    )
     asked.length = 0
     // What persist() does for one allocation: this service's lease, each candidate's lease, the claim.
     expect(registry.leaseOf('/p', 'web')?.port).toBe(base)
     expect(registry.leaseAt(base + 1)).toBeUndefined()
-    expect(registry.claim({ port: base, project: '/p', service: 'web', host: null, owner: { pid: 1, start: null }, leaseUntil: null, replaceDormant: false })).toBe(true)
+    expect(
+      registry.claim({
+        port: base,
+        project: '/p',
+        service: 'web',
+        host: null,
+        owner: { pid: 1, start: null },
+        leaseUntil: null,
+        replaceDormant: false,
+      }),
+    ).toBe(true)
     expect(asked.length).toBeGreaterThan(0)
     expect(asked.every((pid) => pid === 1)).toBe(true)
     registry.close()
@@ -57,8 +90,10 @@ describe('pruning leases dormant past a limit', () => {
   function project() {
     const root = tempDir('berth-size')
     const state = freshStateDir()
-    const run = (args: string[], env: Record<string, string> = {}) => runCommand([binary(), ...args], { BERTH_STATE_DIR: state, ...env }, root)
-    const leases = async () => (JSON.parse((await run(['list', '--json'])).stdout) as Array<{ service: string }>).map((l) => l.service).sort()
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      runCommand([binary(), ...args], { BERTH_STATE_DIR: state, ...env }, root)
+    const leases = async () =>
+      (JSON.parse((await run(['list', '--json'])).stdout) as Array<{ service: string }>).map((l) => l.service).sort()
     return { root, state, run, leases }
   }
 
@@ -98,9 +133,26 @@ describe('pruning leases dormant past a limit', () => {
     const base = await freeRange(40)
     const old = Date.now() - 2 * DAY
     const claim = (port: number, service: string) =>
-      registry.claim({ port, project: '/p', service, host: null, owner: { pid: process.pid, start: null }, leaseUntil: null, replaceDormant: false })
+      registry.claim({
+        port,
+        project: '/p',
+        service,
+        host: null,
+        owner: { pid: process.pid, start: null },
+        leaseUntil: null,
+        replaceDormant: false,
+      })
     claim(base, 'first')
-    insertLeases(state, Array.from({ length: 30 }, (_, i) => ({ port: base + 1 + i, project: '/old', service: `s${i}`, pid: i < 20 ? process.pid : deadPid(i), at: old })))
+    insertLeases(
+      state,
+      Array.from({ length: 30 }, (_, i) => ({
+        port: base + 1 + i,
+        project: '/old',
+        service: `s${i}`,
+        pid: i < 20 ? process.pid : deadPid(i),
+        at: old,
+      })),
+    )
     // A window of leases per claim, from a random place: after enough claims every lease was looked at.
     for (let i = 0; i < 200; i++) claim(base + 35, 'again')
     const left = registry.list().filter((l) => l.project === '/old')
@@ -117,7 +169,11 @@ describe('closing', () => {
     const base = await freeRange(12)
     const wal = join(state, 'registry.sqlite-wal')
     for (let i = 0; i < 10; i++) {
-      const ran = await runCommand(['sh', '-c', '"$@"', 'sh', binary(), 'get', `s${i}`, '--base', String(base), '--max', String(base + 11)], { BERTH_STATE_DIR: state }, root)
+      const ran = await runCommand(
+        ['sh', '-c', '"$@"', 'sh', binary(), 'get', `s${i}`, '--base', String(base), '--max', String(base + 11)],
+        { BERTH_STATE_DIR: state },
+        root,
+      )
       expect(ran.code).toBe(0)
       expect(statSync(wal).size).toBe(0)
     }
@@ -143,7 +199,9 @@ describe('schema 2', () => {
     db.run('INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [40100, '/p', 'live', '127.0.0.1', process.pid, null, null, at, at])
     db.run('INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [40101, '/p', 'timed', null, null, null, Date.now() + DAY, at, at])
     db.close()
-    const listed = JSON.parse((await runCommand([binary(), 'list', '--json'], { BERTH_STATE_DIR: state }, root)).stdout) as Array<Record<string, unknown>>
+    const listed = JSON.parse((await runCommand([binary(), 'list', '--json'], { BERTH_STATE_DIR: state }, root)).stdout) as Array<
+      Record<string, unknown>
+    >
     expect(listed.map((l) => [l.service, l.port, l.host, l.pid, l.state])).toEqual([
       ['live', 40100, '127.0.0.1', process.pid, 'active'],
       ['timed', 40101, null, null, 'active'],
@@ -153,7 +211,10 @@ describe('schema 2', () => {
     expect(after.query('SELECT port, active_at FROM leases ORDER BY port').all()).toEqual([
       { port: 40100, active_at: at },
       // The later of its renewal and the end of its TTL.
-      { port: 40101, active_at: (after.query('SELECT lease_until FROM leases WHERE port = 40101').get() as { lease_until: number }).lease_until },
+      {
+        port: 40101,
+        active_at: (after.query('SELECT lease_until FROM leases WHERE port = 40101').get() as { lease_until: number }).lease_until,
+      },
     ])
     after.close()
   })

@@ -154,20 +154,24 @@ console.log(JSON.stringify({
   test('under Bun', () => works([process.execPath]), SPAWNS)
   test('under Deno', () => works([join(BIN, 'deno'), 'run', '-A']), SPAWNS)
 
-  test('runs the conformance suite from the installed package, under node:test and bun:test', async () => {
-    writeFileSync(
-      join(user, 'conformance.test.mjs'),
-      `import { conformance } from '${pkg.name}/conformance'
+  test(
+    'runs the conformance suite from the installed package, under node:test and bun:test',
+    async () => {
+      writeFileSync(
+        join(user, 'conformance.test.mjs'),
+        `import { conformance } from '${pkg.name}/conformance'
 import { sequential } from '${pkg.name}/plugins'
 const { describe, test } = globalThis.Bun ? await import('bun:test') : await import('node:test')
 conformance('sequential', () => sequential(), { describe, test })
 `,
-    )
-    const node = await run(['node', '--test', 'conformance.test.mjs'])
-    expect(node.stdout).toMatch(/# pass [1-9]\d*\n# fail 0\n/)
-    expect(node.code).toBe(0)
-    const bun = await run([process.execPath, 'test', './conformance.test.mjs'])
-    expect(bun.stderr).toMatch(/ [1-9]\d* pass\n 0 fail\n/)
-    expect(bun.code).toBe(0)
-  }, SPAWNS)
+      )
+      const node = await run(['node', '--test', 'conformance.test.mjs'])
+      expect(node.stdout).toMatch(/# pass [1-9]\d*\n# fail 0\n/)
+      expect(node.code).toBe(0)
+      const bun = await run([process.execPath, 'test', './conformance.test.mjs'])
+      expect(bun.stderr).toMatch(/ [1-9]\d* pass\n 0 fail\n/)
+      expect(bun.code).toBe(0)
+    },
+    SPAWNS,
+  )
 })

@@ -2,7 +2,9 @@
 // Prints one JSON line: the same service gets its port back, another service does not get it.
 // argv[2] is the package root (index.ts or the bundle's index.js); the plugins sit beside it.
 const lib = await import(process.argv[2])
-const { persist } = await import(new URL(`plugins/index.${process.argv[2].endsWith('.ts') ? 'ts' : 'js'}`, `file://${process.argv[2]}`).href)
+const { persist } = await import(
+  new URL(`plugins/index.${process.argv[2].endsWith('.ts') ? 'ts' : 'js'}`, `file://${process.argv[2]}`).href
+)
 const stateDir = process.argv[3]
 const options = (serviceName) => ({ basePort: 42000, serviceName, logger: null, plugins: [persist({ stateDir, project: '/smoke' })] })
 try {

@@ -27,7 +27,8 @@ describe('the library on every runtime', () => {
     return expectSmoke(['node', SMOKE, BUNDLE])
   })
 
-  test('Deno runs the TypeScript source', () => expectSmoke([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', SMOKE, SOURCE]))
+  test('Deno runs the TypeScript source', () =>
+    expectSmoke([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', SMOKE, SOURCE]))
 })
 
 // A machine without IPv6: a fresh network namespace with IPv6 switched off (needs root, as CI has).
@@ -54,11 +55,15 @@ describe('persistence on every runtime', () => {
   test('Bun (bun:sqlite)', () => expectSmoke([process.execPath, PERSIST, SOURCE, stateDir()], WORKS))
 
   test('Deno (node:sqlite)', () =>
-    expectSmoke([DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', PERSIST, SOURCE, stateDir()], WORKS))
+    expectSmoke(
+      [DENO, 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', PERSIST, SOURCE, stateDir()],
+      WORKS,
+    ))
 
   // Node gained node:sqlite in 22.13; on an older Node the error says what to do instead.
   const nodeVersion = Bun.spawnSync(['node', '--version']).stdout.toString().trim()
-  const nodeHasSqlite = Bun.spawnSync(['node', '-e', "import('node:sqlite').then(() => process.exit(0), () => process.exit(1))"]).exitCode === 0
+  const nodeHasSqlite =
+    Bun.spawnSync(['node', '-e', "import('node:sqlite').then(() => process.exit(0), () => process.exit(1))"]).exitCode === 0
   test(`Node ${nodeVersion} (the bundle; node:sqlite ${nodeHasSqlite ? 'present' : 'absent'})`, async () => {
     const ran = await runCommand(['node', PERSIST, BUNDLE, stateDir()])
     expect(ran.code).toBe(0)

@@ -30,34 +30,49 @@ function hold(port) {
 /** [name, check] pairs; `libs` holds what the fixture loaded: getPort, portfinder, detect, getPortPlease. */
 function checks({ getPort, portfinder, detect, getPortPlease }) {
   return [
-    ['get-port: a free preferred port is answered, a busy one is not', async () => {
-      const port = await kernelPort()
-      assert.equal(await getPort({ port }), port)
-      const busy = await kernelPort()
-      const close = await hold(busy)
-      try {
-        assert.notEqual(await getPort({ port: busy }), busy)
-      } finally {
-        await close()
-      }
-    }],
-    ['portfinder: promise and callback forms; sequential calls answer the same port', async () => {
-      const port = await kernelPort()
-      assert.equal(await portfinder.getPortPromise({ port }), port)
-      assert.equal(await new Promise((resolve, reject) => portfinder.getPort({ port }, (err, p) => (err ? reject(err) : resolve(p)))), port)
-    }],
-    ['detect-port: parseInt reading, the same port twice, overlapping calls distinct', async () => {
-      const port = await kernelPort()
-      assert.equal(await detect(` ${port} `), port)
-      assert.equal(await detect(port), port)
-      const both = await Promise.all([detect(port), detect(port)])
-      assert.equal(new Set(both).size, 2)
-    }],
-    ['get-port-please: a port as text; an unknown host name finds nothing', async () => {
-      const port = await kernelPort()
-      assert.equal(await getPortPlease.getPort(String(port)), port)
-      await assert.rejects(getPortPlease.getPort({ host: 'example.invalid', random: false }), { name: 'GetPortError' })
-    }],
+    [
+      'get-port: a free preferred port is answered, a busy one is not',
+      async () => {
+        const port = await kernelPort()
+        assert.equal(await getPort({ port }), port)
+        const busy = await kernelPort()
+        const close = await hold(busy)
+        try {
+          assert.notEqual(await getPort({ port: busy }), busy)
+        } finally {
+          await close()
+        }
+      },
+    ],
+    [
+      'portfinder: promise and callback forms; sequential calls answer the same port',
+      async () => {
+        const port = await kernelPort()
+        assert.equal(await portfinder.getPortPromise({ port }), port)
+        assert.equal(
+          await new Promise((resolve, reject) => portfinder.getPort({ port }, (err, p) => (err ? reject(err) : resolve(p)))),
+          port,
+        )
+      },
+    ],
+    [
+      'detect-port: parseInt reading, the same port twice, overlapping calls distinct',
+      async () => {
+        const port = await kernelPort()
+        assert.equal(await detect(` ${port} `), port)
+        assert.equal(await detect(port), port)
+        const both = await Promise.all([detect(port), detect(port)])
+        assert.equal(new Set(both).size, 2)
+      },
+    ],
+    [
+      'get-port-please: a port as text; an unknown host name finds nothing',
+      async () => {
+        const port = await kernelPort()
+        assert.equal(await getPortPlease.getPort(String(port)), port)
+        await assert.rejects(getPortPlease.getPort({ host: 'example.invalid', random: false }), { name: 'GetPortError' })
+      },
+    ],
   ]
 }
 
