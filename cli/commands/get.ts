@@ -6,7 +6,8 @@ import { stderrEvents, type Verbosity } from '../logger.ts'
 import { persistPlugin, type PersistFlags } from '../persistence.ts'
 import { pluginFiles, policyPlugin, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
-import { containersPlugin, failureRecorder } from '../failure-metrics.ts'
+import { containersPlugin } from '../containers.ts'
+import { failureRecorder } from '../failure-metrics.ts'
 
 export interface GetOptions extends PersistFlags, PolicyFlags, ProjectFlag {
   base?: unknown

@@ -3,9 +3,8 @@
  * `GET /containers/json`. A missing socket or a refused connection means no daemon: no
  * containers, nothing said. Permission denied (or no answer in time) gives one hint.
  */
-import { existsSync } from 'node:fs'
 import { daemonGet, DaemonError } from './client.ts'
-import { daemonSockets, type DaemonSocket } from './sockets.ts'
+import { daemonSockets, pathExists, type DaemonSocket } from './sockets.ts'
 
 export interface PublishedPort {
   /** The host address, `0.0.0.0` or `::` for every address. */
@@ -82,7 +81,9 @@ function hintFor(socket: DaemonSocket, error: DaemonError): string {
 
 export async function listContainers(options: ListOptions = {}): Promise<ContainerList> {
   // Only paths that exist are connected to: with no daemon (the usual case) nothing is loaded or asked.
-  const sockets = (options.sockets ?? daemonSockets(options.env ?? globalThis.process?.env ?? {})).filter((s) => existsSync(s.path))
+  const candidates = options.sockets ?? daemonSockets(options.env ?? globalThis.process?.env ?? {})
+  const present = await Promise.all(candidates.map((s) => pathExists(s.path)))
+  const sockets = candidates.filter((_, i) => present[i])
   const answers = await Promise.all(
     sockets.map(async (socket) => {
       try {
