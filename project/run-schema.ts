@@ -15,7 +15,8 @@ const count = v.pipe(
   v.minValue(1, 'expected at least 1'),
   v.maxValue(1000, 'expected at most 1000'),
 )
-const port = v.pipe(
+/** A port number in a project file: the one schema both the service keys and the runner's keys use. */
+export const port = v.pipe(
   v.number('expected a port number'),
   v.integer('expected a whole number'),
   v.minValue(1, 'expected a port from 1 to 65535'),

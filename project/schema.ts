@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import { PortError } from '../core/errors.ts'
 import { DENIED_EXPORT_MESSAGE, isDeniedExport } from './denied-exports.ts'
 import { nameRecord } from './name-record.ts'
-import { RUN_KEYS } from './run-schema.ts'
+import { port, RUN_KEYS } from './run-schema.ts'
 
 /**
  * How much one project file may ask for. Each bound is far above a real project and keeps a
@@ -27,12 +27,6 @@ export const LIMITS = {
   groupTrials: 65536,
 } as const
 
-const port = v.pipe(
-  v.number('expected a port number'),
-  v.integer('expected a whole number'),
-  v.minValue(1, 'expected a port from 1 to 65535'),
-  v.maxValue(65535, 'expected a port from 1 to 65535'),
-)
 const envName = v.pipe(
   v.string('expected an environment variable name'),
   v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as PORT'),
