@@ -147,7 +147,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
           return allocate(service, range, [port])
         },
         next: (taken) => allocate(service, range, taken),
-        async owned(port, pid) {
+        async owned(port, pid, movedFrom) {
           if (!keep) return
           ;(await openRegistry()).claim({
             port,
@@ -157,6 +157,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
             owner: ownerOf(pid),
             leaseUntil: null,
             replaceDormant: false,
+            movedFrom,
           })
         },
         async count(event, by = 1) {
