@@ -75,6 +75,8 @@ export interface Registry {
   leasesOf(project: string, service: string): Lease[]
   /** The lease on one port, through the primary key. */
   leaseAt(port: number): Lease | undefined
+  /** This user's services of `project` and their ports, as stored, through the (project, service) index: no owner is asked. */
+  servicePorts(project: string): Array<{ service: string; port: number }>
   /**
    * Records the lease unless another service holds the port (see `replaceDormant`); false means
    * another process won it. Replaces this service's earlier lease; earlier owners of the same
@@ -180,6 +182,8 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
         return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now, check))
       }),
     leaseAt: (port) => guarded((d) => seen(leaseAt(d, port))),
+    servicePorts: (project) =>
+      guarded((d) => d.all<{ service: string; port: number }>('SELECT service, port FROM leases WHERE project = ?', stored(project))),
     claim: (input) =>
       guarded((d) =>
         immediate(d, () => {

@@ -18,13 +18,13 @@ import {
   ownerOf,
   persist,
   probeHosts,
+  pruneAfterFromEnv,
   resolveStateDir,
   upProject,
   type AllocationEvent,
   type LoadedProject,
   type PortEntry,
   type PortPlugin,
-  type Registry,
 } from './deps.ts'
 import { createHolds } from './hold.ts'
 import type { Placement, PortSource } from './service.ts'
@@ -67,8 +67,15 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   const keep = options.persist !== false
   const project = keep ? (options.project ?? (await findProjectRoot(cwd, env))) : ''
   const holds = createHolds()
+  // One registry for the allocation's leases and the runner's reads and claims: opened once.
+  const registry = keep
+    ? resolveStateDir(options.stateDir, env).then((dir) => createRegistry(dir, { pruneAfter: pruneAfterFromEnv(env) }))
+    : undefined
+  // A registry that fails to open is reported by the allocation that awaits it, not as an unhandled rejection.
+  registry?.catch(() => {})
+  const openRegistry = () => registry!
   // The lease is berth's while it allocates, and the child's once it runs (see `owned`).
-  const plugins = [...(options.plugins ?? []), keep && persist({ ownerPid: process.pid, project, stateDir: options.stateDir })]
+  const plugins = [...(options.plugins ?? []), keep && persist({ ownerPid: process.pid, project, registry })]
   /** The project file's `exclude`, once a project was placed: a service that moves keeps its file's policy. */
   let fileExclude: ExclusionOptions = {}
   let allocator: Allocator | undefined
@@ -79,8 +86,6 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
       onEvent: options.onEvent,
       env,
     }))
-  let registry: Promise<Registry> | undefined
-  const openRegistry = () => (registry ??= resolveStateDir(options.stateDir, env).then((dir) => createRegistry(dir)))
   let plan: Plan | undefined
   /** Every service's port now: the project's allocation, then each move after a conflict. */
   const projectPorts = new Map<string, number>()
@@ -91,8 +96,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   const siblingsOf = async (service: string): Promise<Record<string, number>> => {
     const ports: Record<string, number> = {}
     if (keep)
-      for (const lease of (await openRegistry()).list())
-        if (lease.project === project && !lease.service.includes('@')) ports[lease.service] = lease.port
+      for (const lease of (await openRegistry()).servicePorts(project)) if (!lease.service.includes('@')) ports[lease.service] = lease.port
     for (const [name, port] of projectPorts) ports[name] = port
     delete ports[service]
     return ports
