@@ -2,6 +2,7 @@
  * Everything the runner takes from the layers above it, in one place: when one of those files
  * moves, only this file changes.
  */
+export { releaseClaim } from '../core/claims.ts'
 export { PortError } from '../core/errors.ts'
 export { formatSummary } from '../core/messages.ts'
 export type { PortEntry } from '../core/port-ranges.ts'

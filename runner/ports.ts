@@ -18,6 +18,7 @@ import {
   ownerOf,
   persist,
   probeHosts,
+  releaseClaim,
   pruneAfterFromEnv,
   resolveStateDir,
   upProject,
@@ -89,6 +90,8 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   let plan: Plan | undefined
   /** Every service's port now: the project's allocation, then each move after a conflict. */
   const projectPorts = new Map<string, number>()
+  /** Every port the allocator handed out to these services: this process's claims on them end with `close`. */
+  const handedOut = new Set<number>()
   /** The project's exports from the ports as they are now (a service that moved moves its exports). */
   const exportsNow = (): Record<string, string> =>
     plan ? buildExports(plan, new Map([...projectPorts].map(([name, port]) => [name, { port } as AllocationResult]))) : {}
@@ -112,6 +115,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
         exclude: [...(range.exclude ?? []), ...taken],
       })
       projectPorts.set(service, result.port)
+      handedOut.add(result.port)
       return { port: result.port, hold: holds.keep(result.port), siblings: await siblingsOf(service), exports: exportsNow() }
     } finally {
       holds.releaseAll()
@@ -131,7 +135,10 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
           onEvent: options.onEvent,
         })
         plan = planEnvironment(loaded.config, environment, loaded.file)
-        for (const a of up.allocations) projectPorts.set(a.serviceName, a.port)
+        for (const a of up.allocations) {
+          projectPorts.set(a.serviceName, a.port)
+          handedOut.add(a.port)
+        }
         const placed = new Map<string, Placement>()
         for (const a of up.allocations) placed.set(a.serviceName, { port: a.port, hold: holds.keep(a.port), siblings: {}, exports: {} })
         return placed
@@ -176,6 +183,9 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     },
     async close() {
       holds.releaseAll()
+      // The services have ended: a later exec in this process may have their ports again. Only the
+      // in-process claim goes; the leases stay, so each service gets its port back.
+      for (const port of handedOut) releaseClaim(port)
       await allocator?.dispose()
       if (registry) (await registry.catch(() => null))?.close()
     },

@@ -139,6 +139,27 @@ describe('berth exec: start, readiness, environment', () => {
   })
 })
 
+describe('exec() called again in the same process', () => {
+  test('gets the same port: the ended run gives its in-process claim back, and the lease keeps the port', async () => {
+    const options = isolated(temp('proj'))
+    const base = await freeRange(3)
+    const ports: number[] = []
+    const warnings: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const result = await exec('web', ['/bin/echo', 'up'], {
+        ...options,
+        basePort: base,
+        ready: false,
+        output: () => {},
+        onEvent: (event) => void (event.level === 'warn' && warnings.push(event.message)),
+      })
+      ports.push(result.port)
+    }
+    expect(ports).toEqual([base, base])
+    expect(warnings).toEqual([])
+  })
+})
+
 describe('berth exec: holding the port, and --fd', () => {
   test('from the check on, the port is bound by berth: nobody can take it while the lease is made, and the child gets it', async () => {
     const base = await freeRange(1)
