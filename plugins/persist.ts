@@ -41,6 +41,8 @@ export interface PersistOptions {
    * `Infinity` never deletes. @default BERTH_PRUNE_AFTER, else 30 days
    */
   pruneAfter?: number
+  /** A registry the caller opened and closes (the runner's, which reads it too): none is opened here. */
+  registry?: Promise<Registry>
 }
 
 const warn = (ctx: PluginContext, serviceName: string, message: string) =>
@@ -100,9 +102,11 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     async setup(ctx) {
       users++
       project = options.project ?? (await findProjectRoot(globalThis.process?.cwd() ?? '.', ctx.env))
-      registry ??= resolveStateDir(options.stateDir, ctx.env).then((dir) =>
-        createRegistry(dir, { pruneAfter: pruneAfter ?? pruneAfterFromEnv(ctx.env) }),
-      )
+      registry ??=
+        options.registry ??
+        resolveStateDir(options.stateDir, ctx.env).then((dir) =>
+          createRegistry(dir, { pruneAfter: pruneAfter ?? pruneAfterFromEnv(ctx.env) }),
+        )
       tell(ctx, (current = await registry))
     },
     async preferred(req, ctx) {
@@ -179,6 +183,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
     },
     async dispose() {
       if (--users > 0 || !registry) return
+      // The caller's registry stays open: the caller closes it.
+      if (options.registry) return void (registry = current = undefined)
       const closing = registry
       registry = current = undefined
       // A registry that failed to open has nothing to close; setup already reported why.

@@ -26,10 +26,20 @@ export interface Lease {
   leaseUntil: number | null
   createdAt: number
   renewedAt: number
+  /** Where the runner moved the service from because another process held that port; null when it did not. */
+  movedFrom: MovedFrom | null
   /** Active while one of its owners runs (or its TTL lasts); dormant after. */
   state: LeaseState
   /** The user who made it, in a group's shared registry; null in a private one (all the user's own). */
   uid: number | null
+}
+
+/** A port conflict that moved a lease: the port left, who held it (null when not visible), when (ms since the epoch). */
+export interface MovedFrom {
+  port: number
+  holderPid: number | null
+  holderCommand: string | null
+  at: number
 }
 
 export interface LeaseRow {
@@ -46,6 +56,8 @@ export interface LeaseRow {
   active_at: number | null
   /** JSON: the other owners, `[{ "pid": 1, "start": "…", "ns": "…" }]`, or null for none. */
   other_owners: string | null
+  /** JSON: a `MovedFrom`, or null. */
+  moved_from?: string | null
 }
 
 /** The other owners of a row; a value berth did not write counts as none (the latest owner still decides). */
@@ -61,6 +73,26 @@ export function otherOwners(row: LeaseRow): Owner[] {
     return []
   }
 }
+
+/** The conflict a row records; a value berth did not write counts as none. */
+export function movedFrom(row: LeaseRow): MovedFrom | null {
+  if (row.moved_from == null) return null
+  try {
+    const m = JSON.parse(row.moved_from)
+    if (!Number.isSafeInteger(m?.port) || !Number.isSafeInteger(m.at)) return null
+    return {
+      port: m.port,
+      holderPid: Number.isSafeInteger(m.holderPid) ? m.holderPid : null,
+      holderCommand: typeof m.holderCommand === 'string' ? m.holderCommand : null,
+      at: m.at,
+    }
+  } catch {
+    return null
+  }
+}
+
+export const movedFromJson = (moved: MovedFrom | null | undefined) =>
+  moved ? JSON.stringify({ port: moved.port, holderPid: moved.holderPid, holderCommand: moved.holderCommand, at: moved.at }) : null
 
 export const ownersJson = (owners: Owner[]) =>
   owners.length === 0 ? null : JSON.stringify(owners.map((o) => ({ pid: o.pid, start: o.start, ns: o.ns ?? null })))
@@ -120,6 +152,7 @@ export function toLease(row: LeaseRow, now: number, check: OwnerCheck): Lease {
     ownerStart: row.owner_start,
     ownerNs: row.owner_ns,
     otherOwners: otherOwners(row),
+    movedFrom: movedFrom(row),
     leaseUntil: row.lease_until,
     createdAt: row.created_at,
     renewedAt: row.renewed_at,

@@ -5,6 +5,7 @@
  */
 import {
   keepsActive,
+  movedFromJson,
   otherOwners,
   ownerChecks,
   ownersJson,
@@ -13,6 +14,7 @@ import {
   toLease,
   type Lease,
   type LeaseRow,
+  type MovedFrom,
   type OwnerCheck,
   type OwnerLiveness,
 } from './lease.ts'
@@ -23,7 +25,7 @@ import { immediate, type SqlDatabase } from './sqlite.ts'
 import { mayRemove, scopeProject } from './users.ts'
 import { addIncrements, count as countOf, counterName, readSamples, type Increment, type Labels, type Sample } from './metrics.ts'
 
-export type { Lease, LeaseState } from './lease.ts'
+export type { Lease, LeaseState, MovedFrom } from './lease.ts'
 
 export interface ClaimInput {
   port: number
@@ -38,6 +40,11 @@ export interface ClaimInput {
    * belongs to a service that will likely be back.
    */
   replaceDormant: boolean
+  /**
+   * The port conflict that moved the service here (the runner's). Left out, a renewal on the same
+   * port keeps what the lease recorded, and a lease on a new port records none.
+   */
+  movedFrom?: MovedFrom
   /** Metrics added in the same transaction as the lease (kept only when the claim is won). */
   counts?: readonly Increment[]
 }
@@ -68,6 +75,8 @@ export interface Registry {
   leasesOf(project: string, service: string): Lease[]
   /** The lease on one port, through the primary key. */
   leaseAt(port: number): Lease | undefined
+  /** This user's services of `project` and their ports, as stored, through the (project, service) index: no owner is asked. */
+  servicePorts(project: string): Array<{ service: string; port: number }>
   /**
    * Records the lease unless another service holds the port (see `replaceDormant`); false means
    * another process won it. Replaces this service's earlier lease; earlier owners of the same
@@ -98,7 +107,7 @@ export interface Registry {
 }
 
 const INSERT_LEASE =
-  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, other_owners, lease_until, created_at, renewed_at, active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, other_owners, lease_until, created_at, renewed_at, active_at, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 
 export async function createRegistry(dir: string, options: RegistryOptions = {}): Promise<Registry> {
   const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
@@ -173,6 +182,8 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
         return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now, check))
       }),
     leaseAt: (port) => guarded((d) => seen(leaseAt(d, port))),
+    servicePorts: (project) =>
+      guarded((d) => d.all<{ service: string; port: number }>('SELECT service, port FROM leases WHERE project = ?', stored(project))),
     claim: (input) =>
       guarded((d) =>
         immediate(d, () => {
@@ -207,6 +218,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
             samePort ? mine.created_at : now,
             now,
             Math.max(now, input.leaseUntil ?? 0),
+            input.movedFrom ? movedFromJson(input.movedFrom) : samePort ? (mine.moved_from ?? null) : null,
           )
           pruneDormant(d, {
             now,

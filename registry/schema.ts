@@ -40,6 +40,9 @@ const MIGRATIONS: readonly string[] = [
      value REAL NOT NULL,
      PRIMARY KEY (name, labels)
    ) WITHOUT ROWID;`,
+  // Version 4 only adds a column: where the runner moved the lease from after a port conflict, and
+  // who held that port (JSON, read with the row; null for a lease that never moved that way).
+  `ALTER TABLE leases ADD COLUMN moved_from TEXT;`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -18,13 +18,14 @@ import {
   ownerOf,
   persist,
   probeHosts,
+  releaseClaim,
+  pruneAfterFromEnv,
   resolveStateDir,
   upProject,
   type AllocationEvent,
   type LoadedProject,
   type PortEntry,
   type PortPlugin,
-  type Registry,
 } from './deps.ts'
 import { createHolds } from './hold.ts'
 import type { Placement, PortSource } from './service.ts'
@@ -67,8 +68,15 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   const keep = options.persist !== false
   const project = keep ? (options.project ?? (await findProjectRoot(cwd, env))) : ''
   const holds = createHolds()
+  // One registry for the allocation's leases and the runner's reads and claims: opened once.
+  const registry = keep
+    ? resolveStateDir(options.stateDir, env).then((dir) => createRegistry(dir, { pruneAfter: pruneAfterFromEnv(env) }))
+    : undefined
+  // A registry that fails to open is reported by the allocation that awaits it, not as an unhandled rejection.
+  registry?.catch(() => {})
+  const openRegistry = () => registry!
   // The lease is berth's while it allocates, and the child's once it runs (see `owned`).
-  const plugins = [...(options.plugins ?? []), keep && persist({ ownerPid: process.pid, project, stateDir: options.stateDir })]
+  const plugins = [...(options.plugins ?? []), keep && persist({ ownerPid: process.pid, project, registry })]
   /** The project file's `exclude`, once a project was placed: a service that moves keeps its file's policy. */
   let fileExclude: ExclusionOptions = {}
   let allocator: Allocator | undefined
@@ -79,11 +87,11 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
       onEvent: options.onEvent,
       env,
     }))
-  let registry: Promise<Registry> | undefined
-  const openRegistry = () => (registry ??= resolveStateDir(options.stateDir, env).then((dir) => createRegistry(dir)))
   let plan: Plan | undefined
   /** Every service's port now: the project's allocation, then each move after a conflict. */
   const projectPorts = new Map<string, number>()
+  /** Every port the allocator handed out to these services: this process's claims on them end with `close`. */
+  const handedOut = new Set<number>()
   /** The project's exports from the ports as they are now (a service that moved moves its exports). */
   const exportsNow = (): Record<string, string> =>
     plan ? buildExports(plan, new Map([...projectPorts].map(([name, port]) => [name, { port } as AllocationResult]))) : {}
@@ -91,8 +99,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
   const siblingsOf = async (service: string): Promise<Record<string, number>> => {
     const ports: Record<string, number> = {}
     if (keep)
-      for (const lease of (await openRegistry()).list())
-        if (lease.project === project && !lease.service.includes('@')) ports[lease.service] = lease.port
+      for (const lease of (await openRegistry()).servicePorts(project)) if (!lease.service.includes('@')) ports[lease.service] = lease.port
     for (const [name, port] of projectPorts) ports[name] = port
     delete ports[service]
     return ports
@@ -108,6 +115,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
         exclude: [...(range.exclude ?? []), ...taken],
       })
       projectPorts.set(service, result.port)
+      handedOut.add(result.port)
       return { port: result.port, hold: holds.keep(result.port), siblings: await siblingsOf(service), exports: exportsNow() }
     } finally {
       holds.releaseAll()
@@ -127,7 +135,10 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
           onEvent: options.onEvent,
         })
         plan = planEnvironment(loaded.config, environment, loaded.file)
-        for (const a of up.allocations) projectPorts.set(a.serviceName, a.port)
+        for (const a of up.allocations) {
+          projectPorts.set(a.serviceName, a.port)
+          handedOut.add(a.port)
+        }
         const placed = new Map<string, Placement>()
         for (const a of up.allocations) placed.set(a.serviceName, { port: a.port, hold: holds.keep(a.port), siblings: {}, exports: {} })
         return placed
@@ -147,7 +158,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
           return allocate(service, range, [port])
         },
         next: (taken) => allocate(service, range, taken),
-        async owned(port, pid) {
+        async owned(port, pid, movedFrom) {
           if (!keep) return
           ;(await openRegistry()).claim({
             port,
@@ -157,6 +168,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
             owner: ownerOf(pid),
             leaseUntil: null,
             replaceDormant: false,
+            movedFrom,
           })
         },
         async count(event, by = 1) {
@@ -171,6 +183,9 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     },
     async close() {
       holds.releaseAll()
+      // The services have ended: a later exec in this process may have their ports again. Only the
+      // in-process claim goes; the leases stay, so each service gets its port back.
+      for (const port of handedOut) releaseClaim(port)
       await allocator?.dispose()
       if (registry) (await registry.catch(() => null))?.close()
     },

@@ -12,6 +12,7 @@ import { probeKind, untilThreshold } from './probes.ts'
 import { waitReady } from './readiness.ts'
 import { DEFAULTS, type RestartPolicy, type ServiceTiming } from './settings.ts'
 import { signalNumber } from './settings-from-file.ts'
+import type { MovedFrom } from './deps.ts'
 import type { PortSource, RunnerLine, ServiceOutcome, ServiceSpec } from './types.ts'
 
 export type { Placement, PortSource, RunnerLine, RunnerLog, ServiceOutcome, ServiceSpec } from './types.ts'
@@ -32,6 +33,8 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
   const moves: ServiceOutcome['moves'] = []
   const taken: number[] = []
   let placement = await source.place()
+  /** The conflict that moved the service to this port, recorded on its lease with the next start. */
+  let movedFrom: MovedFrom | undefined
   let restarts = 0
   let child: Child | undefined
   const stopRequested = () => spec.signal?.aborted === true
@@ -62,7 +65,7 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
         output: spec.output,
       })
       if (stopRequested()) onAbort()
-      await source.owned(port, child.pid)
+      await source.owned(port, child.pid, movedFrom)
       let ready = spec.ready === false
       if (!ready) {
         const r = await waitReady({
@@ -104,6 +107,7 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
           await sleep(t.backoffMs * t.backoffFactor ** (taken.length - 1))
           placement = await source.next(taken)
           moves.push({ from: port, to: placement.port, holder: verdict.holder })
+          movedFrom = { port, holderPid: verdict.holder?.pid ?? null, holderCommand: verdict.holder?.command ?? null, at: Date.now() }
           emit('warn', conflictLine(spec.service, port, verdict.holder, placement.port))
           await source.count('conflict_restarts')
           continue

@@ -1,6 +1,6 @@
 /** The runner's shapes: one service's settings, where its ports come from, what it ended with. */
 import type { OutputSink } from './child.ts'
-import type { Holder } from './deps.ts'
+import type { Holder, MovedFrom } from './deps.ts'
 import type { Hold } from './hold.ts'
 import type { ProbeSpec } from './probes.ts'
 import type { RestartPolicy, ServiceTiming } from './settings.ts'
@@ -28,8 +28,8 @@ export interface PortSource {
   again(port: number): Promise<Placement>
   /** The next port after a conflict; `taken` are the ports that had one. */
   next(taken: readonly number[]): Promise<Placement>
-  /** The child started: it owns the lease while it runs. */
-  owned(port: number, pid: number): Promise<void>
+  /** The child started: it owns the lease while it runs; `movedFrom`: the port conflict that moved it here. */
+  owned(port: number, pid: number, movedFrom?: MovedFrom): Promise<void>
   /** Counts a runner event in the registry's metrics (`berth metrics`), by service. */
   count(event: 'conflict_restarts' | 'health_check_failures', by?: number): Promise<void>
 }

@@ -38,6 +38,8 @@ export const toJson = (lease: Lease) => ({
   leaseUntil: lease.leaseUntil && new Date(lease.leaseUntil).toISOString(),
   createdAt: new Date(lease.createdAt).toISOString(),
   renewedAt: new Date(lease.renewedAt).toISOString(),
+  // The port conflict the runner moved the service away from, and who held that port.
+  movedFrom: lease.movedFrom && { ...lease.movedFrom, at: new Date(lease.movedFrom.at).toISOString() },
 })
 
 function table(rows: string[][]): string {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import parse from 'parse-prometheus-text-format'
 import { REGISTRY_FILE } from '../../registry/open.ts'
 import { createRegistry } from '../../registry/registry.ts'
+import { SCHEMA_VERSION } from '../../registry/schema.ts'
 import { berth, binary, freshStateDir } from '../helpers/binary.ts'
 import { firstLine } from '../helpers/servers.ts'
 import { closeAll, freeRange, hold } from '../helpers/sockets.ts'
@@ -130,12 +131,15 @@ describe('berth metrics', () => {
     await berth(['get', 'web', '--base', String(base), '--ttl', '1h'], env)
     const file = join(env.BERTH_STATE_DIR, REGISTRY_FILE)
     const db = new Database(file)
-    db.exec('DROP TABLE metrics; DELETE FROM migrations WHERE version = 3; PRAGMA user_version = 2')
+    // Back to schema 2 exactly: without the later migrations' table and column.
+    db.exec(
+      'DROP TABLE metrics; ALTER TABLE leases DROP COLUMN moved_from; DELETE FROM migrations WHERE version >= 3; PRAGMA user_version = 2',
+    )
     db.close()
     const list = JSON.parse((await berth(['list', '--json'], env)).stdout)
     expect(list).toEqual([expect.objectContaining({ service: 'web', port: base, state: 'active' })])
     const again = new Database(file)
-    expect(again.query('PRAGMA user_version').get()).toEqual({ user_version: 3 })
+    expect(again.query('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION })
     expect(again.query("SELECT count(*) AS n FROM sqlite_master WHERE name = 'metrics'").get()).toEqual({ n: 1 })
     again.close()
   })

@@ -219,3 +219,22 @@ describe('schema 2', () => {
     after.close()
   })
 })
+
+describe('schema 4', () => {
+  test('a registry of schema 3 gains the moved_from column and keeps every lease', async () => {
+    const state = freshStateDir()
+    const base = await freeRange(2)
+    const root = tempDir('berth-migrate')
+    await runCommand([binary(), 'get', 'web', '--base', String(base), '--ttl', '1h'], { BERTH_STATE_DIR: state }, root)
+    const file = join(state, 'registry.sqlite')
+    const db = new Database(file)
+    db.exec('ALTER TABLE leases DROP COLUMN moved_from; DELETE FROM migrations WHERE version = 4; PRAGMA user_version = 3')
+    db.close()
+    const listed = JSON.parse((await runCommand([binary(), 'list', '--json'], { BERTH_STATE_DIR: state }, root)).stdout)
+    expect(listed).toEqual([expect.objectContaining({ service: 'web', port: base, state: 'active', movedFrom: null })])
+    const after = new Database(file, { readonly: true })
+    expect(after.query('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION })
+    expect(after.query('SELECT port, moved_from FROM leases').all()).toEqual([{ port: base, moved_from: null }])
+    after.close()
+  })
+})

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { exec } from '../../runner/exec.ts'
 import { createRegistry } from '../../registry/registry.ts'
+import { berth } from '../helpers/binary.ts'
 import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 import { QUICK, WAIT_FOR_GO, collector, fixture, impostor, isolated } from './helpers.ts'
@@ -138,6 +139,27 @@ describe('berth exec: start, readiness, environment', () => {
   })
 })
 
+describe('exec() called again in the same process', () => {
+  test('gets the same port: the ended run gives its in-process claim back, and the lease keeps the port', async () => {
+    const options = isolated(temp('proj'))
+    const base = await freeRange(3)
+    const ports: number[] = []
+    const warnings: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const result = await exec('web', ['/bin/echo', 'up'], {
+        ...options,
+        basePort: base,
+        ready: false,
+        output: () => {},
+        onEvent: (event) => void (event.level === 'warn' && warnings.push(event.message)),
+      })
+      ports.push(result.port)
+    }
+    expect(ports).toEqual([base, base])
+    expect(warnings).toEqual([])
+  })
+})
+
 describe('berth exec: holding the port, and --fd', () => {
   test('from the check on, the port is bound by berth: nobody can take it while the lease is made, and the child gets it', async () => {
     const base = await freeRange(1)
@@ -272,6 +294,43 @@ describe('berth exec: port conflicts', () => {
       { name: 'berth_conflict_restarts_total', labels: { service: 'web' }, value: 1 },
     ])
     registry.close()
+  })
+
+  test('the moved lease records the port it left and its holder, shown by berth list --json and berth port --json', async () => {
+    const project = temp('proj')
+    const options = isolated(project)
+    const base = await freeRange(3)
+    // A real listener (this test's process) takes the first port between the spawn and the child's listen.
+    const taker = impostor((_, nth) => nth === 0)
+    const ac = new AbortController()
+    const out = collector(taker.onLine)
+    const before = Date.now()
+    const result = await exec('web', ['node', fixture('node-server.mjs')], {
+      ...options,
+      ...QUICK,
+      basePort: base,
+      env: { ...process.env, ...taker.env },
+      output: out.output,
+      onLog: out.onLog,
+      signal: ac.signal,
+      onReady: () => ac.abort('SIGTERM'),
+    })
+    await taker.close()
+    expect(result.ready).toBe(true)
+    const holder = result.moves[0]!.holder!
+    expect(holder.pid).toBe(process.pid)
+    const registry = await createRegistry(options.stateDir)
+    const lease = registry.leaseOf(project, 'web')!
+    registry.close()
+    expect(lease.port).toBe(base + 1)
+    expect(lease.movedFrom).toEqual({ port: base, holderPid: process.pid, holderCommand: holder.command, at: expect.any(Number) })
+    expect(lease.movedFrom!.at).toBeGreaterThanOrEqual(before)
+    const env = { BERTH_STATE_DIR: options.stateDir, BERTH_PROJECT: project }
+    const movedFrom = { port: base, holderPid: process.pid, holderCommand: holder.command, at: new Date(lease.movedFrom!.at).toISOString() }
+    const listed = JSON.parse((await berth(['list', '--json'], env)).stdout)
+    expect(listed).toEqual([expect.objectContaining({ service: 'web', port: base + 1, movedFrom })])
+    const shown = JSON.parse((await berth(['port', 'web', '--json'], env)).stdout)
+    expect(shown.leases).toEqual([expect.objectContaining({ service: 'web', port: base + 1, movedFrom })])
   })
 
   test('gives up after 3 conflict restarts', async () => {
