@@ -14,7 +14,7 @@ import { createRegistry, type Lease, type Registry, type SavedRow } from '../reg
 import { findHolder, isDescendant } from '../probe/holder.ts'
 import { parsePortText } from '../core/validate.ts'
 import { optionsOf } from '../core/plugin-options.ts'
-import { EnvPreferenceRequestOptions } from './env.ts'
+import type { EnvPreferenceRequest } from './env.ts'
 import { PoolRequestOptions } from './pool.ts'
 import { allocationCounts, invalidEnvCount } from '../registry/allocation-metrics.ts'
 import type { Increment } from '../registry/metrics.ts'
@@ -112,7 +112,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
       // The environment preference's and the pool's options, read as any plugin may read another's.
-      const envVar = optionsOf(req, 'envPreference', EnvPreferenceRequestOptions)?.variable
+      const envVar = optionsOf<EnvPreferenceRequest>(req, 'envPreference')?.variable
       const envValue = envVar && Object.hasOwn(ctx.env, envVar) ? ctx.env[envVar] : undefined
       pendingCounts.set(
         req.serviceName,
