@@ -15,7 +15,8 @@ import { findHolder, isDescendant } from '../probe/holder.ts'
 import { parsePortText } from '../core/validate.ts'
 import { optionsOf } from '../core/plugin-options.ts'
 import type { EnvPreferenceRequest } from './env.ts'
-import { PoolRequestOptions } from './pool.ts'
+// Types only: the pool plugin's module (and its schema) loads only where the pool plugin is used.
+import type { PoolRequest } from './pool.ts'
 import { allocationCounts, invalidEnvCount } from '../registry/allocation-metrics.ts'
 import type { Increment } from '../registry/metrics.ts'
 
@@ -148,7 +149,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (won) {
         replaced.set(port, { service: req.serviceName, rows })
         pendingCounts.delete(req.serviceName)
-        pools.set(req.serviceName, optionsOf(req, 'pool', PoolRequestOptions)?.name)
+        pools.set(req.serviceName, optionsOf<PoolRequest>(req, 'pool')?.name)
       }
       tell(ctx, opened)
       return won
