@@ -1,8 +1,9 @@
 import { expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tempDir } from '../helpers/temp.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
+const tempDir = tempDirs()
 const ROOT = join(import.meta.dir, '..', '..')
 
 /**
