@@ -5,7 +5,7 @@
  * loaded only when a file imports it. One plugin file then works with the binary, with `bunx`
  * and with the library. `valibot`, which plugins use for their options' schemas, likewise.
  */
-import * as valibot from 'valibot'
+import { valibot } from './valibot-module.ts'
 
 const MODULES: Record<string, () => Promise<object>> = {
   'berth-ports': () => import('../index.ts'),

@@ -7,10 +7,22 @@ import { parsePortText } from '../core/validate.ts'
 
 const variableMessage = 'expected an environment variable name such as PORT'
 
-/** Per request, `options: { envPreference: { variable: 'PORT' } }` (what `envVar: 'PORT'` stands for). */
-export const EnvPreferenceRequestOptions = v.strictObject({
-  variable: v.pipe(v.string(variableMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, variableMessage)),
-})
+const buildRequestOptions = () =>
+  v.strictObject({
+    variable: v.pipe(v.string(variableMessage), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, variableMessage)),
+  })
+
+let requestOptions: ReturnType<typeof buildRequestOptions> | undefined
+
+/**
+ * Per request, `options: { envPreference: { variable: 'PORT' } }` (what `envVar: 'PORT'` stands for).
+ * Built on first use, not at import: every allocator has this plugin, and a cold `berth get` that
+ * gives no options would otherwise pay for building a schema it never uses.
+ */
+export const envPreferenceRequestOptions = () => (requestOptions ??= buildRequestOptions())
+
+/** The checked value of a request's `options.envPreference`. */
+export type EnvPreferenceRequest = v.InferOutput<ReturnType<typeof buildRequestOptions>>
 
 export interface EnvPreferenceOptions {
   /** The variable to read, for every request. @default the request's own (`envVar`, or `options.envPreference.variable`) */
@@ -42,9 +54,12 @@ async function berthsOwn(req: AllocationRequest, ctx: PluginContext, variable: s
 export function envPreference(options: EnvPreferenceOptions = {}): PortPlugin {
   return {
     name: 'envPreference',
-    options: EnvPreferenceRequestOptions,
+    // Read only when a request gives options (core/plugin-options.ts).
+    get options() {
+      return envPreferenceRequestOptions()
+    },
     preferred(req, ctx) {
-      const variable = options.variable ?? optionsOf(req, 'envPreference', EnvPreferenceRequestOptions)?.variable
+      const variable = options.variable ?? optionsOf<EnvPreferenceRequest>(req, 'envPreference')?.variable
       if (!variable) return null
       // Own keys only: a variable called `constructor` is not Object's constructor.
       const value = Object.hasOwn(ctx.env, variable) ? ctx.env[variable] : undefined

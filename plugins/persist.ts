@@ -14,8 +14,9 @@ import { createRegistry, type Lease, type Registry, type SavedRow } from '../reg
 import { findHolder, isDescendant } from '../probe/holder.ts'
 import { parsePortText } from '../core/validate.ts'
 import { optionsOf } from '../core/plugin-options.ts'
-import { EnvPreferenceRequestOptions } from './env.ts'
-import { PoolRequestOptions } from './pool.ts'
+import type { EnvPreferenceRequest } from './env.ts'
+// Types only: the pool plugin's module (and its schema) loads only where the pool plugin is used.
+import type { PoolRequest } from './pool.ts'
 import { allocationCounts, invalidEnvCount } from '../registry/allocation-metrics.ts'
 import type { Increment } from '../registry/metrics.ts'
 
@@ -116,7 +117,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
       // The environment preference's and the pool's options, read as any plugin may read another's.
-      const envVar = optionsOf(req, 'envPreference', EnvPreferenceRequestOptions)?.variable
+      const envVar = optionsOf<EnvPreferenceRequest>(req, 'envPreference')?.variable
       const envValue = envVar && Object.hasOwn(ctx.env, envVar) ? ctx.env[envVar] : undefined
       pendingCounts.set(
         req.serviceName,
@@ -152,7 +153,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (won) {
         replaced.set(port, { service: req.serviceName, rows })
         pendingCounts.delete(req.serviceName)
-        pools.set(req.serviceName, optionsOf(req, 'pool', PoolRequestOptions)?.name)
+        pools.set(req.serviceName, optionsOf<PoolRequest>(req, 'pool')?.name)
       }
       tell(ctx, opened)
       return won

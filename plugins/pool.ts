@@ -9,6 +9,9 @@ export const PoolRequestOptions = v.strictObject({
   name: v.pipe(v.string('expected a pool name'), v.minLength(1, 'expected a pool name')),
 })
 
+/** The checked value of a request's `options.pool`. */
+export type PoolRequest = v.InferOutput<typeof PoolRequestOptions>
+
 /** A pool: a range such as `"3000-3099"` or an explicit list of ports. */
 export type PoolSpec = string | readonly number[]
 
