@@ -6,16 +6,25 @@
 const assert = require('node:assert/strict')
 const net = require('node:net')
 
-/** A port the kernel says is free now (port 0), closed again. */
-function kernelPort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen({ port: 0, host: '::' }, () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
+/** Ports handed out so far: get-port locks its answers for 15-30 s, and berth keeps the other drop-ins of this process off them too. */
+const used = new Set()
+
+/** A port the kernel says is free and no earlier check of this file was given (the kernel may hand the same one out again). */
+async function kernelPort() {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const server = net.createServer()
+      server.once('error', reject)
+      server.listen({ port: 0, host: '::' }, () => {
+        const { port } = server.address()
+        server.close(() => resolve(port))
+      })
     })
-  })
+    if (!used.has(port)) {
+      used.add(port)
+      return port
+    }
+  }
 }
 
 /** Listens on `port` on every address until the returned close() is called. */
