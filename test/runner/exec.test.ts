@@ -8,6 +8,28 @@ import { QUICK, WAIT_FOR_GO, collector, fixture, impostor, isolated } from './he
 
 const temp = tempDirs()
 
+/**
+ * Runs `argv` as `service` while a real listener (this test's process) takes its first port
+ * between the spawn and the child's own listen; stops the service once it is ready. The caller
+ * closes `taker`.
+ */
+async function execAfterConflict(service: string, argv: string[], options: ReturnType<typeof isolated>, base: number) {
+  const taker = impostor((_, nth) => nth === 0)
+  const ac = new AbortController()
+  const out = collector(taker.onLine)
+  const result = await exec(service, argv, {
+    ...options,
+    ...QUICK,
+    basePort: base,
+    env: { ...process.env, ...taker.env },
+    output: out.output,
+    onLog: out.onLog,
+    signal: ac.signal,
+    onReady: () => ac.abort('SIGTERM'),
+  })
+  return { result, out, taker }
+}
+
 describe('berth exec: start, readiness, environment', () => {
   test('a Node server is ready when its own process listens on the leased port, and gets PORT', async () => {
     const base = await freeRange(1)
@@ -266,19 +288,7 @@ describe('berth exec: port conflicts', () => {
     const options = isolated(project)
     const base = await freeRange(3)
     // The first start loses its port to another listener between the spawn and its own listen.
-    const taker = impostor((_, nth) => nth === 0)
-    const ac = new AbortController()
-    const out = collector(taker.onLine)
-    const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...options,
-      ...QUICK,
-      basePort: base,
-      env: { ...process.env, ...taker.env },
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
-      onReady: () => ac.abort('SIGTERM'),
-    })
+    const { result, out, taker } = await execAfterConflict('web', ['node', fixture('node-server.mjs')], options, base)
     const stillHeld = !(await canBind(base, '127.0.0.1'))
     await taker.close()
     expect(stillHeld).toBe(true)
@@ -301,20 +311,8 @@ describe('berth exec: port conflicts', () => {
     const options = isolated(project)
     const base = await freeRange(3)
     // A real listener (this test's process) takes the first port between the spawn and the child's listen.
-    const taker = impostor((_, nth) => nth === 0)
-    const ac = new AbortController()
-    const out = collector(taker.onLine)
     const before = Date.now()
-    const result = await exec('web', ['node', fixture('node-server.mjs')], {
-      ...options,
-      ...QUICK,
-      basePort: base,
-      env: { ...process.env, ...taker.env },
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
-      onReady: () => ac.abort('SIGTERM'),
-    })
+    const { result, taker } = await execAfterConflict('web', ['node', fixture('node-server.mjs')], options, base)
     await taker.close()
     expect(result.ready).toBe(true)
     const holder = result.moves[0]!.holder!
@@ -378,19 +376,8 @@ describe('berth exec: port conflicts', () => {
 
   test('Python losing its port at start-up is restarted on the next one too', async () => {
     const base = await freeRange(3)
-    const taker = impostor((_, nth) => nth === 0)
-    const ac = new AbortController()
-    const out = collector(taker.onLine)
-    const result = await exec('svc', ['sh', '-c', `${WAIT_FOR_GO}; exec python3 -m http.server "$PORT" --bind 127.0.0.1`], {
-      ...isolated(temp('proj')),
-      ...QUICK,
-      basePort: base,
-      env: { ...process.env, ...taker.env },
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
-      onReady: () => ac.abort('SIGTERM'),
-    })
+    const argv = ['sh', '-c', `${WAIT_FOR_GO}; exec python3 -m http.server "$PORT" --bind 127.0.0.1`]
+    const { result, out, taker } = await execAfterConflict('svc', argv, isolated(temp('proj')), base)
     await taker.close()
     expect(out.stderr).toContain('Address already in use')
     expect(result.ready).toBe(true)
