@@ -8,7 +8,6 @@ import { createEmitter } from './events.ts'
 import { exhaustedMessage, outcomeLine, startLine, strictMessage } from './messages.ts'
 import { DEFAULT_TIMEOUT_MS, type Probing } from './probing.ts'
 import type {
-  AllocationOutcome,
   AllocationRequest,
   AllocationResult,
   AllocatorOptions,
@@ -19,6 +18,7 @@ import type {
   RequestInput,
   SkipReason,
 } from './types.ts'
+import { resultOf } from './result.ts'
 import { withTimeout } from './timeout.ts'
 import { resolveRequest } from './validate.ts'
 import { createWalk, type Progress } from './walk.ts'
@@ -102,11 +102,12 @@ export function createAllocatorWith(
    * plugins'. `claimedNow`: the engine already made the in-process claim (`claimNow`). Null when claimed;
    * `claimed` when this process has it already, `raced` when a plugin says another process won.
    */
-  async function claim(port: number, req: AllocationRequest, claimedNow = false): Promise<SkipReason | null> {
+  async function claim(port: number, progress: Progress, claimedNow = false): Promise<SkipReason | null> {
+    const { req } = progress
     if (!claimedNow && !tryClaim(port)) return 'claimed'
     try {
       if (frozen) throw new PortError('E_ABORTED', `[${req.serviceName}] Allocation was rolled back: port ${port} is not claimed`)
-      if (await hooks.claim(port, req)) {
+      if (await hooks.claim(port, req, resultOf(port, progress))) {
         if (!frozen) {
           claimed.add(port)
           return null
@@ -142,7 +143,7 @@ export function createAllocatorWith(
     const preferredPort = wished.find((w) => !w.remembered)?.port ?? basePort
     const rememberedPort = wished.find((w) => w.remembered)?.port
     const vouchers = new Map(wished.filter((w) => w.inUseByOwn).map((w) => [w.port, w.inUseByOwn!]))
-    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers, probeSeconds: [] }
+    const progress: Progress = { req, skipped: [], attempts: 0, deferred: [], vouchers, probeSeconds: [], preferredPort, rememberedPort }
     // The common case, a first candidate known before the strategy is read, goes the short way.
     const first = preferred[0]
     const port =
@@ -156,20 +157,8 @@ export function createAllocatorWith(
       emit({ type: 'exhausted', level: 'error', serviceName, message })
       throw new PortError('E_NO_PORT', message, { skipped: progress.skipped, probeSeconds: progress.probeSeconds })
     }
-    const outcome: AllocationOutcome = port === preferredPort ? 'preferred' : port === rememberedPort ? 'remembered' : 'fallback'
-    const result: AllocationResult = {
-      port,
-      serviceName,
-      preferredPort,
-      usedPreferred: outcome === 'preferred',
-      outcome,
-      ...(rememberedPort === undefined ? {} : { rememberedPort }),
-      attempts: progress.attempts,
-      host: req.host,
-      // A deferred port taken when retrying the deferred ones is no longer "skipped".
-      skipped: progress.skipped.filter((s) => s.port !== port),
-      probeSeconds: progress.probeSeconds,
-    }
+    const result = resultOf(port, progress)
+    const { outcome } = result
     const message = progress.own ?? outcomeLine(result)
     emit({ type: outcome, level: outcome === 'fallback' ? 'warn' : 'info', serviceName, message, result })
     await hooks.allocated(result)

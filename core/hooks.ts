@@ -126,10 +126,10 @@ export function createHookRunner(plugins: readonly PortPlugin[], ctx: PluginCont
       return from(0)
     },
     /** True when every plugin's claim succeeded; the first `false` settles it. */
-    async claim(port: number, req: AllocationRequest): Promise<boolean> {
+    async claim(port: number, req: AllocationRequest, result: AllocationResult): Promise<boolean> {
       const answers = await inOrder(
         'claim',
-        (p) => p.claim!(port, req, ctx),
+        (p) => p.claim!(port, req, ctx, result),
         (won) => !won,
       )
       return answers.every(Boolean)

@@ -198,7 +198,8 @@ export interface PortPlugin {
   candidates?(req: AllocationRequest, ctx: PluginContext): Iterable<number> | AsyncIterable<number> | null | undefined
   order?(requests: readonly AllocationRequest[], ctx: PluginContext): Awaitable<readonly AllocationRequest[] | null | undefined>
   accept?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean | SkipReason | Deferral>
-  claim?(port: number, req: AllocationRequest, ctx: PluginContext): Awaitable<boolean>
+  /** `result`: what the allocation answers if this claim wins (`allocated` then gets the same), so a plugin can record it in the claim's own write. */
+  claim?(port: number, req: AllocationRequest, ctx: PluginContext, result: AllocationResult): Awaitable<boolean>
   allocated?(result: AllocationResult, ctx: PluginContext): Awaitable<void>
   released?(port: number, ctx: PluginContext): Awaitable<void>
   rollback?(port: number, ctx: PluginContext): Awaitable<void>

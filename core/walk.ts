@@ -21,6 +21,9 @@ export interface Progress {
   own?: string
   /** Seconds each round of checks took (for the probe-duration metric). */
   probeSeconds: number[]
+  /** The user's preferred port and the remembered one: what the outcome is judged against. */
+  preferredPort: number
+  rememberedPort?: number
 }
 
 /** Runs one round of checks and notes how long it took. */
@@ -42,7 +45,7 @@ export interface WalkParts {
     retryingDeferred: boolean,
   ): SkipReason | Deferral | null | Promise<SkipReason | Deferral | null>
   /** Claims a free port: null when claimed, else why not; `claimedNow`: the engine already made the in-process claim (`claimNow`). */
-  claim(port: number, req: AllocationRequest, claimedNow?: boolean): Promise<SkipReason | null>
+  claim(port: number, progress: Progress, claimedNow?: boolean): Promise<SkipReason | null>
 }
 
 /** A busy port's verdict. The requested address missing here ends the allocation: no port of it could ever be free. */
@@ -125,7 +128,7 @@ export function createWalk({ engine, skipReason, claim }: WalkParts) {
     progress: Progress,
   ): SkippedCandidate | null | Promise<SkippedCandidate | null> {
     if (!r) return { port, reason: 'claimed' }
-    if (r.free) return claim(port, progress.req, claimedNow).then((refused) => (refused ? { port, reason: refused } : null))
+    if (r.free) return claim(port, progress, claimedNow).then((refused) => (refused ? { port, reason: refused } : null))
     const own = ownHolder(progress, r)
     return own ? own.then((line) => (line ? null : busyVerdict(r, progress.req))) : busyVerdict(r, progress.req)
   }

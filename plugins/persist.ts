@@ -83,6 +83,8 @@ export function persist(options: PersistOptions = {}): PortPlugin {
   const remembered = new Map<string, number>()
   /** Metrics noticed before the claim (an ignored environment value), written with it, by service. */
   const pendingCounts = new Map<string, Increment[]>()
+  /** Services whose allocation metrics went into their claim's write. */
+  const counted = new Set<string>()
   /** The pool each service's port was claimed from: a label of its allocation count. */
   const pools = new Map<string, string | undefined>()
   /** What each claim of this plugin replaced, as stored: a rollback puts it back. */
@@ -126,8 +128,10 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (!mine || mine.port < req.basePort || mine.port > req.maxPort) return null
       remembered.set(req.serviceName, mine.port)
       // A live owner's process may be the one listening there: then it is still this service's port.
-      const owner = mine.state === 'active' ? mine.ownerPid : null
-      const inUseByOwn = owner === null ? undefined : (port: number) => ownHolderLine(req.serviceName, port, owner)
+      // Asked only when the port is found in use: the lease's owner is looked up then.
+      const owner = mine.ownerPid
+      const inUseByOwn =
+        owner === null ? undefined : async (port: number) => (mine.state === 'active' ? ownHolderLine(req.serviceName, port, owner) : null)
       return { port: mine.port, remembered: true, inUseByOwn }
     },
     accept(port, req) {
@@ -135,10 +139,13 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (!lease || isSelf(lease, req.serviceName)) return true
       return lease.state === 'active' ? 'leased' : { defer: 'dormant' }
     },
-    async claim(port, req, ctx) {
+    async claim(port, req, ctx, result) {
       const pid = ownerPid === undefined ? globalThis.process?.pid : ownerPid
       const opened = await open()
-      const rows = opened.snapshot(port, project, req.serviceName)
+      const pool = optionsOf<PoolRequest>(req, 'pool')?.name
+      // The allocation's metrics go into the lease's own write: one write transaction per allocation.
+      const counts = [...(pendingCounts.get(req.serviceName) ?? []), ...(result ? allocationCounts(result, pool) : [])]
+      const rows: SavedRow[] = []
       const won = opened.claim({
         port,
         project,
@@ -148,20 +155,23 @@ export function persist(options: PersistOptions = {}): PortPlugin {
         leaseUntil: ttl === undefined ? null : Date.now() + ttl,
         // A port seen dormant was deferred by accept(), so reaching it means nothing else was free.
         replaceDormant: byPort.get(port)?.state === 'dormant',
-        counts: pendingCounts.get(req.serviceName),
+        counts,
+        replaced: rows,
       })
       if (won) {
         replaced.set(port, { service: req.serviceName, rows })
         pendingCounts.delete(req.serviceName)
-        pools.set(req.serviceName, optionsOf<PoolRequest>(req, 'pool')?.name)
+        pools.set(req.serviceName, pool)
+        if (result) counted.add(req.serviceName)
       }
       tell(ctx, opened)
       return won
     },
     async allocated(result, ctx) {
-      // Right after the lease's own transaction: the outcome is known only once the walk is over.
       const opened = await open()
-      opened.count([...(pendingCounts.get(result.serviceName) ?? []), ...allocationCounts(result, pools.get(result.serviceName))])
+      // Counted in the claim's own write when there was one (a port answered as the service's own is not claimed).
+      if (!counted.delete(result.serviceName))
+        opened.count([...(pendingCounts.get(result.serviceName) ?? []), ...allocationCounts(result, pools.get(result.serviceName))])
       pendingCounts.delete(result.serviceName)
       tell(ctx, opened)
       const before = remembered.get(result.serviceName)

@@ -5,25 +5,26 @@ import { count, observe, type Increment } from './metrics.ts'
 /** Skip reasons that come from a real check of the port (the others never reached a socket). */
 const CHECKED: Record<string, string> = { 'in-use': 'in_use', permission: 'permission', timeout: 'timeout', unavailable: 'unavailable' }
 
+/** Plain loops, as in metrics.ts `observe`: this runs once per cold `berth get`. */
 function checks(skipped: readonly SkippedCandidate[], free: number, probeSeconds: readonly number[] = []): Increment[] {
-  const byResult = new Map<string, number>(free > 0 ? [['free', free]] : [])
+  const byResult = new Map<string, number>()
+  if (free > 0) byResult.set('free', free)
   for (const s of skipped) {
     const result = CHECKED[s.reason]
     if (result) byResult.set(result, (byResult.get(result) ?? 0) + 1)
   }
-  return [
-    ...[...byResult].map(([result, n]) => count('port_checks', { result }, n)),
-    ...probeSeconds.flatMap((seconds) => observe('probe_duration', {}, seconds)),
-  ]
+  const increments: Increment[] = []
+  for (const [result, n] of byResult) increments.push(count('port_checks', { result }, n))
+  for (const seconds of probeSeconds) increments.push(...observe('probe_duration', {}, seconds))
+  return increments
 }
 
 export function allocationCounts(result: AllocationResult, pool: string | undefined): Increment[] {
-  const moved = result.rememberedPort !== undefined && result.rememberedPort !== result.port
-  return [
-    count('allocations', { service: result.serviceName, pool: pool ?? '', outcome: result.outcome }),
-    ...checks(result.skipped, 1, result.probeSeconds),
-    ...(moved ? [count('sticky_moves', { service: result.serviceName })] : []),
-  ]
+  const increments = checks(result.skipped, 1, result.probeSeconds)
+  increments.unshift(count('allocations', { service: result.serviceName, pool: pool ?? '', outcome: result.outcome }))
+  if (result.rememberedPort !== undefined && result.rememberedPort !== result.port)
+    increments.push(count('sticky_moves', { service: result.serviceName }))
+  return increments
 }
 
 /** A failed allocation: `timeout` when every check timed out, else `strict` or `exhausted`. */

@@ -140,8 +140,10 @@ export function stateOf(row: LeaseRow, now: number, check: OwnerCheck): LeaseSta
   return otherOwners(row).some((owner) => keepsActive(owner, row, now, check)) ? 'active' : 'dormant'
 }
 
+/** `state` is worked out when first read: asking an owner takes system calls, and a caller may not need it. */
 export function toLease(row: LeaseRow, now: number, check: OwnerCheck): Lease {
   const { project, uid } = splitProject(row.project)
+  let state: LeaseState | undefined
   return {
     port: row.port,
     project,
@@ -156,6 +158,9 @@ export function toLease(row: LeaseRow, now: number, check: OwnerCheck): Lease {
     leaseUntil: row.lease_until,
     createdAt: row.created_at,
     renewedAt: row.renewed_at,
-    state: stateOf(row, now, check),
+    get state() {
+      state ??= stateOf(row, now, check)
+      return state
+    },
   }
 }

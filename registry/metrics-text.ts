@@ -23,7 +23,7 @@ function allBuckets(name: string, stored: readonly Sample[]): Sample[] {
     groups.set(JSON.stringify(rest), rest)
   }
   return [...groups.values()].flatMap((rest) =>
-    [...PROBE_BUCKETS.map(String), '+Inf'].map((le) => {
+    [...PROBE_BUCKETS, '+Inf'].map((le) => {
       const found = stored.find((s) => s.labels.le === le && Object.entries(rest).every(([k, v]) => s.labels[k] === v))
       return { name, labels: { ...rest, le }, value: found?.value ?? 0 }
     }),

@@ -75,10 +75,9 @@ function configure(db: SqlDatabase, path: string): void {
   useWal(db)
   // NORMAL in WAL mode survives a crashed process; a power loss may forget the last lease,
   // which is safe because every remembered port is probed again before it is handed out.
-  db.exec('PRAGMA synchronous = NORMAL')
   // The last connection to close checkpoints and truncates the WAL to nothing (the file stays, so
   // the next run need not create it): an empty WAL is one the next open need not inspect.
-  db.exec('PRAGMA journal_size_limit = 0')
+  db.exec('PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 0')
   migrate(db, path)
   ensureIdentity(db, readIdentity(db))
 }

@@ -47,6 +47,8 @@ export interface ClaimInput {
   movedFrom?: MovedFrom
   /** Metrics added in the same transaction as the lease (kept only when the claim is won). */
   counts?: readonly Increment[]
+  /** Filled, when the claim is won, with the rows it replaced as stored: what `restore` puts back. */
+  replaced?: SavedRow[]
 }
 
 /** Which leases `forget` deletes: the one on a port (of one project, if given), or a service's. */
@@ -90,8 +92,6 @@ export interface Registry {
   remove(where: (lease: Lease) => boolean, reclaim?: string): Lease[]
   /** Deletes the leases `key` names that this user may remove, through the indexes; returns what was deleted. */
   forget(key: LeaseKey): Lease[]
-  /** The rows a claim of `port` by (project, service) would replace, as stored: what `restore` puts back. */
-  snapshot(port: number, project: string, service: string): SavedRow[]
   /**
    * Undoes a claim (a failed `berth up`): deletes the lease of (port, project, service) if it is
    * still that one, and puts the saved rows back where no other lease has taken their place.
@@ -104,6 +104,12 @@ export interface Registry {
   /** Every stored metrics sample. */
   samples(): Sample[]
   close(): void
+}
+
+/** The rows a claim replaces, each once, as stored: the lease on its port and the service's own lease. */
+function replacedRows(held: LeaseRow | undefined, mine: LeaseRow | undefined): SavedRow[] {
+  const rows = mine && mine.port !== held?.port ? [held, mine] : [held]
+  return rows.filter((row) => row !== undefined).map((row) => ({ ...row }) as unknown as SavedRow)
 }
 
 const INSERT_LEASE =
@@ -196,6 +202,7 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
             if (seen(held, check)!.state === 'active' || !input.replaceDormant) return false
           }
           const mine = serviceLease(d, project, input.service)
+          input.replaced?.push(...replacedRows(held, mine))
           const samePort = mine?.port === input.port
           const kept = samePort ? ownersToKeep(mine, input.owner, now, check) : []
           if (held) deleteLease(d, input.port)
@@ -251,10 +258,6 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
           deleteLease(d, row.port)
           return [lease]
         }),
-      ),
-    snapshot: (port, project, service) =>
-      guarded((d) =>
-        d.all<SavedRow>('SELECT * FROM leases WHERE port = ? OR (project = ? AND service = ?)', port, stored(project), service),
       ),
     restore: (port, project, service, saved) =>
       guarded((d) =>

@@ -48,6 +48,7 @@ const progressOf = (req: AllocationRequest): Progress => ({
   req,
   skipped: [],
   attempts: 0,
+  preferredPort: 0,
   deferred: [],
   vouchers: new Map(),
   probeSeconds: [],
@@ -56,7 +57,7 @@ const progressOf = (req: AllocationRequest): Progress => ({
 /** The allocator's claim without plugins: `refuse` plays a plugin that says another process won. */
 const claimWith =
   (refuse: Set<number>) =>
-  async (port: number, _req: AllocationRequest, claimedNow = false): Promise<SkipReason | null> => {
+  async (port: number, _progress: Progress, claimedNow = false): Promise<SkipReason | null> => {
     if (!claimedNow && !tryClaim(port)) return 'claimed'
     if (!refuse.has(port)) return null
     releaseClaim(port)

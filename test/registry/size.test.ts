@@ -66,8 +66,11 @@ describe('an allocation in a big registry', () => {
       })),
     )
     asked.length = 0
-    // What persist() does for one allocation: this service's lease, each candidate's lease, the claim.
-    expect(registry.leaseOf('/p', 'web')?.port).toBe(base)
+    // What persist() does for one allocation: this service's lease (and its state, asked when
+    // needed), each candidate's lease, the claim.
+    const mine = registry.leaseOf('/p', 'web')
+    expect(mine?.port).toBe(base)
+    expect(mine?.state).toBe('dormant')
     expect(registry.leaseAt(base + 1)).toBeUndefined()
     expect(
       registry.claim({
