@@ -1,6 +1,6 @@
 /**
- * berth against another checkout of berth, scenarios 1-3 of bench/run.ts (berth only): before and
- * after a change to the allocator. Each round runs both in fresh processes, in turn and in
+ * berth against another checkout of berth, scenarios 1-3 of the benchmark (bench/peers.ts, berth
+ * only): before and after a change to the allocator. Each round runs both in fresh processes, in turn and in
  * alternating order, so a change in the machine's load hits both alike; the table gives medians,
  * ranges and the per-round ratio. Usage: `bun bench/compare.ts BEFORE_CHECKOUT [rounds]`.
  */

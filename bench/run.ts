@@ -1,143 +1,24 @@
 // berth beside get-port, portfinder, detect-port and get-port-please, in one run.
 // Run with `npm run bench` (builds dist/ first). Real sockets on loopback only.
-import detectPort from 'detect-port'
-import getPort, { clearLockedPorts, portNumbers } from 'get-port'
-import { getPort as getPortPlease } from 'get-port-please'
-import portfinder from 'portfinder'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { allocatePort, clearClaims } from '../index.ts'
-import { freeRange, holdRange } from '../test/helpers/sockets.ts'
-import { median, table, timeCalls, timeSpawnsInTurn } from './measure.ts'
+import { table } from './measure.ts'
+import { buildFloor, coldStart } from './cold-start.ts'
+import { concurrent, pastBusy, preferredFree } from './peers.ts'
 import { coldPersist, crossProcess } from './persist.ts'
 import { registrySize } from './registry.ts'
 import { mainAgainstWorkers, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
 import { runnerFigures } from './runner.ts'
 
-interface Peer {
-  name: string
-  /** Finds a port from `from`, staying inside `from..to` if the tool can. */
-  find(from: number, to: number): Promise<number>
-  /** Forgets in-process state between rounds (locks, claims). */
-  reset?(): void
-}
-
-const PEERS: Peer[] = [
-  {
-    name: 'berth',
-    find: async (from, to) => (await allocatePort({ basePort: from, maxPort: to, serviceName: 'bench', logger: null })).port,
-    reset: clearClaims,
-  },
-  { name: 'get-port', find: (from, to) => getPort({ port: portNumbers(from, to) }), reset: clearLockedPorts },
-  { name: 'portfinder', find: (from, to) => portfinder.getPortPromise({ port: from, stopPort: to }) },
-  { name: 'detect-port', find: (from) => detectPort(from) },
-  { name: 'get-port-please', find: (from, to) => getPortPlease({ port: from, portRange: [from, to], random: false }) },
-]
-
 const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2))
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`
-
-async function preferredFree() {
-  const base = await freeRange(101)
-  const samples = new Map(PEERS.map((peer) => [peer.name, [] as number[]]))
-  const right = new Map(PEERS.map((peer) => [peer.name, true]))
-  // The same untimed warm-up for every tool, then rounds in turn: measured one after the other,
-  // a tool measured last found node:net already compiled by the three before it (berth does not use it).
-  for (const peer of PEERS) await timeCalls(100, () => peer.find(base, base + 100), peer.reset)
-  for (let round = 0; round < 10; round++) {
-    for (const peer of PEERS) {
-      const ms = await timeCalls(
-        20,
-        async () => {
-          if ((await peer.find(base, base + 100)) !== base) right.set(peer.name, false)
-        },
-        peer.reset,
-      )
-      samples.get(peer.name)!.push(ms)
-    }
-  }
-  return PEERS.map((peer): [string, number, boolean] => [peer.name, median(samples.get(peer.name)!), right.get(peer.name)!])
-}
-
-async function pastBusy() {
-  const busy = await holdRange(200)
-  const to = busy.from + 999
-  const rows: Array<[string, number, boolean]> = []
-  try {
-    for (const peer of PEERS) {
-      let inRange = true
-      const ms = await timeCalls(
-        20,
-        async () => {
-          const port = await peer.find(busy.from, to)
-          inRange &&= port === busy.from + 200
-        },
-        peer.reset,
-      )
-      rows.push([peer.name, ms, inRange])
-    }
-  } finally {
-    await busy.close()
-  }
-  return rows
-}
-
-async function concurrent() {
-  const base = await freeRange(1)
-  const rows: Array<[string, number, number]> = []
-  for (const peer of PEERS) {
-    let distinct = 0
-    const ms = await timeCalls(
-      5,
-      async () => {
-        const ports = await Promise.all(Array.from({ length: 50 }, () => peer.find(base, Math.min(base + 400, 65535))))
-        distinct = new Set(ports).size
-      },
-      peer.reset,
-    )
-    rows.push([peer.name, ms, distinct])
-  }
-  return rows
-}
-
-async function coldStart(root: string) {
-  // Below the OS ephemeral range, which berth's exclusion policy skips.
-  const port = await freeRange(1)
-  const [berth, getPortCli, floor] = timeSpawnsInTurn(60, [
-    [join(root, 'dist/berth'), 'get', 'bench', '--base', String(port), '-q', '--no-persist'],
-    ['node', join(root, 'node_modules/get-port-cli/cli.js'), String(port)],
-    [join(root, 'dist/floor')],
-  ])
-  return [
-    ['berth (dist/berth get --no-persist)', berth!],
-    ['get-port-cli (node)', getPortCli!],
-    ['floor (compiled bun, prints a line)', floor!],
-  ] as Array<[string, number]>
-}
 
 const root = join(import.meta.dir, '..')
 // Leases made by the benchmark go to a throwaway registry, never the user's.
 process.env.BERTH_STATE_DIR = join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
-// Built exactly like berth itself (bytecode, ESM, no .env/bunfig autoload, the same JIT policy), so the floor is what any such binary costs.
-Bun.spawnSync(
-  [
-    process.execPath,
-    'build',
-    join(root, 'bench/floor.ts'),
-    '--compile',
-    '--minify',
-    '--bytecode',
-    '--format=esm',
-    '--no-compile-autoload-dotenv',
-    '--no-compile-autoload-bunfig',
-    '--compile-jit-policy=4',
-    '--outfile',
-    join(root, 'dist/floor'),
-  ],
-  { stdout: 'ignore' },
-)
+buildFloor(root)
 console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
 
 const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, unknown]) => boolean) =>

@@ -9,7 +9,8 @@ import pkg from '../package.json' with { type: 'json' }
 import { completionScript, SHELLS } from '../cli/completion.ts'
 import { processIo } from '../cli/io.ts'
 import { manPage } from '../cli/man-page.ts'
-import { commandTable, EXIT_HELP } from '../cli/run.ts'
+import { EXIT_HELP } from '../cli/exit-help.ts'
+import { commandTable } from '../cli/run.ts'
 
 const DIST = join(import.meta.dir, '..', 'dist')
 // Where each shell looks for a completion file by name.

@@ -1,6 +1,6 @@
 /**
  * What only the compiled binary shows; everything else about the CLI runs in-process (usage.test.ts,
- * commands.test.ts). Kept here: the binary started from another folder prints exactly the port and
+ * commands.test.ts, lease-commands.test.ts). Kept here: the binary started from another folder prints exactly the port and
  * exits by itself (console.log's newline, the exit code set by cli/main.ts); its version compiled in;
  * the default lease owner being the calling shell; a user without rights (setpriv); the colour
  * decision of processIo on a pipe.

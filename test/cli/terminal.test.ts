@@ -1,7 +1,7 @@
 /**
  * What berth shows on a terminal: colour only from picocolors and only where it belongs, and a
  * progress bar that Ctrl-C clears. `script` gives the binary a pseudo-terminal for its stdout and
- * stderr. Escaped names are checked in-process (commands.test.ts).
+ * stderr. Escaped names are checked in-process (lease-commands.test.ts).
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'

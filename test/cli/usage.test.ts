@@ -4,14 +4,12 @@
  * what was typed. The binary's own start-up is covered in binary.test.ts.
  */
 import { describe, expect, test } from 'bun:test'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import pkg from '../../package.json' with { type: 'json' }
 import { cli, cliWithState } from '../helpers/cli.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
-const tempDir = tempDirs()
+tempDirs()
 
 describe('version and help', () => {
   test("--version prints berth's version from package.json, and nothing about the runtime", async () => {
@@ -157,52 +155,5 @@ describe('bad input: exit 2, empty stdout, a message naming the value', () => {
     expect(ran.code).toBe(2)
     expect(ran.stderr).toContain('\\u202e"')
     expect(ran.stderr).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/)
-  })
-})
-
-describe('berth up checks its inputs before it allocates', () => {
-  test('an exports template naming a missing service is rejected, and no port is leased', async () => {
-    const root = tempDir('berth-exports')
-    const from = await freeRange(2)
-    const config = {
-      environments: { development: { services: { web: { base: from, env: 'PORT' } }, exports: { API: 'http://localhost:${api.port}' } } },
-    }
-    writeFileSync(join(root, 'berth.config.json'), JSON.stringify(config))
-    const state = cliWithState({ cwd: root })
-    const ran = await state.run(['up'])
-    expect(ran).toMatchObject({ code: 2, stdout: '' })
-    expect(ran.stderr).toContain('exports.API refers to "api", which is not a service of development')
-    expect(ran.stderr).not.toContain('Allocated')
-    expect(await state.leases()).toEqual([])
-  })
-
-  test('--write into a folder that does not exist: exit 2 naming the file, no summary, nothing leased', async () => {
-    const state = cliWithState()
-    const target = join(tempDir('berth-write'), 'missing', '.env')
-    const ran = await state.run(['up', '--write', target])
-    expect(ran).toMatchObject({ code: 2, stdout: '' })
-    expect(ran.stderr).toContain(`--write ${target}: the folder ${join(target, '..')} does not exist`)
-    expect(ran.stderr).not.toContain('SUMMARY')
-    expect(ran.stderr).not.toContain('$bunfs')
-    expect(await state.leases()).toEqual([])
-  })
-
-  test('--write naming a folder: exit 2', async () => {
-    const folder = tempDir('berth-write')
-    const ran = await cli(['up', '--write', folder])
-    expect(ran).toMatchObject({ code: 2, stdout: '' })
-    expect(ran.stderr).toContain(`--write ${folder} is a folder`)
-  })
-
-  test('--write with a relative name writes beside the working directory, and names the file as typed', async () => {
-    const root = tempDir('berth-write-relative')
-    mkdirSync(join(root, 'sub'))
-    const missing = await cli(['up', '--no-persist', '--write', 'nowhere/.env'], { cwd: root })
-    expect(missing).toMatchObject({ code: 2, stdout: '' })
-    expect(missing.stderr).toContain(`--write nowhere/.env: the folder ${join(root, 'nowhere')} does not exist`)
-    const ran = await cli(['up', '--no-persist', '--write', 'sub/.env'], { cwd: root, env: { NODE_ENV: '' } })
-    expect(ran).toMatchObject({ code: 0, stdout: '' })
-    expect(ran.stderr).toContain('Wrote 3 variables to sub/.env')
-    expect(await Bun.file(join(root, 'sub', '.env')).text()).toContain('PORT=')
   })
 })
