@@ -7,15 +7,16 @@ import { freeRange } from '../test/helpers/sockets.ts'
 import { timeSpawnsInTurn } from './measure.ts'
 
 /**
- * Builds dist/floor exactly like berth itself (bytecode, ESM, no .env/bunfig autoload, the same
- * JIT policy), so the floor is what any such binary costs.
+ * Builds `bench/<name>.ts` into `dist/<name>` exactly like berth itself (bytecode, ESM, no
+ * .env/bunfig autoload, the same JIT policy), so a floor is what any such binary costs.
  */
-export function buildFloor(root: string): void {
+export function buildFloor(root: string, name = 'floor'): string {
+  const out = join(root, 'dist', name)
   Bun.spawnSync(
     [
       process.execPath,
       'build',
-      join(root, 'bench/floor.ts'),
+      join(root, 'bench', `${name}.ts`),
       '--compile',
       '--minify',
       '--bytecode',
@@ -24,10 +25,11 @@ export function buildFloor(root: string): void {
       '--no-compile-autoload-bunfig',
       '--compile-jit-policy=4',
       '--outfile',
-      join(root, 'dist/floor'),
+      out,
     ],
     { stdout: 'ignore' },
   )
+  return out
 }
 
 /** The three commands' start-up, in turn: ms per process. */

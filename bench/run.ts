@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { table } from './measure.ts'
 import { buildFloor, coldStart } from './cold-start.ts'
 import { concurrent, pastBusy, preferredFree } from './peers.ts'
-import { coldPersist, crossProcess } from './persist.ts'
+import { coldPersist, crossProcess, persistCost } from './persist.ts'
 import { registrySize } from './registry.ts'
 import { mainAgainstWorkers, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
@@ -76,7 +76,7 @@ console.log(
   ),
 )
 
-const five = await coldPersist(join(root, 'dist/berth'))
+const five = await coldPersist(join(root, 'dist/berth'), root, join(root, 'dist/floor'))
 console.log(
   table(
     '5. cold berth get with the lease registry (ms per process)',
@@ -84,6 +84,7 @@ console.log(
     five.map(([n, ms]) => [n, fmt(ms), ratio(ms, five[1]![1])]),
   ),
 )
+console.log(`${persistCost(five)}\n`)
 
 const six = [
   ['registry (default)', await crossProcess(join(root, 'dist/berth'), [])],
