@@ -3,53 +3,18 @@
  * allocation reads only the rows it needs, through the table's indexes, and checks only their
  * owners, so its cost does not grow with the registry.
  */
-import {
-  keepsActive,
-  movedFromJson,
-  otherOwners,
-  ownerChecks,
-  ownersJson,
-  primaryOwner,
-  sameOwner,
-  toLease,
-  type Lease,
-  type LeaseRow,
-  type MovedFrom,
-  type OwnerCheck,
-  type OwnerLiveness,
-} from './lease.ts'
+import { ownerChecks, toLease, type Lease, type LeaseRow, type OwnerCheck, type OwnerLiveness } from './lease.ts'
 import { openRegistry } from './open.ts'
-import type { Owner } from './owner.ts'
-import { DEFAULT_PRUNE_AFTER_MS, pruneDormant } from './prune.ts'
+import { DEFAULT_PRUNE_AFTER_MS } from './prune.ts'
+import { claimLease, type ClaimInput } from './claim.ts'
+import { deleteRow, rowAt, serviceRow, type SavedRow } from './rows.ts'
 import { immediate, type SqlDatabase } from './sqlite.ts'
 import { mayRemove, scopeProject } from './users.ts'
 import { addIncrements, count as countOf, counterName, readSamples, type Increment, type Labels, type Sample } from './metrics.ts'
 
 export type { Lease, LeaseState, MovedFrom } from './lease.ts'
-
-export interface ClaimInput {
-  port: number
-  project: string
-  service: string
-  host: string | null
-  owner: Owner | null
-  leaseUntil: number | null
-  /**
-   * Whether a dormant lease of another service may be taken over. Only when the caller saw it
-   * dormant before and tried everything else first: a lease that went dormant a moment ago
-   * belongs to a service that will likely be back.
-   */
-  replaceDormant: boolean
-  /**
-   * The port conflict that moved the service here (the runner's). Left out, a renewal on the same
-   * port keeps what the lease recorded, and a lease on a new port records none.
-   */
-  movedFrom?: MovedFrom
-  /** Metrics added in the same transaction as the lease (kept only when the claim is won). */
-  counts?: readonly Increment[]
-  /** Filled, when the claim is won, with the rows it replaced as stored: what `restore` puts back. */
-  replaced?: SavedRow[]
-}
+export type { ClaimInput } from './claim.ts'
+export type { SavedRow } from './rows.ts'
 
 /** Which leases `forget` deletes: the one on a port (of one project, if given), or a service's. */
 export type LeaseKey = { port: number; project?: string } | { project: string; service: string }
@@ -60,9 +25,6 @@ export interface RegistryOptions {
   /** How an owner's liveness is found out. @default kill(2) and /proc, see owner.ts */
   liveness?: OwnerLiveness
 }
-
-/** A lease row exactly as stored, every column (whatever the schema version adds). */
-export type SavedRow = Record<string, string | number | null>
 
 export interface Registry {
   path: string
@@ -106,15 +68,6 @@ export interface Registry {
   close(): void
 }
 
-/** The rows a claim replaces, each once, as stored: the lease on its port and the service's own lease. */
-function replacedRows(held: LeaseRow | undefined, mine: LeaseRow | undefined): SavedRow[] {
-  const rows = mine && mine.port !== held?.port ? [held, mine] : [held]
-  return rows.filter((row) => row !== undefined).map((row) => ({ ...row }) as unknown as SavedRow)
-}
-
-const INSERT_LEASE =
-  'INSERT INTO leases (port, project, service, host, owner_pid, owner_start, owner_ns, other_owners, lease_until, created_at, renewed_at, active_at, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-
 export async function createRegistry(dir: string, options: RegistryOptions = {}): Promise<Registry> {
   const pruneAfter = options.pruneAfter ?? DEFAULT_PRUNE_AFTER_MS
   const checks = (many = false) => ownerChecks(many, options.liveness)
@@ -129,50 +82,12 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
     const check = checks(true)
     return d.all<LeaseRow>('SELECT * FROM leases ORDER BY project, service').map((row) => toLease(row, now, check))
   }
-  const deleteLease = (d: SqlDatabase, port: number) => d.run('DELETE FROM leases WHERE port = ?', port)
-  const leaseAt = (d: SqlDatabase, port: number) => d.get<LeaseRow>('SELECT * FROM leases WHERE port = ?', port)
-  const serviceLease = (d: SqlDatabase, storedProject: string, service: string) =>
-    d.get<LeaseRow>('SELECT * FROM leases WHERE project = ? AND service = ?', storedProject, service)
-
-  /** The owners of `mine` that still keep it active, except the new owner: they were handed this port too. */
-  function ownersToKeep(mine: LeaseRow, owner: Owner | null, now: number, check: OwnerCheck): Owner[] {
-    const before = [primaryOwner(mine), ...otherOwners(mine)].filter((o): o is Owner => o !== null)
-    const kept: Owner[] = []
-    for (const o of before) {
-      if (owner && sameOwner(o, owner)) continue
-      if (kept.some((k) => sameOwner(k, o))) continue
-      if (keepsActive(o, mine, now, check)) kept.push(o)
-    }
-    return kept
-  }
-
-  /**
-   * The service moves to another port. Its old lease goes, unless processes it was handed to
-   * still run: then it stays theirs, renamed `<service>@<port>`, and is active until they exit.
-   * (A name already taken in the project leaves nothing to rename to: the old lease goes then.)
-   */
-  function retire(d: SqlDatabase, mine: LeaseRow, stillOwned: Owner[]): void {
-    const [first, ...rest] = stillOwned
-    if (first) {
-      d.run(
-        'UPDATE OR IGNORE leases SET service = ?, owner_pid = ?, owner_start = ?, owner_ns = ?, other_owners = ? WHERE port = ?',
-        `${mine.service}@${mine.port}`,
-        first.pid,
-        first.start,
-        first.ns ?? null,
-        ownersJson(rest),
-        mine.port,
-      )
-    }
-    d.run('DELETE FROM leases WHERE port = ? AND service = ?', mine.port, mine.service)
-  }
-
   return {
     path: store.path,
     shared: store.shared,
     warnings: store.warnings,
     list: () => guarded(all),
-    leaseOf: (project, service) => guarded((d) => seen(serviceLease(d, stored(project), service))),
+    leaseOf: (project, service) => guarded((d) => seen(serviceRow(d, stored(project), service))),
     leasesOf: (project, service) =>
       guarded((d) => {
         const now = Date.now()
@@ -187,63 +102,18 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
         const instance = (row: LeaseRow) => (row.service === service ? 0 : Number(row.service.slice(service.length + 1)))
         return rows.sort((a, b) => instance(a) - instance(b)).map((row) => toLease(row, now, check))
       }),
-    leaseAt: (port) => guarded((d) => seen(leaseAt(d, port))),
+    leaseAt: (port) => guarded((d) => seen(rowAt(d, port))),
     servicePorts: (project) =>
       guarded((d) => d.all<{ service: string; port: number }>('SELECT service, port FROM leases WHERE project = ?', stored(project))),
     claim: (input) =>
       guarded((d) =>
-        immediate(d, () => {
-          const now = Date.now()
-          const check = checks()
-          const project = stored(input.project)
-          // Inside the lock: only indexed reads, kill(pid, 0) and /proc reads. No probing here.
-          const held = leaseAt(d, input.port)
-          if (held && !(held.project === project && held.service === input.service)) {
-            if (seen(held, check)!.state === 'active' || !input.replaceDormant) return false
-          }
-          const mine = serviceLease(d, project, input.service)
-          input.replaced?.push(...replacedRows(held, mine))
-          const samePort = mine?.port === input.port
-          const kept = samePort ? ownersToKeep(mine, input.owner, now, check) : []
-          if (held) deleteLease(d, input.port)
-          // Only another service's lease is taken back: this service's own is renewed.
-          const reclaimed = held && !(held.project === project && held.service === input.service)
-          addIncrements(d, [...(input.counts ?? []), ...(reclaimed ? [countOf('lease_reclaims', { reason: 'dormant_taken' })] : [])])
-          if (mine && !samePort) retire(d, mine, ownersToKeep(mine, input.owner, now, check))
-          const { owner } = input
-          d.run(
-            INSERT_LEASE,
-            input.port,
-            project,
-            input.service,
-            input.host,
-            owner?.pid ?? null,
-            owner?.start ?? null,
-            owner?.ns ?? null,
-            ownersJson(kept),
-            input.leaseUntil,
-            samePort ? mine.created_at : now,
-            now,
-            Math.max(now, input.leaseUntil ?? 0),
-            input.movedFrom ? movedFromJson(input.movedFrom) : samePort ? (mine.moved_from ?? null) : null,
-          )
-          pruneDormant(d, {
-            now,
-            after: pruneAfter,
-            check,
-            remove: (port) => {
-              deleteLease(d, port)
-              addIncrements(d, [countOf('lease_reclaims', { reason: 'pruned' })])
-            },
-          })
-          return true
-        }),
+        immediate(d, () => claimLease(d, input, { storedProject: stored(input.project), now: Date.now(), check: checks(), pruneAfter })),
       ),
     remove: (where, reclaim) =>
       guarded((d) =>
         immediate(d, () => {
           const gone = all(d).filter((lease) => mayRemove(lease.uid) && where(lease))
-          for (const lease of gone) deleteLease(d, lease.port)
+          for (const lease of gone) deleteRow(d, lease.port)
           if (reclaim !== undefined && gone.length > 0) addIncrements(d, [countOf('lease_reclaims', { reason: reclaim }, gone.length)])
           return gone
         }),
@@ -251,11 +121,11 @@ export async function createRegistry(dir: string, options: RegistryOptions = {})
     forget: (key) =>
       guarded((d) =>
         immediate(d, () => {
-          const row = 'port' in key ? leaseAt(d, key.port) : serviceLease(d, stored(key.project), key.service)
+          const row = 'port' in key ? rowAt(d, key.port) : serviceRow(d, stored(key.project), key.service)
           if (!row || (key.project !== undefined && row.project !== stored(key.project))) return []
           const lease = seen(row)!
           if (!mayRemove(lease.uid)) return []
-          deleteLease(d, row.port)
+          deleteRow(d, row.port)
           return [lease]
         }),
       ),
