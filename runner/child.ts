@@ -154,7 +154,8 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
   }
   const stdio: Stdio = ['inherit', output ? 'pipe' : 'inherit', 'pipe']
   if (fd != null && passFd) stdio.push(fd)
-  let tail = Buffer.alloc(0)
+  // Buffer is first touched once stderr has output, after the spawn: its first use is a visible part of a cold `berth exec`.
+  let tail: Uint8Array = new Uint8Array(0)
   const onData: OnData = (stream, chunk) => {
     if (stream === 'stdout') return output?.('stdout', chunk)
     tail = Buffer.concat([tail, chunk])
@@ -180,7 +181,7 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
   return {
     pid,
     exited,
-    stderrTail: () => tail.toString('utf8'),
+    stderrTail: () => new TextDecoder().decode(tail),
     signal: (signal) => pid > 0 && signalGroup(pid, signal),
     async stop(timeoutMs, signal = 'SIGTERM') {
       if (pid <= 0) return exited
