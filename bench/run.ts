@@ -15,6 +15,7 @@ import { registrySize } from './registry.ts'
 import { mainAgainstWorkers, scanPeakMemory } from './scan.ts'
 import { dropins } from './dropins.ts'
 import { runnerFigures } from './runner.ts'
+import { buildFloor } from './floor-build.ts'
 
 interface Peer {
   name: string
@@ -108,7 +109,7 @@ async function coldStart(root: string) {
   const [berth, getPortCli, floor] = timeSpawnsInTurn(60, [
     [join(root, 'dist/berth'), 'get', 'bench', '--base', String(port), '-q', '--no-persist'],
     ['node', join(root, 'node_modules/get-port-cli/cli.js'), String(port)],
-    [join(root, 'dist/floor')],
+    [floorBinary],
   ])
   return [
     ['berth (dist/berth get --no-persist)', berth!],
@@ -120,24 +121,8 @@ async function coldStart(root: string) {
 const root = join(import.meta.dir, '..')
 // Leases made by the benchmark go to a throwaway registry, never the user's.
 process.env.BERTH_STATE_DIR = join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
-// Built exactly like berth itself (bytecode, ESM, no .env/bunfig autoload, the same JIT policy), so the floor is what any such binary costs.
-Bun.spawnSync(
-  [
-    process.execPath,
-    'build',
-    join(root, 'bench/floor.ts'),
-    '--compile',
-    '--minify',
-    '--bytecode',
-    '--format=esm',
-    '--no-compile-autoload-dotenv',
-    '--no-compile-autoload-bunfig',
-    '--compile-jit-policy=4',
-    '--outfile',
-    join(root, 'dist/floor'),
-  ],
-  { stdout: 'ignore' },
-)
+// The floor: a compiled Bun binary that only prints a line, built with berth's own flags.
+const floorBinary = buildFloor()
 console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
 
 const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, unknown]) => boolean) =>
@@ -272,4 +257,4 @@ console.log(
   ),
 )
 
-console.log(`\n### 12. berth exec\n${(await runnerFigures(join(root, 'dist/berth'))).join('\n')}`)
+console.log(`\n### 12. berth exec\n${(await runnerFigures(join(root, 'dist/berth'), floorBinary)).join('\n')}`)
