@@ -79,9 +79,11 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
   const env = projectEnv(flags, io.env)
   const plugins = await pluginFiles(flags, { env, cwd: io.cwd })
   const [{ exec }, { hasProjectFile }] = await Promise.all([import('../../runner/exec.ts'), import('../../runner/project-file.ts')])
+  const config = textArg('--config', flags.config)
+  const projectFile = config !== undefined || (await hasProjectFile(io.cwd, env))
   // A project file may import berth itself (cli/self-imports.ts). Without one, the whole of
   // valibot that registering brings is not loaded before the spawn (README, Benchmark, scenario 12).
-  if (flags.config !== undefined || (await hasProjectFile(io.cwd, env))) (await import('../self-imports.ts')).registerSelfImports()
+  if (projectFile) (await import('../self-imports.ts')).registerSelfImports()
   const controller = new AbortController()
   const outcome = await forwardingSignals(
     (signal) => controller.abort(signal),
@@ -95,7 +97,8 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
         env,
         plugins,
         policy: exclusionOverrides(flags),
-        config: textArg('--config', flags.config),
+        // None found just now: the runner need not look again.
+        config: projectFile ? config : false,
         environment: textArg('--environment', flags.environment),
         persist: flags.persist,
         passFd: flags.fd === true,
