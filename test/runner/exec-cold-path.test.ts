@@ -36,7 +36,7 @@ async function execChunks(): Promise<string> {
   return [...seen.values()].join('\n')
 }
 
-test('berth exec without a project file loads neither valibot, nor the project layer, nor node:net, node:child_process or node:path before the spawn', async () => {
+test('berth exec without a project file loads neither valibot, nor the project layer, nor what supervises the child, nor node:net, node:child_process or node:path before the spawn', async () => {
   const code = await execChunks()
   const found = [
     // Registering the self-imports brings the whole of valibot: only when a project file may import berth.
@@ -44,6 +44,10 @@ test('berth exec without a project file loads neither valibot, nor the project l
     code.includes('// project/load.ts') && 'the project file loader',
     code.includes('// project/schema.ts') && "the project file's schema",
     code.includes('// project/up.ts') && "the project's allocation",
+    // Readiness, conflicts, probes and the /proc readers are needed once the child exists.
+    code.includes('// runner/readiness.ts') && 'readiness (runner/supervision.ts)',
+    code.includes('// runner/probes.ts') && 'the probes (runner/supervision.ts)',
+    code.includes('// runner/conflict.ts') && 'conflict restarts (runner/supervision.ts)',
     // The hold is Bun.listen and the spawn Bun.spawn under Bun; the Node modules are the fallback, imported on demand.
     /\bfrom\s*"node:net"/.test(code) && 'node:net',
     /\bfrom\s*"node:child_process"/.test(code) && 'node:child_process',
