@@ -6,32 +6,6 @@ import { join } from 'node:path'
 import { freeRange } from '../test/helpers/sockets.ts'
 import { timeSpawnsInTurn } from './measure.ts'
 
-/**
- * Builds `bench/<name>.ts` into `dist/<name>` exactly like berth itself (bytecode, ESM, no
- * .env/bunfig autoload, the same JIT policy), so a floor is what any such binary costs.
- */
-export function buildFloor(root: string, name = 'floor'): string {
-  const out = join(root, 'dist', name)
-  Bun.spawnSync(
-    [
-      process.execPath,
-      'build',
-      join(root, 'bench', `${name}.ts`),
-      '--compile',
-      '--minify',
-      '--bytecode',
-      '--format=esm',
-      '--no-compile-autoload-dotenv',
-      '--no-compile-autoload-bunfig',
-      '--compile-jit-policy=4',
-      '--outfile',
-      out,
-    ],
-    { stdout: 'ignore' },
-  )
-  return out
-}
-
 /** The three commands' start-up, in turn: ms per process. */
 export async function coldStart(root: string) {
   // Below the OS ephemeral range, which berth's exclusion policy skips.

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freeRange } from '../test/helpers/sockets.ts'
-import { buildFloor } from './cold-start.ts'
+import { buildFloor } from './floor-build.ts'
 import { timeSpawnsInTurn } from './measure.ts'
 
 const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
@@ -13,7 +13,7 @@ const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state'
  * in turn with the two floors: a compiled binary that only prints, and one that also writes one
  * row to SQLite as the registry does (bench/sqlite-floor.ts).
  */
-export async function coldPersist(berth: string, root: string, floor: string): Promise<Array<[string, number]>> {
+export async function coldPersist(berth: string, floor: string): Promise<Array<[string, number]>> {
   const base = String(await freeRange(1))
   const env = { BERTH_STATE_DIR: stateDir() }
   const [persist, plain, printOnly, sqlite] = timeSpawnsInTurn(
@@ -22,7 +22,7 @@ export async function coldPersist(berth: string, root: string, floor: string): P
       [berth, 'get', 'bench', '--base', base, '-q'],
       [berth, 'get', 'bench', '--base', base, '-q', '--no-persist'],
       [floor],
-      [buildFloor(root, 'sqlite-floor'), base],
+      [buildFloor('sqlite-floor'), base],
     ],
     env,
   )

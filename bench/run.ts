@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { table } from './measure.ts'
-import { buildFloor, coldStart } from './cold-start.ts'
+import { coldStart } from './cold-start.ts'
+import { buildFloor } from './floor-build.ts'
 import { concurrent, pastBusy, preferredFree } from './peers.ts'
 import { coldPersist, crossProcess, persistCost } from './persist.ts'
 import { registrySize } from './registry.ts'
@@ -18,7 +19,7 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`
 const root = join(import.meta.dir, '..')
 // Leases made by the benchmark go to a throwaway registry, never the user's.
 process.env.BERTH_STATE_DIR = join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
-buildFloor(root)
+const floorBinary = buildFloor()
 console.log(`berth benchmark: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ${process.platform}; median wall time`)
 
 const best = (rows: Array<[string, number, unknown]>, ok: (r: [string, number, unknown]) => boolean) =>
@@ -76,7 +77,7 @@ console.log(
   ),
 )
 
-const five = await coldPersist(join(root, 'dist/berth'), root, join(root, 'dist/floor'))
+const five = await coldPersist(join(root, 'dist/berth'), floorBinary)
 console.log(
   table(
     '5. cold berth get with the lease registry (ms per process)',
@@ -154,4 +155,4 @@ console.log(
   ),
 )
 
-console.log(`\n### 12. berth exec\n${(await runnerFigures(join(root, 'dist/berth'))).join('\n')}`)
+console.log(`\n### 12. berth exec\n${(await runnerFigures(join(root, 'dist/berth'), floorBinary)).join('\n')}`)

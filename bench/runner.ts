@@ -11,6 +11,7 @@ import { exec } from '../runner/exec.ts'
 import { createHolds } from '../runner/hold.ts'
 import { listeningInodes } from '../runner/proc-tree.ts'
 import { freeRange } from '../test/helpers/sockets.ts'
+import { buildFloor } from './floor-build.ts'
 import { median } from './measure.ts'
 
 /** A child whose own start-up is ~1 ms, so what berth adds is not lost in a runtime's start-up noise. */
@@ -18,19 +19,35 @@ const FIRST_LINE = ['/bin/echo', 'up']
 const epochMs = () => performance.timeOrigin + performance.now()
 const stateDir = () => join(mkdtempSync(join(tmpdir(), 'berth-bench-')), 'state')
 
-/** 1: the child's first line, bare spawn against `exec` (library, lease registry on, no readiness wait). */
-export async function addedLatency(rounds: number, binary: string): Promise<Array<[string, number]>> {
+/** ms from the spawn of `argv` to the first bytes on its stdout. */
+async function firstLine(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const t0 = performance.now()
+  const proc = Bun.spawn(argv, { stdout: 'pipe', stderr: 'inherit', env })
+  await proc.stdout.getReader().read()
+  const ms = performance.now() - t0
+  await proc.exited
+  return ms
+}
+
+export interface Latency {
+  rounds: number
+  /** Medians, ms to the child's first line. */
+  bare: number
+  library: number
+  /** A compiled Bun binary that only prints a line: what any such binary costs to start. */
+  floor: number
+  binary: number
+}
+
+/**
+ * 1: the child's first line, bare spawn against `exec` (library and binary; lease registry on, no
+ * readiness wait), beside the floor binary's own first line. Every round runs the four in a random
+ * order: measured in a fixed order, each one would find the machine as the one before it left it.
+ */
+export async function addedLatency(rounds: number, binary: string, floor: string): Promise<Latency> {
   const base = await freeRange(1)
   const dir = stateDir()
   const project = mkdtempSync(join(tmpdir(), 'berth-bench-proj-'))
-  const bare = async () => {
-    const t0 = performance.now()
-    const { spawn } = await import('node:child_process')
-    const child = spawn(FIRST_LINE[0]!, FIRST_LINE.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
-    const ms = await new Promise<number>((resolve) => child.stdout!.once('data', () => resolve(performance.now() - t0)))
-    await new Promise((resolve) => child.once('exit', resolve))
-    return ms
-  }
   const viaExec = async () => {
     const t0 = performance.now()
     let ms = 0
@@ -44,31 +61,40 @@ export async function addedLatency(rounds: number, binary: string): Promise<Arra
     })
     return ms
   }
-  const viaBinary = async () => {
-    const t0 = performance.now()
-    const proc = Bun.spawn(
-      [binary, 'exec', 'bench', '--base', String(base), '--project', project, '--no-ready', '-q', '--', ...FIRST_LINE],
-      { stdout: 'pipe', stderr: 'inherit', env: { ...process.env, BERTH_STATE_DIR: dir } },
-    )
-    const reader = proc.stdout.getReader()
-    await reader.read()
-    const ms = performance.now() - t0
-    await proc.exited
-    return ms
+  const binaryEnv = { ...process.env, BERTH_STATE_DIR: dir }
+  const binaryArgv = [binary, 'exec', 'bench', '--base', String(base), '--project', project, '--no-ready', '-q', '--', ...FIRST_LINE]
+  const runs = {
+    bare: () => firstLine(FIRST_LINE),
+    library: viaExec,
+    floor: () => firstLine([floor]),
+    binary: () => firstLine(binaryArgv, binaryEnv),
   }
-  const bareMs: number[] = []
-  const execMs: number[] = []
-  const binaryMs: number[] = []
-  await viaExec() // the registry file is made once, not in a timed round
+  const names = Object.keys(runs) as Array<keyof typeof runs>
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof runs, number[]>
+  // Untimed: the registry file is made, and each command's files are in the page cache.
+  for (const name of names) await runs[name]()
   for (let i = 0; i < rounds; i++) {
-    bareMs.push(await bare())
-    execMs.push(await viaExec())
-    binaryMs.push(await viaBinary())
+    const order = [...names].sort(() => Math.random() - 0.5)
+    for (const name of order) samples[name].push(await runs[name]())
   }
+  return {
+    rounds,
+    bare: median(samples.bare),
+    library: median(samples.library),
+    floor: median(samples.floor),
+    binary: median(samples.binary),
+  }
+}
+
+/** Scenario 12a's lines: each against the bare spawn, and the binary also against the floor. */
+export function latencyLines(l: Latency): string[] {
+  const over = (ms: number) => `${ms.toFixed(2)} (${(ms / l.bare).toFixed(2)}x, +${(ms - l.bare).toFixed(2)} ms)`
   return [
-    ['bare spawn', median(bareMs)],
-    ['exec() (library)', median(execMs)],
-    ['dist/berth exec', median(binaryMs)],
+    `12a. time to the child's first line, /bin/echo (ms, median of ${l.rounds} rounds, the four in a random order each round)`,
+    `   bare spawn: ${l.bare.toFixed(2)}`,
+    `   exec() (library): ${over(l.library)}`,
+    `   floor, a compiled Bun binary that prints a line: ${over(l.floor)}`,
+    `   dist/berth exec: ${over(l.binary)}; beyond the floor: +${(l.binary - l.floor).toFixed(2)} ms`,
   ]
 }
 
@@ -112,12 +138,8 @@ export async function listenToReady(rounds: number): Promise<number> {
 }
 
 /** The runner's three figures as printable lines (`npm run bench`, or `bun bench/runner.ts` alone). */
-export async function runnerFigures(binary: string): Promise<string[]> {
-  const lines: string[] = []
-  const latency = await addedLatency(15, binary)
-  lines.push("12a. time to the child's first line, /bin/echo (ms, median of 15 rounds in turn)")
-  for (const [name, ms] of latency)
-    lines.push(`   ${name}: ${ms.toFixed(2)} (${(ms / latency[0]![1]).toFixed(2)}x, +${(ms - latency[0]![1]).toFixed(2)} ms)`)
+export async function runnerFigures(binary: string, floor: string): Promise<string[]> {
+  const lines = latencyLines(await addedLatency(100, binary, floor))
   lines.push('12b. unguarded window: the hold released at the spawn until the child LISTENs (ms, median of 7)')
   lines.push(
     `   node http: ${(await unguardedWindow(7, ['node', '-e', 'require("http").createServer().listen(+process.env.PORT)'])).toFixed(1)}`,
@@ -130,4 +152,4 @@ export async function runnerFigures(binary: string): Promise<string[]> {
   return lines
 }
 
-if (import.meta.main) console.log((await runnerFigures(join(import.meta.dir, '..', 'dist/berth'))).join('\n'))
+if (import.meta.main) console.log((await runnerFigures(join(import.meta.dir, '..', 'dist/berth'), buildFloor())).join('\n'))

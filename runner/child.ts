@@ -61,8 +61,88 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): void {
   }
 }
 
-export async function spawnChild(options: SpawnOptions): Promise<Child> {
+/** A started process as both runtimes give it: its output as it comes, its exit, and the end of its output. */
+interface Started {
+  pid: number
+  /** The exit; code 127 with the error when the command could not be started. */
+  exit: Promise<Exit>
+  /** Resolves when stdout and stderr (the pipes berth reads) have ended. */
+  closed: Promise<void>
+}
+
+type Stdio = Array<'inherit' | 'pipe' | number>
+type OnData = (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void
+
+const notStarted = (error: unknown): Started => ({
+  pid: -1,
+  exit: Promise.resolve({ code: 127, signal: null, error: error as Error }),
+  closed: Promise.resolve(),
+})
+
+interface BunChild {
+  pid: number
+  stdout?: ReadableStream<Uint8Array> | number | null
+  stderr?: ReadableStream<Uint8Array> | number | null
+  exited: Promise<number>
+  exitCode: number | null
+  signalCode: NodeJS.Signals | null
+}
+interface BunGlobal {
+  spawn(argv: string[], options: object): BunChild
+}
+
+/**
+ * Under Bun, `Bun.spawn` (`detached`: a session and process group of its own, as Node's): Bun's
+ * `node:child_process` is built on it, and loading that module and its streams was a large part
+ * of a cold `berth exec` before the spawn (README, Benchmark, scenario 12).
+ */
+function bunSpawn(bun: BunGlobal, command: string[], options: { env: object; cwd?: string; stdio: Stdio }, onData: OnData): Started {
+  let child: BunChild
+  try {
+    child = bun.spawn(command, { env: options.env, cwd: options.cwd, stdio: options.stdio, detached: true })
+  } catch (error) {
+    return notStarted(error)
+  }
+  const pump = async (stream: BunChild['stdout'], name: 'stdout' | 'stderr') => {
+    if (!(stream instanceof ReadableStream)) return
+    for await (const chunk of stream) onData(name, chunk)
+  }
+  return {
+    pid: child.pid,
+    exit: child.exited.then(() => ({ code: child.signalCode ? null : child.exitCode, signal: child.signalCode })),
+    closed: Promise.all([pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]).then(
+      () => {},
+      () => {},
+    ),
+  }
+}
+
+/** Elsewhere (Node, Deno), `node:child_process`. */
+async function nodeSpawn(command: string[], options: { env: object; cwd?: string; stdio: Stdio }, onData: OnData): Promise<Started> {
   const { spawn } = await import('node:child_process')
+  let child: ChildProcess
+  try {
+    child = spawn(command[0]!, command.slice(1), {
+      env: options.env as NodeJS.ProcessEnv,
+      cwd: options.cwd,
+      stdio: options.stdio,
+      detached: true,
+    })
+  } catch (error) {
+    return notStarted(error)
+  }
+  child.stdout?.on('data', (chunk: Buffer) => onData('stdout', chunk))
+  child.stderr?.on('data', (chunk: Buffer) => onData('stderr', chunk))
+  const exit = new Promise<Exit>((resolve) => {
+    child.once('error', (error) => resolve({ code: 127, signal: null, error }))
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  })
+  return { pid: child.pid ?? -1, exit, closed: new Promise((resolve) => child.once('close', () => resolve())) }
+}
+
+const bun = (globalThis as { Bun?: BunGlobal }).Bun
+
+export async function spawnChild(options: SpawnOptions): Promise<Child> {
   const { argv, hold, passFd, output } = options
   const env = { ...options.env }
   let command = [...argv]
@@ -72,36 +152,36 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
     // LISTEN_PID must be the receiver's own pid: a shell that sets it and then execs the command keeps its pid.
     command = ['/bin/sh', '-c', 'LISTEN_PID=$$ exec "$@"', 'sh', ...argv]
   }
-  const stdio: Array<'inherit' | 'pipe' | 'ignore' | number> = ['inherit', output ? 'pipe' : 'inherit', 'pipe']
+  const stdio: Stdio = ['inherit', output ? 'pipe' : 'inherit', 'pipe']
   if (fd != null && passFd) stdio.push(fd)
-  let child: ChildProcess
-  try {
-    child = spawn(command[0]!, command.slice(1), { env, cwd: options.cwd, stdio, detached: true })
-  } finally {
-    // The same tick as the spawn: the child exists (or failed to), and the port is its now.
-    hold?.release()
-  }
-  let tail = Buffer.alloc(0)
-  child.stdout?.on('data', (chunk: Buffer) => output?.('stdout', chunk))
-  child.stderr?.on('data', (chunk: Buffer) => {
+  // Buffer is first touched once stderr has output, after the spawn: its first use is a visible part of a cold `berth exec`.
+  let tail: Uint8Array = new Uint8Array(0)
+  const onData: OnData = (stream, chunk) => {
+    if (stream === 'stdout') return output?.('stdout', chunk)
     tail = Buffer.concat([tail, chunk])
     if (tail.length > STDERR_TAIL_BYTES) tail = tail.subarray(tail.length - STDERR_TAIL_BYTES)
     if (output) output('stderr', chunk)
     else process.stderr.write(chunk)
+  }
+  let child: Started
+  try {
+    child = bun
+      ? bunSpawn(bun, command, { env, cwd: options.cwd, stdio }, onData)
+      : await nodeSpawn(command, { env, cwd: options.cwd, stdio }, onData)
+  } finally {
+    // The same tick as the spawn: the child exists (or failed to), and the port is its now.
+    hold?.release()
+  }
+  const exited = child.exit.then(async (exit) => {
+    // stderr's last lines arrive with the end of the pipes; a grandchild that keeps them open must not hold the answer back.
+    if (!exit.error) await Promise.race([child.closed, delay(200)])
+    return exit
   })
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('error', (error) => resolve({ code: 127, signal: null, error }))
-    child.once('exit', (code, signal) => {
-      // stderr's last lines arrive with 'close'; a grandchild that keeps the pipe open must not hold the answer back.
-      void Promise.race([closed, delay(200)]).then(() => resolve({ code, signal }))
-    })
-  })
-  const pid = child.pid ?? -1
+  const pid = child.pid
   return {
     pid,
     exited,
-    stderrTail: () => tail.toString('utf8'),
+    stderrTail: () => new TextDecoder().decode(tail),
     signal: (signal) => pid > 0 && signalGroup(pid, signal),
     async stop(timeoutMs, signal = 'SIGTERM') {
       if (pid <= 0) return exited

@@ -3,8 +3,9 @@
  * when it has the service, else from `basePort`/`maxPort` as `berth get` does. Then the service
  * is started, held to its port until the spawn, and supervised until it ends.
  */
-import { loadProject, pickEnvironment, PortError, type PortEntry } from './deps.ts'
+import { PortError, type PortEntry, projectLayer } from './deps.ts'
 import { createPorts, type PortsOptions } from './ports.ts'
+import { loadProjectFile } from './project-file.ts'
 import { runService, type Placement, type ServiceOutcome, type ServiceSpec } from './service.ts'
 import { serviceSettings } from './settings-from-file.ts'
 
@@ -31,11 +32,12 @@ export async function exec(service: string, argv: readonly string[], options: Ex
   const cwd = options.cwd ?? process.cwd()
   const ports = await createPorts({ ...options, env, cwd })
   try {
-    const loaded = options.config === false ? null : await loadProject(cwd, { file: options.config, env })
+    const loaded = await loadProjectFile(cwd, options.config, env)
     let first: Placement | undefined
     let fromFile: Partial<ServiceSpec> = {}
     let range = { basePort: options.basePort ?? 3000, maxPort: options.maxPort, host: options.host, exclude: options.exclude }
     if (loaded) {
+      const { pickEnvironment } = await projectLayer()
       const environment = pickEnvironment(options.environment, env.NODE_ENV, Object.keys(loaded.config.environments))
       const configured = loaded.config.environments[environment]?.services[service]
       if (configured) {

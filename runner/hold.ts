@@ -5,7 +5,6 @@
  * `::` socket collides with every listener on the port), and is either closed in the same tick as
  * the spawn or handed to the child as fd 3.
  */
-import type { Server } from 'node:net'
 import { checkPort, PortError, type Probe, type ProbeResult } from './deps.ts'
 
 export interface Hold {
@@ -16,27 +15,72 @@ export interface Hold {
   release(): void
 }
 
+/** A socket listening on the held port. */
+interface Listening {
+  fd: number | null
+  close(): void
+}
+
 /** Errnos of a bind that mean "this address does not exist here": try the next address. */
 const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL'])
 const BUSY: Record<string, 'in-use' | 'permission'> = { EADDRINUSE: 'in-use', EACCES: 'permission' }
 
+interface BunListener {
+  stop(closeActive?: boolean): void
+  /** Not in Bun's types, but set on every TCP listener (Bun's own `node:net` reads it). */
+  fd?: unknown
+}
+interface BunGlobal {
+  listen(options: object): BunListener
+}
+
+const errnoOf = (error: unknown): string => String((error as { code?: unknown } | null)?.code ?? '')
+const descriptor = (fd: unknown): number | null => (typeof fd === 'number' && fd >= 0 ? fd : null)
+
+// A connection that reaches the hold before the spawn cannot be served by berth: close it.
+const REFUSE = { open: (socket: { terminate(): void }) => socket.terminate(), data() {} }
+
+/**
+ * Under Bun, `Bun.listen`: the same listener Bun's `node:net` is built on, without loading
+ * `node:net`, which was a large part of a cold `berth exec` before the spawn (README, Benchmark,
+ * scenario 12). It binds synchronously and throws the errno of a failed bind.
+ */
+function bunListen(bun: BunGlobal, port: number, host: string): Listening | string {
+  let listener: BunListener
+  try {
+    // No SO_REUSEPORT: a hold that shares the port would not keep anyone out.
+    listener = bun.listen({ hostname: host, port, exclusive: true, reusePort: false, ipv6Only: false, socket: REFUSE })
+  } catch (error) {
+    const code = errnoOf(error)
+    if (code === '') throw error
+    return code
+  }
+  return { fd: descriptor(listener.fd), close: () => listener.stop(true) }
+}
+
 let net: Promise<typeof import('node:net')> | undefined
 
-/** Listens on host:port with no reuse; resolves with the server, or the errno of a failed bind. */
-export async function listenExclusive(port: number, host: string): Promise<Server | string> {
+/** Elsewhere (Node, Deno), `node:net`. */
+async function nodeListen(port: number, host: string): Promise<Listening | string> {
   const { createServer } = await (net ??= import('node:net'))
   return new Promise((resolve, reject) => {
     const server = createServer()
-    // A connection that reaches the hold before the spawn cannot be served by berth: close it.
     server.on('connection', (socket) => socket.destroy())
     server.once('error', (error: NodeJS.ErrnoException) => (error.code ? resolve(error.code) : reject(error)))
-    server.listen({ port, host, exclusive: true, ipv6Only: false, backlog: 511 }, () => resolve(server))
+    server.listen({ port, host, exclusive: true, ipv6Only: false, backlog: 511 }, () =>
+      resolve({
+        fd: descriptor((server as unknown as { _handle?: { fd?: unknown } })._handle?.fd),
+        close: () => void server.close(),
+      }),
+    )
   })
 }
 
-const fdOf = (server: Server): number | null => {
-  const fd = (server as unknown as { _handle?: { fd?: unknown } })._handle?.fd
-  return typeof fd === 'number' && fd >= 0 ? fd : null
+const bun = (globalThis as { Bun?: BunGlobal }).Bun
+
+/** Listens on host:port with no reuse; resolves with the listening socket, or the errno of a failed bind. */
+export async function listenExclusive(port: number, host: string): Promise<Listening | string> {
+  return bun ? bunListen(bun, port, host) : nodeListen(port, host)
 }
 
 export interface Holds {
@@ -50,12 +94,7 @@ export interface Holds {
 
 export function createHolds(): Holds {
   const held = new Map<number, Hold>()
-  const asHold = (server: Server, port: number, host: string): Hold => ({
-    port,
-    host,
-    fd: fdOf(server),
-    release: () => void server.close(),
-  })
+  const asHold = (listening: Listening, port: number, host: string): Hold => ({ port, host, fd: listening.fd, release: listening.close })
 
   /**
    * Elsewhere than Linux a wildcard and a specific address can both listen, so one bind does not

@@ -5,8 +5,6 @@
  * is allocated at once (its exports and every sibling's port go into each service's environment).
  */
 import {
-  buildExports,
-  planEnvironment,
   type AllocationResult,
   type Plan,
   type Allocator,
@@ -21,7 +19,8 @@ import {
   releaseClaim,
   pruneAfterFromEnv,
   resolveStateDir,
-  upProject,
+  projectLayer,
+  type ProjectLayer,
   type AllocationEvent,
   type LoadedProject,
   type PortEntry,
@@ -87,14 +86,15 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
       onEvent: options.onEvent,
       env,
     }))
-  let plan: Plan | undefined
+  /** The project file's plan and layer, once a project was placed. */
+  let plan: { plan: Plan; layer: ProjectLayer } | undefined
   /** Every service's port now: the project's allocation, then each move after a conflict. */
   const projectPorts = new Map<string, number>()
   /** Every port the allocator handed out to these services: this process's claims on them end with `close`. */
   const handedOut = new Set<number>()
   /** The project's exports from the ports as they are now (a service that moved moves its exports). */
   const exportsNow = (): Record<string, string> =>
-    plan ? buildExports(plan, new Map([...projectPorts].map(([name, port]) => [name, { port } as AllocationResult]))) : {}
+    plan ? plan.layer.buildExports(plan.plan, new Map([...projectPorts].map(([name, port]) => [name, { port } as AllocationResult]))) : {}
 
   const siblingsOf = async (service: string): Promise<Record<string, number>> => {
     const ports: Record<string, number> = {}
@@ -126,7 +126,8 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
     async placeProject(loaded, environment) {
       try {
         fileExclude = loaded.config.exclude ?? {}
-        const up = await upProject(loaded, {
+        const layer = await projectLayer()
+        const up = await layer.upProject(loaded, {
           environment,
           env,
           plugins,
@@ -134,7 +135,7 @@ export async function createPorts(options: PortsOptions): Promise<Ports> {
           probe: holds.probe,
           onEvent: options.onEvent,
         })
-        plan = planEnvironment(loaded.config, environment, loaded.file)
+        plan = { plan: layer.planEnvironment(loaded.config, environment, loaded.file), layer }
         for (const a of up.allocations) {
           projectPorts.set(a.serviceName, a.port)
           handedOut.add(a.port)

@@ -3,7 +3,8 @@
  * as `exec` starts one; a dependent waits until what it depends on is ready (or started). Stopping
  * (the signal, or a service that failed for good) stops everything in reverse order.
  */
-import { loadProject, pickEnvironment, PortError, type ServiceConfig } from './deps.ts'
+import { PortError, type ServiceConfig } from './deps.ts'
+import { loadProject, pickEnvironment } from './deps-project.ts'
 import { createPrefixer, type WriteLine } from './prefix.ts'
 import { createPorts, type PortsOptions } from './ports.ts'
 import { runService, type Placement, type RunnerLog, type ServiceOutcome } from './service.ts'

@@ -4,22 +4,22 @@
  * probe, restarted by its restart policy, and stopped on request.
  */
 import { spawnChild, type Child, type Exit } from './child.ts'
-import { classifyExit, conflictLine } from './conflict.ts'
 import { serviceEnv } from './env.ts'
 import { withFrameworkFlags } from './frameworks.ts'
-import { inodeOfFd, type Listener, portsOfTree, procAvailable } from './proc-tree.ts'
-import { probeKind, untilThreshold } from './probes.ts'
-import { waitReady } from './readiness.ts'
 import { DEFAULTS, type RestartPolicy, type ServiceTiming } from './settings.ts'
 import { signalNumber } from './settings-from-file.ts'
 import type { MovedFrom } from './deps.ts'
+import type { Listener } from './supervision.ts'
 import type { PortSource, RunnerLine, ServiceOutcome, ServiceSpec } from './types.ts'
+
+const supervision = () => import('./supervision.ts')
 
 export type { Placement, PortSource, RunnerLine, RunnerLog, ServiceOutcome, ServiceSpec } from './types.ts'
 
 /** Why a service that is still running is not ready: someone else has its port, or it listens elsewhere. */
 async function notReadyReason(last: Listener | null, port: number, pid: number): Promise<string> {
   if (last?.kind === 'other') return ` (port ${port} is held by another process${last.holder ? `, pid ${last.holder.pid}` : ''})`
+  const { procAvailable, portsOfTree } = await supervision()
   const elsewhere = procAvailable() ? await portsOfTree(pid) : []
   return elsewhere.length > 0 ? ` (it listens on ${elsewhere.join(', ')} instead: does it read PORT?)` : ''
 }
@@ -55,7 +55,7 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
           extra: spec.extra,
         }),
       }
-      const inode = spec.passFd && placement.hold?.fd != null ? await inodeOfFd(placement.hold.fd) : null
+      const inode = spec.passFd && placement.hold?.fd != null ? await (await supervision()).inodeOfFd(placement.hold.fd) : null
       child = await spawnChild({
         argv: withFrameworkFlags(spec.argv, port, spec.host),
         env,
@@ -65,6 +65,7 @@ export async function runService(spec: ServiceSpec, source: PortSource): Promise
         output: spec.output,
       })
       if (stopRequested()) onAbort()
+      const { classifyExit, conflictLine, probeKind, untilThreshold, waitReady } = await supervision()
       await source.owned(port, child.pid, movedFrom)
       let ready = spec.ready === false
       if (!ready) {

@@ -9,7 +9,6 @@ import type { Io } from '../io.ts'
 import { stderrEvents } from '../logger.ts'
 import { exclusionOverrides, pluginFiles, type PolicyFlags } from '../policy.ts'
 import { projectEnv, type ProjectFlag } from '../project.ts'
-import { registerSelfImports } from '../self-imports.ts'
 import { verbosityOf } from './get.ts'
 
 export interface ExecFlags extends PolicyFlags, ProjectFlag {
@@ -79,8 +78,12 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
   if (argv.length === 0) throw usageError(`exec needs a command after "--": berth exec ${service} -- node server.js`)
   const env = projectEnv(flags, io.env)
   const plugins = await pluginFiles(flags, { env, cwd: io.cwd })
-  registerSelfImports()
-  const { exec } = await import('../../runner/exec.ts')
+  const [{ exec }, { hasProjectFile }] = await Promise.all([import('../../runner/exec.ts'), import('../../runner/project-file.ts')])
+  const config = textArg('--config', flags.config)
+  const projectFile = config !== undefined || (await hasProjectFile(io.cwd, env))
+  // A project file may import berth itself (cli/self-imports.ts). Without one, the whole of
+  // valibot that registering brings is not loaded before the spawn (README, Benchmark, scenario 12).
+  if (projectFile) (await import('../self-imports.ts')).registerSelfImports()
   const controller = new AbortController()
   const outcome = await forwardingSignals(
     (signal) => controller.abort(signal),
@@ -94,7 +97,8 @@ export async function execCommand(service: string | undefined, flags: ExecFlags,
         env,
         plugins,
         policy: exclusionOverrides(flags),
-        config: textArg('--config', flags.config),
+        // None found just now: the runner need not look again.
+        config: projectFile ? config : false,
         environment: textArg('--environment', flags.environment),
         persist: flags.persist,
         passFd: flags.fd === true,

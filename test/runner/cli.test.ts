@@ -122,3 +122,28 @@ describe('the exclusion policy under exec', () => {
     expect({ code: ran.code, stdout: ran.stdout.trim() }).toEqual({ code: 0, stdout: String(port) })
   })
 })
+
+describe('a project file that imports berth', () => {
+  // berth exec registers its own modules for project files only when there is one (cli/commands/exec.ts).
+  test("berth.config.ts at the project root, or named with --config, may import 'berth-ports' (the binary's own module)", async () => {
+    const port = await freeRange(1)
+    const dir = temp('proj')
+    const config = `import { allocatePort } from 'berth-ports'\nexport default { environments: { development: { services: { web: { base: typeof allocatePort === 'function' ? ${port} : 1, max: ${port} } } } } }\n`
+    writeFileSync(join(dir, 'berth.config.ts'), config)
+    const named = temp('named')
+    writeFileSync(join(named, 'other.config.ts'), config)
+    const env = { NODE_ENV: '', BERTH_STATE_DIR: freshStateDir() }
+    const atRoot = await runCommand([binary(), 'exec', 'web', '--no-ready', '--', 'sh', '-c', 'echo "$PORT"'], env, dir)
+    expect({ code: atRoot.code, stdout: atRoot.stdout.trim(), stderr: atRoot.stderr }).toEqual({
+      code: 0,
+      stdout: String(port),
+      stderr: expect.any(String),
+    })
+    const viaFlag = await runCommand(
+      [binary(), 'exec', 'web', '--config', join(named, 'other.config.ts'), '--no-ready', '--', 'sh', '-c', 'echo "$PORT"'],
+      env,
+      temp('elsewhere'),
+    )
+    expect({ code: viaFlag.code, stdout: viaFlag.stdout.trim() }).toEqual({ code: 0, stdout: String(port) })
+  })
+})
