@@ -47,33 +47,48 @@ function checkFile(path: string, dir: StateDir): import('node:fs').Stats | null 
 }
 
 /**
- * Creates the file (0600 private, 0660 shared) before SQLite does, so its -wal and -shm files
- * copy that mode whatever the umask; checks an existing file and its sidecars.
+ * Creates `path` with `mode` unless it exists. Made under a private name and linked into place
+ * with its final mode: the umask would otherwise leave a moment in which another process finds a
+ * file it cannot write.
  */
-export function prepareFile(path: string, dir: StateDir): void {
-  const { chmodSync, closeSync, constants, fchmodSync, linkSync, openSync, rmSync } = node.fs
-  const mode = dir.shared ? 0o660 : 0o600
-  for (const suffix of SIDECARS) checkFile(path + suffix, dir)
-  const stat = checkFile(path, dir)
+function createWithMode(path: string, mode: number): void {
+  const { closeSync, constants, fchmodSync, linkSync, openSync, rmSync } = node.fs
+  const temp = `${path}.${globalThis.process?.pid ?? 0}.${Math.random().toString(36).slice(2)}.new`
   try {
-    if (stat) {
-      if ((stat.mode & 0o777) !== mode && stat.uid === euid()) chmodSync(path, mode)
-      return
-    }
-    // Made under a private name and linked into place with its final mode: the umask would
-    // otherwise leave a moment in which another process finds a file it cannot write.
-    const temp = `${path}.${globalThis.process?.pid ?? 0}.${Math.random().toString(36).slice(2)}.new`
     const fd = openSync(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode)
     try {
       fchmodSync(fd, mode)
-      closeSync(fd)
-      linkSync(temp, path)
     } finally {
-      rmSync(temp, { force: true })
+      closeSync(fd)
     }
+    linkSync(temp, path)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsFailure(error, path)
+  } finally {
+    rmSync(temp, { force: true })
   }
+}
+
+/**
+ * Creates the file (0600 private, 0660 shared) before SQLite does, so its -wal and -shm files
+ * copy that mode whatever the umask; checks an existing file and its sidecars. In a shared
+ * registry the sidecars are made the same way: SQLite creates them with the umask applied and
+ * fixes the mode a moment later, and another user opening one in that moment could not write it.
+ */
+export function prepareFile(path: string, dir: StateDir): void {
+  const mode = dir.shared ? 0o660 : 0o600
+  const sidecars = SIDECARS.map((suffix) => checkFile(path + suffix, dir))
+  const stat = checkFile(path, dir)
+  if (stat) {
+    if ((stat.mode & 0o777) !== mode && stat.uid === euid()) {
+      try {
+        node.fs.chmodSync(path, mode)
+      } catch (error) {
+        throw fsFailure(error, path)
+      }
+    }
+  } else createWithMode(path, mode)
+  if (dir.shared) SIDECARS.forEach((suffix, i) => sidecars[i] ?? createWithMode(path + suffix, mode))
 }
 
 /**

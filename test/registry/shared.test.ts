@@ -6,6 +6,10 @@
 import { describe, expect, test } from 'bun:test'
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadBuiltins } from '../../registry/builtins.ts'
+import { ensureStateDir } from '../../registry/dir.ts'
+import { prepareFile } from '../../registry/files.ts'
+import { REGISTRY_FILE } from '../../registry/open.ts'
 import { binary, runCommand } from '../helpers/binary.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
@@ -83,6 +87,24 @@ describe.skipIf(!isRoot)('a shared registry', () => {
     expect((await s.asRoot(['release', String(base + 1)])).code).toBe(0)
     expect(await services()).toEqual([])
   }, 30_000)
+
+  test('its -wal and -shm are made group-writable before SQLite opens them, whatever the umask', async () => {
+    // SQLite makes them with the umask applied and fixes the mode a moment later: a member that
+    // opened one in that moment could not write it (exit 78 under load, about 1 run in 40).
+    const s = sharedDir()
+    await loadBuiltins()
+    const before = process.umask(0o077)
+    try {
+      prepareFile(join(s.shared, REGISTRY_FILE), ensureStateDir(s.shared))
+    } finally {
+      process.umask(before)
+    }
+    for (const suffix of ['', '-wal', '-shm']) {
+      const stat = statSync(join(s.shared, REGISTRY_FILE + suffix))
+      expect([suffix, stat.mode & 0o777, stat.gid]).toEqual([suffix, 0o660, GROUP])
+    }
+    expect((await s.asMember(['get', 'web', '-q'])).code).toBe(0)
+  })
 
   test('refused: a user outside the group, a world-writable directory, a directory that is not set up', async () => {
     const s = sharedDir()
