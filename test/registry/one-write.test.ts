@@ -56,47 +56,44 @@ describe('one write per allocation', () => {
     }
   })
 
-  test('persist() writes the lease and its metrics in one transaction', async () => {
+  /** An allocator with persist() on a watched registry; `web` allocated once from a free pair of ports. */
+  async function allocatedOnce(check: (parts: { registry: Registry; writes: string[]; allocate: () => Promise<number> }) => Promise<void>) {
     const writes: string[] = []
     const registry = await watchedRegistry(writes)
     const base = await freeRange(2)
     const allocator = createAllocator({
       plugins: [persist({ registry: Promise.resolve(registry), project: '/one-write', ownerPid: process.pid })],
     })
+    const allocate = async () => (await allocator.allocate({ serviceName: 'web', basePort: base, maxPort: base + 1 })).port
     try {
-      expect((await allocator.allocate({ serviceName: 'web', basePort: base, maxPort: base + 1 })).port).toBe(base)
-      expect(writes).toEqual(['claim'])
-      expect(sample(registry, 'berth_allocations_total', { service: 'web', outcome: 'preferred' })).toBe(1)
-      expect(sample(registry, 'berth_port_checks_total', { result: 'free' })).toBe(1)
-      expect(sample(registry, 'berth_probe_duration_seconds_count', {})).toBe(1)
+      expect(await allocate()).toBe(base)
+      await check({ registry, writes, allocate })
     } finally {
       await allocator.dispose()
       registry.close()
     }
-  })
+  }
 
-  test("a port answered as the service's own (no claim) is still counted, once", async () => {
-    const writes: string[] = []
-    const registry = await watchedRegistry(writes)
-    const base = await freeRange(2)
-    const allocator = createAllocator({
-      plugins: [persist({ registry: Promise.resolve(registry), project: '/one-write', ownerPid: process.pid })],
-    })
-    try {
-      expect((await allocator.allocate({ serviceName: 'web', basePort: base, maxPort: base + 1 })).port).toBe(base)
+  test('persist() writes the lease and its metrics in one transaction', () =>
+    allocatedOnce(async ({ registry, writes }) => {
+      expect(writes).toEqual(['claim'])
+      expect(sample(registry, 'berth_allocations_total', { service: 'web', outcome: 'preferred' })).toBe(1)
+      expect(sample(registry, 'berth_port_checks_total', { result: 'free' })).toBe(1)
+      expect(sample(registry, 'berth_probe_duration_seconds_count', {})).toBe(1)
+    }))
+
+  test("a port answered as the service's own (no claim) is still counted, once", () =>
+    allocatedOnce(async ({ registry, writes, allocate }) => {
+      const port = Number(registry.leaseOf('/one-write', 'web')?.port)
       clearClaims() // as a new process would start: the lease stays, this process's claim goes
       // This process, the lease's owner, now listens on the port: it stays web's, without a new claim.
-      const own = await hold('127.0.0.1', base)
+      const own = await hold('127.0.0.1', port)
       try {
-        expect((await allocator.allocate({ serviceName: 'web', basePort: base, maxPort: base + 1 })).port).toBe(base)
+        expect(await allocate()).toBe(port)
       } finally {
         await closeAll([own])
       }
       expect(writes.filter((w) => w === 'claim')).toHaveLength(1)
       expect(sample(registry, 'berth_allocations_total', { service: 'web' })).toBe(2)
-    } finally {
-      await allocator.dispose()
-      registry.close()
-    }
-  })
+    }))
 })
