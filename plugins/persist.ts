@@ -11,7 +11,7 @@ import { findProjectRoot } from '../registry/project.ts'
 import { pruneAfterFromEnv } from '../registry/prune.ts'
 import { isOwnLease } from '../registry/users.ts'
 import { createRegistry, type Lease, type Registry, type SavedRow } from '../registry/registry.ts'
-import { findHolder, isDescendant } from '../probe/holder.ts'
+import { ownHolderLine } from './own-holder.ts'
 import { parsePortText } from '../core/validate.ts'
 import { optionsOf } from '../core/plugin-options.ts'
 import type { EnvPreferenceRequest } from './env.ts'
@@ -19,14 +19,6 @@ import type { EnvPreferenceRequest } from './env.ts'
 import type { PoolRequest } from './pool.ts'
 import { allocationCounts, invalidEnvCount } from '../registry/allocation-metrics.ts'
 import type { Increment } from '../registry/metrics.ts'
-
-/** When `owner` or a process it started holds `port`: the line that says so; else null. */
-async function ownHolderLine(service: string, port: number, owner: number): Promise<string | null> {
-  const holder = await findHolder(port)
-  if (!holder || !(holder.pid === owner || (await isDescendant(holder.pid, owner)))) return null
-  const who = holder.pid === owner ? "the lease's owner" : `started by the lease's owner (pid ${owner})`
-  return `✅ [${service}] Port ${port}, remembered for ${service}, is in use by pid ${holder.pid} (${holder.command}), ${who}: still ${service}'s port, answered as it is`
-}
 
 export interface PersistOptions {
   /** Where the registry lives. @default BERTH_STATE_DIR, else BERTH_SHARED_STATE_DIR, else $XDG_STATE_HOME/berth, else ~/.local/state/berth */

@@ -9,8 +9,9 @@ import { loadBuiltins, node } from './builtins.ts'
 import { ensureStateDir } from './dir.ts'
 import { BUSY_TIMEOUT_MS, stateError } from './failures.ts'
 import { SIDECARS, lstatOrNull, moveAside, prepareFile } from './files.ts'
-import { ensureIdentity, readIdentity, stamp, walIsForeign } from './identity.ts'
-import { ForeignDatabase, migrate } from './schema.ts'
+import { configure } from './configure.ts'
+import { readIdentity, stamp, walIsForeign } from './identity.ts'
+import { ForeignDatabase } from './schema.ts'
 import { loadSqlite, openSqliteSync, sqliteCode, type SqlDatabase } from './sqlite.ts'
 
 export { BUSY_TIMEOUT_MS, stateError } from './failures.ts'
@@ -30,26 +31,6 @@ export interface RegistryStore {
   close(): void
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4))
-
-/**
- * Switching to WAL needs an exclusive lock, and SQLite can answer SQLITE_BUSY there without
- * waiting, so the switch is retried. Once switched, the mode is stored in the file: later opens only read it.
- */
-function useWal(db: SqlDatabase): void {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS
-  for (;;) {
-    try {
-      if (db.get<{ journal_mode: string }>('PRAGMA journal_mode')?.journal_mode === 'wal') return
-      db.get('PRAGMA journal_mode = WAL')
-      return
-    } catch (error) {
-      if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() > deadline) throw error
-      Atomics.wait(pause, 0, 0, 10)
-    }
-  }
-}
-
 /** The file on disk is no longer the one this connection has open: another process moved it aside. */
 class Replaced extends Error {}
 
@@ -67,19 +48,6 @@ const neverClosed: SqlDatabase[] = []
 interface Connection {
   db: SqlDatabase
   inode: number | undefined
-}
-
-function configure(db: SqlDatabase, path: string): void {
-  // The busy timeout comes first: without it even the pragmas below can fail with SQLITE_BUSY.
-  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
-  useWal(db)
-  // NORMAL in WAL mode survives a crashed process; a power loss may forget the last lease,
-  // which is safe because every remembered port is probed again before it is handed out.
-  // The last connection to close checkpoints and truncates the WAL to nothing (the file stays, so
-  // the next run need not create it): an empty WAL is one the next open need not inspect.
-  db.exec('PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 0')
-  migrate(db, path)
-  ensureIdentity(db, readIdentity(db))
 }
 
 /**
