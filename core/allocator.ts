@@ -6,20 +6,10 @@ import type { BatchProbe, ProbeEngine } from './engine.ts'
 import { PortError } from './errors.ts'
 import { createEmitter } from './events.ts'
 import { exhaustedMessage, outcomeLine, startLine, strictMessage } from './messages.ts'
-import { DEFAULT_TIMEOUT_MS, type Probing } from './probing.ts'
-import type {
-  AllocationRequest,
-  AllocationResult,
-  AllocatorOptions,
-  PluginContext,
-  PortPlugin,
-  Probe,
-  ProbeResult,
-  RequestInput,
-  SkipReason,
-} from './types.ts'
+import type { Probing } from './probing.ts'
+import type { AllocationRequest, AllocationResult, AllocatorOptions, PluginContext, PortPlugin, RequestInput, SkipReason } from './types.ts'
 import { resultOf } from './result.ts'
-import { withTimeout } from './timeout.ts'
+import { bounded, resolveTimeout } from './probe-timeout.ts'
 import { resolveRequest } from './validate.ts'
 import { createWalk, type Progress } from './walk.ts'
 
@@ -48,17 +38,6 @@ export interface Allocator {
   order<T extends AllocateInput>(inputs: readonly T[]): Promise<T[]>
   /** Runs every plugin's `dispose`. Claims stay: a port handed out is held until released. */
   dispose(): Promise<void>
-}
-
-function resolveTimeout(timeout: unknown): number {
-  if (timeout === undefined) return DEFAULT_TIMEOUT_MS
-  if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) return timeout
-  throw new PortError('E_INVALID_OPTIONS', `timeout must be a positive number of milliseconds, got ${String(timeout)}`)
-}
-
-/** An injected probe gets the same 1-second bound as the built-in one: a hang costs one port, not the call. */
-function bounded(probe: Probe, timeout: number): Probe {
-  return (port, hosts) => withTimeout(probe(port, hosts), timeout, (): ProbeResult => ({ port, free: false, reason: 'timeout' }))
 }
 
 /**
