@@ -1,6 +1,6 @@
 // get-port 7's README and source, scenario by scenario. Each runs against berth/get-port and,
 // except the "berth: …" ones, against get-port itself, so the expectations are the original's.
-import { assert, canBind, freeRange } from './helpers.mjs'
+import { LISTEN_REFUSED, assert, canBind, freeRange, rejectsPort70000 } from './helpers.mjs'
 
 export function scenarios(lib) {
   const getPort = lib.default
@@ -53,16 +53,12 @@ export function scenarios(lib) {
     },
     "a port listen() refuses is listen()'s RangeError": async () => {
       const port = await freeRange(1)
-      const refused = { name: 'RangeError', code: 'ERR_SOCKET_BAD_PORT' }
-      await assert.rejects(getPort({ port: 70000 }), {
-        ...refused,
-        message: 'options.port should be >= 0 and < 65536. Received type number (70000).',
-      })
+      await rejectsPort70000((port) => getPort({ port }))
       await assert.rejects(getPort({ port: [port + 0.5] }), {
-        ...refused,
+        ...LISTEN_REFUSED,
         message: `options.port should be >= 0 and < 65536. Received type number (${port + 0.5}).`,
       })
-      await assert.rejects(getPort({ port: [-1, port] }), refused)
+      await assert.rejects(getPort({ port: [-1, port] }), LISTEN_REFUSED)
       // Excluded first, so never read.
       assert.equal(await getPort({ port: [-1, port], exclude: [-1] }), port)
     },

@@ -63,30 +63,10 @@ describe("import … from 'berth-ports' in a plugin file", () => {
     })
     copyFileSync(join(ROOT, 'examples', 'plugins', 'evens-only.ts'), join(f.dir, 'evens-only.ts'))
     const even = base % 2 === 0 ? base : base + 1
-    const evens = await f.run([
-      'get',
-      'web',
-      '--no-persist',
-      '--base',
-      String(base),
-      '--max',
-      String(base + 1),
-      '--plugin',
-      'evens-only.ts',
-    ])
-    expect(evens).toMatchObject({ code: 0, stdout: `${even}\n` })
-    const subpath = await f.run([
-      'get',
-      'web',
-      '--no-persist',
-      '--base',
-      String(base),
-      '--max',
-      String(base + 1),
-      '--plugin',
-      'uses-subpath.ts',
-    ])
-    expect(subpath).toMatchObject({ code: 0, stdout: `${base + 1}\n` })
+    const getWith = (plugin: string) =>
+      f.run(['get', 'web', '--no-persist', '--base', String(base), '--max', String(base + 1), '--plugin', plugin])
+    expect(await getWith('evens-only.ts')).toMatchObject({ code: 0, stdout: `${even}\n` })
+    expect(await getWith('uses-subpath.ts')).toMatchObject({ code: 0, stdout: `${base + 1}\n` })
   })
 
   test('the same file loads through the library', async () => {

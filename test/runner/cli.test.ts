@@ -32,13 +32,7 @@ describe('berth exec (the binary)', () => {
         stderr: 'pipe',
       },
     )
-    const reader = proc.stderr.getReader()
-    let stderr = ''
-    while (!stderr.includes('Ready on port')) {
-      const { value, done } = await reader.read()
-      if (done) break
-      stderr += new TextDecoder().decode(value)
-    }
+    const stderr = await stderrUntilReady(proc.stderr)
     expect(stderr).toContain(`Ready on port ${base}`)
     expect(await canBind(base, '127.0.0.1')).toBe(false)
     proc.kill('SIGINT')
@@ -71,13 +65,7 @@ describe('the lease belongs to the running service', () => {
       [binary(), 'exec', 'web', '--base', String(base), '--project', project, '--', 'node', fixture('node-server.mjs')],
       { env, stdout: 'pipe', stderr: 'pipe' },
     )
-    const reader = proc.stderr.getReader()
-    let stderr = ''
-    while (!stderr.includes('Ready on port')) {
-      const { value, done } = await reader.read()
-      if (done) break
-      stderr += new TextDecoder().decode(value)
-    }
+    const stderr = await stderrUntilReady(proc.stderr)
     const childPid = Number(/pid (\d+) listens/.exec(stderr)?.[1])
     proc.kill('SIGKILL')
     await proc.exited
@@ -90,6 +78,18 @@ describe('the lease belongs to the running service', () => {
     expect(await lease()).toMatchObject({ port: base, state: 'dormant' })
   })
 })
+
+/** What berth wrote to stderr up to its "Ready on port" line (or its end). */
+async function stderrUntilReady(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader()
+  let stderr = ''
+  while (!stderr.includes('Ready on port')) {
+    const { value, done } = await reader.read()
+    if (done) break
+    stderr += new TextDecoder().decode(value)
+  }
+  return stderr
+}
 
 function isRunning(pid: number): boolean {
   try {

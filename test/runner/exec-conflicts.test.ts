@@ -5,7 +5,7 @@ import { createRegistry } from '../../registry/registry.ts'
 import { berth } from '../helpers/binary.ts'
 import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
-import { QUICK, WAIT_FOR_GO, collector, fixture, impostor, isolated } from './helpers.ts'
+import { QUICK, WAIT_FOR_GO, collector, fixture, impostor, isolated, stopWhenReady } from './helpers.ts'
 
 const temp = tempDirs()
 
@@ -16,17 +16,13 @@ const temp = tempDirs()
  */
 async function execAfterConflict(service: string, argv: string[], options: ReturnType<typeof isolated>, base: number) {
   const taker = impostor((_, nth) => nth === 0)
-  const ac = new AbortController()
   const out = collector(taker.onLine)
   const result = await exec(service, argv, {
     ...options,
     ...QUICK,
     basePort: base,
     env: { ...process.env, ...taker.env },
-    output: out.output,
-    onLog: out.onLog,
-    signal: ac.signal,
-    onReady: () => ac.abort('SIGTERM'),
+    ...stopWhenReady(out),
   })
   return { result, out, taker }
 }

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test'
 import { exec } from '../../runner/exec.ts'
 import { canBind, freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
-import { QUICK, collector, fixture, isolated } from './helpers.ts'
+import { QUICK, collector, fixture, isolated, stopWhenReady } from './helpers.ts'
 
 const temp = tempDirs()
 
@@ -12,7 +12,6 @@ describe('berth exec: holding the port, and --fd', () => {
     const base = await freeRange(1)
     let freeBeforeSpawn: boolean | undefined
     const out = collector()
-    const ac = new AbortController()
     // A plugin observer runs after the claim, while the hold is in place.
     const watcher = {
       name: 'watch',
@@ -25,10 +24,7 @@ describe('berth exec: holding the port, and --fd', () => {
       ...QUICK,
       basePort: base!,
       plugins: [watcher],
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
-      onReady: () => ac.abort('SIGTERM'),
+      ...stopWhenReady(out),
     })
     expect(freeBeforeSpawn).toBe(false)
     expect(result.ready).toBe(true)
@@ -69,7 +65,6 @@ describe('berth exec: holding the port, and --fd', () => {
 describe('berth exec --fd with a readiness probe', () => {
   test('the http_get probe, not the listening socket, says when the service is ready', async () => {
     const out = collector()
-    const ac = new AbortController()
     const result = await exec('web', ['node', fixture('fd-server.mjs')], {
       ...isolated(temp('proj')),
       ...QUICK,
@@ -77,10 +72,7 @@ describe('berth exec --fd with a readiness probe', () => {
       passFd: true,
       env: { ...process.env, DELAY_MS: '200' },
       readinessProbe: { http_get: { path: '/' }, period_seconds: 0.02, timeout_seconds: 2 },
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
-      onReady: () => ac.abort('SIGTERM'),
+      ...stopWhenReady(out),
     })
     expect(result.ready).toBe(true)
     expect(out.lines[0]!.message).toMatch(/fd 3 .*and its readiness probe passed$/)

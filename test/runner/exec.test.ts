@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test'
 import { exec } from '../../runner/exec.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
-import { QUICK, collector, fixture, isolated } from './helpers.ts'
+import { QUICK, collector, fixture, isolated, stopWhenReady } from './helpers.ts'
 
 const temp = tempDirs()
 
@@ -34,16 +34,12 @@ describe('berth exec: start, readiness, environment', () => {
 
   test('readiness is found through a sh -c wrapper: the listener is a grandchild', async () => {
     const out = collector()
-    const ac = new AbortController()
     let listener = 0
     const result = await exec('late', [fixture('late.sh')], {
       ...isolated(temp('proj')),
       ...QUICK,
       basePort: await freeRange(1),
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
-      onReady: () => ac.abort('SIGTERM'),
+      ...stopWhenReady(out),
     })
     listener = Number(/pid (\d+) listens/.exec(out.lines[0]!.message)?.[1])
     expect(result.ready).toBe(true)
@@ -57,15 +53,11 @@ describe('berth exec: start, readiness, environment', () => {
       ['sh', '-c', 'exec python3 -m http.server "$PORT" --bind 127.0.0.1'],
     ]) {
       const out = collector()
-      const ac = new AbortController()
       const result = await exec('svc', argv, {
         ...isolated(temp('proj')),
         ...QUICK,
         basePort: await freeRange(1),
-        output: out.output,
-        onLog: out.onLog,
-        signal: ac.signal,
-        onReady: () => ac.abort('SIGTERM'),
+        ...stopWhenReady(out),
       })
       expect({ argv: argv[0], ready: result.ready }).toEqual({ argv: argv[0], ready: true })
     }

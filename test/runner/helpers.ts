@@ -42,6 +42,12 @@ export function collector(onLine?: (line: string) => void) {
   }
 }
 
+/** exec options that collect into `out` and stop the service (SIGTERM) once it is ready. */
+export function stopWhenReady(out: ReturnType<typeof collector>) {
+  const ac = new AbortController()
+  return { output: out.output, onLog: out.onLog, signal: ac.signal, onReady: () => ac.abort('SIGTERM') }
+}
+
 /** Options every exec in these tests shares: a fresh registry, its own project folder, no project file. */
 export const isolated = (project: string) => ({
   stateDir: freshStateDir(),

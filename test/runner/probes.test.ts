@@ -5,7 +5,7 @@ import { exec } from '../../runner/exec.ts'
 import { createRegistry } from '../../registry/registry.ts'
 import { freeRange } from '../helpers/sockets.ts'
 import { tempDirs } from '../helpers/temp.ts'
-import { QUICK, collector, fixture, isolated } from './helpers.ts'
+import { QUICK, collector, fixture, isolated, stopWhenReady } from './helpers.ts'
 
 const temp = tempDirs()
 const servers: Server[] = []
@@ -82,16 +82,12 @@ describe('health probes (process-compose keys)', () => {
 
   test('a readiness probe must pass before the service is ready', async () => {
     const out = collector()
-    const ac = new AbortController()
     const result = await exec('web', ['node', fixture('node-server.mjs')], {
       ...isolated(temp('proj')),
       ...QUICK,
       basePort: await freeRange(1),
-      output: out.output,
-      onLog: out.onLog,
-      signal: ac.signal,
+      ...stopWhenReady(out),
       readinessProbe: { http_get: { path: '/ready' }, ...FAST },
-      onReady: () => ac.abort('SIGTERM'),
     })
     expect(result.ready).toBe(true)
     expect(out.lines[0]!.message).toContain('and its readiness probe passed')
