@@ -77,7 +77,7 @@ export function persist(options: PersistOptions = {}): PortPlugin {
   const pendingCounts = new Map<string, Increment[]>()
   /** Services whose allocation metrics went into their claim's write. */
   const counted = new Set<string>()
-  /** The pool each service's port was claimed from: a label of its allocation count. */
+  /** The pool each service asked for: a label of its allocation count (a claim reads it from its request). */
   const pools = new Map<string, string | undefined>()
   /** What each claim of this plugin replaced, as stored: a rollback puts it back. */
   const replaced = new Map<number, { service: string; rows: SavedRow[] }>()
@@ -110,9 +110,11 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       tell(ctx, opened)
       byPort = new Map(mine ? [[mine.port, mine]] : [])
       remembered.delete(req.serviceName)
+      counted.delete(req.serviceName)
       // The environment preference's and the pool's options, read as any plugin may read another's.
       const envVar = optionsOf<EnvPreferenceRequest>(req, 'envPreference')?.variable
       const envValue = envVar && Object.hasOwn(ctx.env, envVar) ? ctx.env[envVar] : undefined
+      pools.set(req.serviceName, optionsOf<PoolRequest>(req, 'pool')?.name)
       pendingCounts.set(
         req.serviceName,
         typeof envValue === 'string' && parsePortText(envValue) === null ? [invalidEnvCount(req.serviceName)] : [],
@@ -153,7 +155,6 @@ export function persist(options: PersistOptions = {}): PortPlugin {
       if (won) {
         replaced.set(port, { service: req.serviceName, rows })
         pendingCounts.delete(req.serviceName)
-        pools.set(req.serviceName, pool)
         if (result) counted.add(req.serviceName)
       }
       tell(ctx, opened)

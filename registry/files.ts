@@ -74,8 +74,9 @@ function createWithMode(path: string, mode: number): void {
  * copy that mode whatever the umask; checks an existing file and its sidecars. In a shared
  * registry the sidecars are made the same way: SQLite creates them with the umask applied and
  * fixes the mode a moment later, and another user opening one in that moment could not write it.
+ * Returns what it saw, so the caller need not look again: the file's inode and the WAL's size.
  */
-export function prepareFile(path: string, dir: StateDir): void {
+export function prepareFile(path: string, dir: StateDir): { inode: number | undefined; walSize: number } {
   const mode = dir.shared ? 0o660 : 0o600
   const sidecars = SIDECARS.map((suffix) => checkFile(path + suffix, dir))
   const stat = checkFile(path, dir)
@@ -89,6 +90,7 @@ export function prepareFile(path: string, dir: StateDir): void {
     }
   } else createWithMode(path, mode)
   if (dir.shared) SIDECARS.forEach((suffix, i) => sidecars[i] ?? createWithMode(path + suffix, mode))
+  return { inode: (stat ?? lstatOrNull(path))?.ino, walSize: sidecars[SIDECARS.indexOf('-wal')]?.size ?? 0 }
 }
 
 /**

@@ -57,8 +57,6 @@ interface Connection {
  * between the connections of a process, so the real one must come after it.
  */
 function hasForeignWal(path: string): boolean {
-  // An empty WAL (how berth leaves it on close) has nothing to replay.
-  if ((lstatOrNull(path + '-wal')?.size ?? 0) === 0) return false
   const probe = openSqliteSync(path, { readonly: true })
   try {
     probe.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`)
@@ -111,10 +109,11 @@ export async function openRegistry(dir: string): Promise<RegistryStore> {
 
   function connect(): Connection {
     for (let attempt = 0; ; attempt++) {
-      prepareFile(path, stateDir)
-      const connection: Connection = { db: undefined!, inode: lstatOrNull(path)?.ino }
+      const { inode, walSize } = prepareFile(path, stateDir)
+      const connection: Connection = { db: undefined!, inode }
       try {
-        if (hasForeignWal(path)) {
+        // An empty WAL (how berth leaves it on close) has nothing to replay.
+        if (walSize > 0 && hasForeignWal(path)) {
           const aside = moveAside(path, connection.inode, 'foreign-wal', SIDECARS)
           if (aside)
             warnings.push(
