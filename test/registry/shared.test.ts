@@ -103,7 +103,8 @@ describe.skipIf(!isRoot)('a shared registry', () => {
       const stat = statSync(join(s.shared, REGISTRY_FILE + suffix))
       expect([suffix, stat.mode & 0o777, stat.gid]).toEqual([suffix, 0o660, GROUP])
     }
-    expect((await s.asMember(['get', 'web', '-q'])).code).toBe(0)
+    const base = await freeRange(2)
+    expect((await s.asMember(['get', 'web', '--base', String(base), '--max', String(base + 1), '-q'])).code).toBe(0)
   })
 
   test('refused: a user outside the group, a world-writable directory, a directory that is not set up', async () => {
